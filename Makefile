@@ -1,0 +1,42 @@
+# Coaching ROI Workbook. `make demo` and `make test` bootstrap .venv on first use.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+Q ?= demo
+JOBS ?= auto
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lab report validate venv clean-outputs
+
+help: ## show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@echo "  make report Q=<name>   run params/<name>.yaml (e.g. Q=2026Q3)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=/path/to/python3.11)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create/refresh the local virtual environment (.venv)
+
+demo: $(STAMP) ## generate the demo team and run the demo quarter end to end -> outputs/demo/index.html
+	$(BIN)/coaching-roi demo
+
+test: $(STAMP) ## run the test suite (parallel)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+report: $(STAMP) ## run one quarter: make report Q=2026Q3 (reads params/$(Q).yaml)
+	$(BIN)/coaching-roi run params/$(Q).yaml
+
+validate: $(STAMP) ## check params/$(Q).yaml without running anything
+	$(BIN)/coaching-roi validate params/$(Q).yaml
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+clean-outputs: ## remove outputs/ (rendered runs) and data/demo/
+	rm -rf outputs data/demo

@@ -1,0 +1,97 @@
+"""The command line: ``coaching-roi generate | run | demo | validate``.
+
+Errors meant for a person (:class:`WorkbookError`) print as one message without a traceback and
+exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from coaching_roi.errors import WorkbookError
+from coaching_roi.paths import PROJECT_ROOT, resolve_path
+
+
+def _generate(out: str, seed: int, no_effect: bool, small: bool, clean: bool) -> dict:
+    from coaching_roi import demo
+
+    size = demo.DemoSize.small() if small else demo.DemoSize()
+    out_dir = resolve_path(out)
+    t0 = time.perf_counter()
+    print(f"Generating the demo team into {out_dir} (seed {seed}{', no planted effects' if no_effect else ''}) …")
+    truth = demo.generate(
+        out_dir,
+        seed=seed,
+        size=size,
+        no_effect=no_effect,
+        inject_errors=not clean,
+        progress=lambda step: print(f"  · {step}"),
+    )
+    print(f"  done in {time.perf_counter() - t0:.1f} s (ground truth: {out_dir / 'truth.json'})")
+    return truth
+
+
+def _run(params: str, out: str | None, jobs: int | None, only: list[str] | None) -> Path:
+    from coaching_roi import pipeline
+
+    result = pipeline.run(params, out_dir=out, jobs=jobs, only=only)
+    return result.run_dir
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="coaching-roi", description="Coaching ROI Workbook: the quarterly run.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write the demo team's CSVs and truth.json")
+    g.add_argument("--out", default="data/demo", help="output folder (default: data/demo)")
+    g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--no-effect", action="store_true", help="zero every planted effect")
+    g.add_argument("--small", action="store_true", help="a small team (fast tests)")
+    g.add_argument("--clean", action="store_true", help="do not inject bad rows")
+
+    r = sub.add_parser("run", help="run every notebook for params/<name>.yaml")
+    r.add_argument("params", help="the quarter file, e.g. params/2026Q3.yaml")
+    r.add_argument("--out", default=None, help="output folder (default: outputs/<name>)")
+    r.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: 2)")
+    r.add_argument("--only", nargs="*", default=None, help="run only notebooks starting with these prefixes")
+
+    d = sub.add_parser("demo", help="generate the demo data and run the demo quarter end to end")
+    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--no-effect", action="store_true", help="demo data with no planted effects")
+    d.add_argument("--small", action="store_true", help="a small team (fast)")
+    d.add_argument("--jobs", type=int, default=None)
+
+    v = sub.add_parser("validate", help="check a params file (every key) without running anything")
+    v.add_argument("params")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "generate":
+            _generate(args.out, args.seed, args.no_effect, args.small, args.clean)
+        elif args.command == "run":
+            _run(args.params, args.out, args.jobs, args.only)
+        elif args.command == "demo":
+            _generate("data/demo", args.seed, args.no_effect, args.small, clean=False)
+            _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None)
+        elif args.command == "validate":
+            from coaching_roi import config
+
+            cfg = config.load(args.params)
+            print(f"{args.params}: ok (quarter {cfg.quarter}, {cfg.quarter_start} to {cfg.quarter_end}, data in {cfg.data_dir})")
+    except WorkbookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

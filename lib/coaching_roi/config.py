@@ -1,0 +1,430 @@
+"""The params model: load defaults + a quarter file, validate every key, resolve paths and dates.
+
+A run is described by two YAML files:
+
+* ``params/defaults.yaml`` — rubric, analysis settings, benchmarks, funnel, economics, report.
+* ``params/<name>.yaml`` — what changes per quarter: ``quarter``, ``data_dir``, ``sources`` and
+  ``overrides`` (any defaults section, merged key by key).
+
+Notebooks receive the quarter file's keys as papermill parameters and call :func:`build`; the
+runner calls :func:`load` on the file. Both end in the same validated :class:`Config`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from coaching_roi.errors import WorkbookError
+from coaching_roi.paths import PROJECT_ROOT, resolve_path
+
+TABLES: tuple[str, ...] = (
+    "reps",
+    "calls",
+    "call_scores",
+    "coaching_sessions",
+    "opportunities",
+    "sdr_activity",
+)
+PRESETS = ("canonical", "salesforce_report", "hubspot_deals", "gong_scorecards", "maven_crm")
+FORMATS = ("csv", "excel", "parquet", "json", "sql")
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------------------- rubric
+class Behavior(_Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    phase: str
+    weight: float = Field(default=1.0, gt=0)
+
+
+class Rubric(_Strict):
+    scale_min: float = 0
+    scale_max: float = 10
+    behaviors: tuple[Behavior, ...]
+    composite_behaviors: tuple[str, ...]
+    discovery_call_types: tuple[str, ...] = ("discovery",)
+
+    @model_validator(mode="after")
+    def _check(self) -> Rubric:
+        if self.scale_max <= self.scale_min:
+            raise ValueError("rubric.scale_max must be greater than rubric.scale_min")
+        keys = [b.key for b in self.behaviors]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"rubric.behaviors has duplicate keys: {', '.join(dupes)}")
+        unknown = [k for k in self.composite_behaviors if k not in keys]
+        if unknown:
+            raise ValueError(
+                f"rubric.composite_behaviors names behaviors not in the rubric: {', '.join(unknown)}"
+            )
+        if not self.composite_behaviors:
+            raise ValueError("rubric.composite_behaviors must name at least one behavior")
+        return self
+
+    @property
+    def keys(self) -> list[str]:
+        return [b.key for b in self.behaviors]
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {b.key: b.weight for b in self.behaviors}
+
+    @property
+    def phases(self) -> dict[str, str]:
+        return {b.key: b.phase for b in self.behaviors}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {b.key: b.label for b in self.behaviors}
+
+    def frame(self) -> pd.DataFrame:
+        """Return the rubric as a tidy frame (key, label, phase, weight, in_composite)."""
+        return pd.DataFrame(
+            [
+                {**b.model_dump(), "in_composite": b.key in self.composite_behaviors}
+                for b in self.behaviors
+            ]
+        )
+
+
+# ------------------------------------------------------------------------------------- sections
+class Analysis(_Strict):
+    seed: int = 20260701
+    n_bootstrap: int = Field(default=2000, ge=100)
+    confidence_level: float = Field(default=0.95, gt=0.5, lt=1)
+    min_calls_per_cell: int = Field(default=3, ge=1)
+    min_closed_deals_for_model: int = Field(default=60, ge=10)
+    min_reps_per_group: int = Field(default=5, ge=1)
+    event_window_pre_weeks: int = Field(default=4, ge=1)
+    event_window_post_weeks: int = Field(default=8, ge=1)
+    lag_quarters: tuple[int, ...] = (1, 2)
+    deal_cycle_behaviors: tuple[str, ...] = ("decision_process_mapping", "next_steps_specificity")
+    ramp_quota_threshold: float = Field(default=0.8, gt=0, le=2)
+    ramp_attainment_months: int = Field(default=6, ge=1)
+    # notebook 02: share of the composite's weight a discovery call must have scored to get a composite
+    min_composite_coverage: float = Field(default=0.6, gt=0, le=1)
+
+
+class Benchmarks(_Strict):
+    connect_rate: float = Field(default=0.10, gt=0, le=1)
+    conversation_rate: float = Field(default=0.75, gt=0, le=1)
+    meeting_rate: float = Field(default=0.20, gt=0, le=1)
+    show_rate: float = Field(default=0.80, gt=0, le=1)
+    sql_rate: float = Field(default=0.55, gt=0, le=1)
+    email_reply_rate: float = Field(default=0.08, gt=0, le=1)
+
+
+class Funnel(_Strict):
+    stage_skills: dict[str, str]
+    min_volume: int = Field(default=30, ge=1)
+    tier_rule: Literal["attainment", "funnel_output"] = "attainment"
+    top_tier_quantile: float = Field(default=0.75, gt=0, lt=1)
+    under_tier_quantile: float = Field(default=0.25, gt=0, lt=1)
+    watch_window_days: tuple[int, int] = (30, 60)
+    # Suggested observable per funnel stage or rubric behavior key (plan.observable_for falls back
+    # to a generic sentence built from the behavior label for keys not listed).
+    observables: dict[str, str] = {}
+
+
+class Economics(_Strict):
+    program_cost_usd: float = Field(default=200_000, gt=0)
+    enablement_role_cost_usd: float = Field(default=160_000, gt=0)
+    isolation_factor: float = Field(default=0.5, ge=0, le=1)
+    confidence_discount: float = Field(default=0.8, ge=0, le=1)
+    monthly_arr_ramped_rep_usd: float | None = Field(default=None, gt=0)
+    new_hires_per_year: int | None = Field(default=None, ge=0)
+    ae_count: int | None = Field(default=None, ge=1)
+
+
+class Report(_Strict):
+    title: str = "Coaching ROI"
+    company: str = "Demo Co"
+    pseudonymize: bool = False
+    currency: str = "USD"
+
+
+# -------------------------------------------------------------------------------------- sources
+class Mapping(_Strict):
+    """A user-written mapping of a vendor export onto a canonical table, without code."""
+
+    renames: dict[str, str] = {}
+    value_maps: dict[str, dict[str, str]] = {}
+    date_format: str | None = None
+    drop_columns: tuple[str, ...] = ()
+
+
+class Source(_Strict):
+    """Where one canonical table comes from."""
+
+    path: str | None = None
+    format: Literal["csv", "excel", "parquet", "json", "sql"] | None = None
+    preset: Literal["canonical", "salesforce_report", "hubspot_deals", "gong_scorecards", "maven_crm"] = (
+        "canonical"
+    )
+    mapping: Mapping | None = None
+    # SQL sources: the query and the name of the environment variable holding the SQLAlchemy URL.
+    # Credentials never go in params: papermill writes parameters into every output notebook.
+    query: str | None = None
+    url_env: str | None = None
+    sheet: str | int | None = None
+    encoding: str = "utf-8"
+
+    @model_validator(mode="after")
+    def _check(self) -> Source:
+        if self.format == "sql" and not (self.query and self.url_env):
+            raise ValueError("a sql source needs both `query` and `url_env`")
+        return self
+
+
+# ---------------------------------------------------------------------------------- quarter file
+class QuarterFile(_Strict):
+    """The keys a quarter file may hold (and that papermill injects into every notebook)."""
+
+    quarter: str
+    name: str | None = None
+    data_dir: str
+    sources: dict[str, Source] = {}
+    overrides: dict[str, Any] = {}
+
+    @field_validator("quarter")
+    @classmethod
+    def _quarter(cls, v: str) -> str:
+        if not QUARTER_RE.match(str(v)):
+            raise ValueError(f"quarter must look like 2026Q3, got {v!r}")
+        return str(v)
+
+    @field_validator("sources")
+    @classmethod
+    def _tables(cls, v: dict[str, Source]) -> dict[str, Source]:
+        unknown = [t for t in v if t not in TABLES]
+        if unknown:
+            raise ValueError(
+                f"unknown table(s) in sources: {', '.join(unknown)} (known: {', '.join(TABLES)})"
+            )
+        return v
+
+
+class Config(_Strict):
+    """Everything a notebook needs, validated and resolved."""
+
+    quarter: str
+    quarter_start: date
+    quarter_end: date
+    name: str
+    data_dir: Path
+    run_dir: Path
+    sources: dict[str, Source]
+    rubric: Rubric
+    analysis: Analysis
+    benchmarks: Benchmarks
+    funnel: Funnel
+    economics: Economics
+    report: Report
+
+    # ---- paths a notebook uses
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.run_dir / "data"
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.run_dir / "rejects"
+
+    def artifact(self, name: str) -> Path:
+        """Path of a Parquet artifact, e.g. ``artifact("01_opportunities")``."""
+        return self.artifacts_dir / f"{name}.parquet"
+
+    def source_path(self, table: str) -> Path | None:
+        """Resolve a table's file path (None for SQL sources)."""
+        src = self.sources[table]
+        if src.format == "sql":
+            return None
+        return resolve_path(src.path, base=self.data_dir)
+
+    def quarter_bounds(self, offset: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """Start (inclusive) and end (exclusive) timestamps of the quarter ``offset`` away."""
+        return quarter_bounds(self.quarter, offset)
+
+
+# ------------------------------------------------------------------------------------ functions
+def quarter_bounds(quarter: str, offset: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return [start, end) of ``quarter`` shifted by ``offset`` quarters."""
+    m = QUARTER_RE.match(quarter)
+    if not m:
+        raise WorkbookError(f"Bad quarter {quarter!r}: write it as YYYYQn, e.g. 2026Q3.")
+    p = pd.Period(f"{m.group(1)}Q{m.group(2)}", freq="Q") + offset
+    return p.start_time.normalize(), (p + 1).start_time.normalize()
+
+
+def quarter_label(quarter: str, offset: int = 0) -> str:
+    """Return the label of the quarter ``offset`` quarters from ``quarter`` (e.g. 2026Q4)."""
+    start, _ = quarter_bounds(quarter, offset)
+    p = start.to_period("Q")
+    return f"{p.year}Q{p.quarter}"
+
+
+def _deep_merge(base: dict, over: dict, where: str = "") -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("stage_skills",):
+            out[k] = _deep_merge(out[k], v, f"{where}{k}.")
+        else:
+            out[k] = v
+    return out
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.exists():
+        raise WorkbookError(f"Params file not found: {path}. Fix: check the path, e.g. params/demo.yaml.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise WorkbookError(f"Params file {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise WorkbookError(f"Params file {path} must hold a mapping of keys, not {type(data).__name__}.")
+    return data
+
+
+def _format_validation(exc: ValidationError, where: str) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check its spelling against params/defaults.yaml)"
+        parts.append(f"{loc}: {msg}")
+    return f"Invalid params in {where}: " + "; ".join(parts)
+
+
+def load_defaults(path: Path | None = None) -> dict:
+    """Read ``params/defaults.yaml`` as a plain dict."""
+    return _read_yaml(path or PROJECT_ROOT / "params" / "defaults.yaml")
+
+
+def build(
+    *,
+    quarter: str,
+    data_dir: str,
+    name: str | None = None,
+    sources: dict | None = None,
+    overrides: dict | None = None,
+    run_dir: str | Path | None = None,
+    defaults_path: Path | None = None,
+    where: str = "notebook parameters",
+    check_paths: bool = True,
+) -> Config:
+    """Validate quarter-file values (as papermill injects them) into a :class:`Config`.
+
+    Raises :class:`WorkbookError` with one line per problem, naming the key.
+    """
+    try:
+        qf = QuarterFile(
+            quarter=quarter,
+            name=name or None,
+            data_dir=data_dir,
+            sources=sources or {},
+            overrides=overrides or {},
+        )
+    except ValidationError as exc:
+        raise WorkbookError(_format_validation(exc, where)) from None
+
+    defaults = load_defaults(defaults_path)
+    unknown_sections = [k for k in qf.overrides if k not in defaults]
+    if unknown_sections:
+        raise WorkbookError(
+            f"Invalid params in {where}: overrides.{unknown_sections[0]}: unknown section "
+            f"(known: {', '.join(defaults)})"
+        )
+    merged = _deep_merge(defaults, qf.overrides)
+    unknown_top = [k for k in merged if k not in ("rubric", "analysis", "benchmarks", "funnel", "economics", "report")]
+    if unknown_top:
+        raise WorkbookError(f"Invalid params in defaults: unknown section {unknown_top[0]!r}")
+
+    run_name = qf.name or "run"
+    data_path = resolve_path(qf.data_dir)
+    if check_paths and not data_path.is_dir():
+        raise WorkbookError(
+            f"Invalid params in {where}: data_dir: folder not found: {data_path}. "
+            "Fix: point data_dir at the folder holding your tables (for the demo run `make demo`, "
+            "which generates data/demo/)."
+        )
+    resolved_sources: dict[str, Source] = {}
+    for table in TABLES:
+        src = qf.sources.get(table)
+        explicit = src is not None and src.path is not None
+        if src is None:
+            src = Source()
+        if src.path is None and src.format != "sql":
+            src = src.model_copy(update={"path": f"{table}.csv"})
+        if check_paths and explicit and src.format != "sql":
+            p = resolve_path(src.path, base=data_path)
+            if not p.exists():
+                raise WorkbookError(
+                    f"Invalid params in {where}: sources.{table}.path: file not found: {p}. "
+                    "Fix: correct the path (relative paths are read from data_dir) or remove the entry."
+                )
+        resolved_sources[table] = src
+
+    start, end = quarter_bounds(qf.quarter)
+    try:
+        cfg = Config(
+            quarter=qf.quarter,
+            quarter_start=start.date(),
+            quarter_end=(end - pd.Timedelta(days=1)).date(),
+            name=run_name,
+            data_dir=data_path,
+            run_dir=resolve_path(run_dir) if run_dir else PROJECT_ROOT / "outputs" / run_name,
+            sources=resolved_sources,
+            **merged,
+        )
+    except ValidationError as exc:
+        raise WorkbookError(_format_validation(exc, where)) from None
+    for b in cfg.analysis.deal_cycle_behaviors:
+        if b not in cfg.rubric.keys:
+            raise WorkbookError(
+                f"Invalid params in {where}: analysis.deal_cycle_behaviors: {b!r} is not a rubric behavior."
+            )
+    return cfg
+
+
+def read_quarter_file(path: str | Path) -> dict:
+    """Read a quarter file and check its top-level keys; return the raw dict (name filled in)."""
+    p = resolve_path(path)
+    data = _read_yaml(p)
+    allowed = set(QuarterFile.model_fields)
+    unknown = [k for k in data if k not in allowed]
+    if unknown:
+        raise WorkbookError(
+            f"Invalid params in {p.name}: {unknown[0]}: unknown key "
+            f"(allowed: {', '.join(sorted(allowed))}; defaults sections go under `overrides:`)."
+        )
+    data.setdefault("name", p.stem)
+    return data
+
+
+def load(path: str | Path, *, run_dir: str | Path | None = None, check_paths: bool = True) -> Config:
+    """Load and validate ``params/<name>.yaml`` merged over the defaults."""
+    data = read_quarter_file(path)
+    return build(
+        quarter=data.get("quarter", ""),
+        data_dir=data.get("data_dir", ""),
+        name=data.get("name"),
+        sources=data.get("sources"),
+        overrides=data.get("overrides"),
+        run_dir=run_dir,
+        where=Path(path).name,
+        check_paths=check_paths,
+    )

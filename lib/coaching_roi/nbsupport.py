@@ -1,0 +1,88 @@
+"""What every notebook does first and the few display helpers they share.
+
+Notebooks stay thin: ``cfg = nbsupport.setup(...)`` validates the papermill parameters, applies the
+plot style and makes a :class:`WorkbookError` print as one line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from coaching_roi import config
+from coaching_roi.errors import WorkbookError
+from coaching_roi.plots import set_style
+
+
+def _install_error_printer() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - outside IPython
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+
+    def _handler(shell, etype, evalue, tb, tb_offset=None):  # noqa: ARG001
+        # One line instead of a traceback; the cell still fails, so papermill stops and the
+        # runner reports this message with the notebook and cell.
+        stb = [f"\x1b[31mWorkbookError\x1b[0m: {evalue}"]
+        shell._showtraceback(etype, evalue, stb)
+        return stb
+
+    ip.set_custom_exc((WorkbookError,), _handler)
+
+
+def setup(
+    *,
+    quarter: str,
+    name: str,
+    data_dir: str,
+    sources: dict | None = None,
+    overrides: dict | None = None,
+    run_dir: str | Path = "",
+) -> config.Config:
+    """Validate the notebook's parameters into a Config, prepare the run folder and plot style."""
+    _install_error_printer()
+    pd.set_option("display.max_columns", 40)
+    pd.set_option("display.width", 160)
+    set_style()
+    cfg = config.build(
+        quarter=quarter,
+        name=name,
+        data_dir=data_dir,
+        sources=sources,
+        overrides=overrides,
+        run_dir=run_dir or None,
+    )
+    cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    return cfg
+
+
+def say(text: str) -> None:
+    """Show a generated sentence as Markdown; names and free text inside are HTML-escaped."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(html.escape(text, quote=False)))
+
+
+def show_table(df: pd.DataFrame, *, caption: str | None = None, precision: int = 2) -> None:
+    """Show a frame without its index, values HTML-escaped (rep names, observables are user text)."""
+    from IPython.display import display
+
+    sty = df.style.hide(axis="index").format(precision=precision, escape="html", na_rep="–")
+    if caption:
+        sty = sty.set_caption(html.escape(caption))
+    display(sty)
+
+
+def require_artifacts(cfg: config.Config, *names: str) -> None:
+    """Stop with one clear message when an earlier notebook's artifact is missing."""
+    missing = [n for n in names if not cfg.artifact(n).exists()]
+    if missing:
+        raise WorkbookError(
+            f"Missing artifact(s) {', '.join(missing)} in {cfg.artifacts_dir}. "
+            "Fix: run the earlier notebooks first (coaching-roi run params/<name>.yaml runs them all)."
+        )

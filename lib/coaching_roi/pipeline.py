@@ -1,0 +1,233 @@
+"""The quarterly run: execute the notebooks with papermill, render them, write index and manifest.
+
+One Python process drives everything. Notebooks run as a small dependency graph (01 → 02 →
+{03, 04} → 05), so independent ones execute in parallel; each is rendered to HTML in-process as soon
+as it finishes. The run writes into a staging folder and replaces ``outputs/<name>/`` only when
+every notebook succeeded, so a failed run leaves the previous outputs of that quarter intact.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from coaching_roi import config
+from coaching_roi.errors import WorkbookError
+from coaching_roi.paths import PROJECT_ROOT, resolve_path
+from coaching_roi.render import NOTEBOOK_TITLES, notebook_to_html, write_index, write_manifest
+
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+
+# Which earlier notebooks' artifacts each notebook reads. Unknown notebooks wait for all earlier ones.
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "01_data_intake": (),
+    "02_behavioral_scoring": ("01_data_intake",),
+    "03_cohort_comparison": ("01_data_intake", "02_behavioral_scoring"),
+    "04_coaching_plan": ("01_data_intake", "02_behavioral_scoring"),
+    "05_qbr_slides": ("01_data_intake", "02_behavioral_scoring", "03_cohort_comparison", "04_coaching_plan"),
+}
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass
+class NotebookRun:
+    notebook: str
+    status: str = "pending"
+    seconds: float | None = None
+    html: str | None = None
+    ipynb: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("notebook", "status", "seconds", "html", "ipynb", "error")}
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    cfg: config.Config
+    notebooks: list[NotebookRun] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def discover_notebooks(notebook_dir: Path = NOTEBOOK_DIR, only: list[str] | None = None) -> list[Path]:
+    """The notebooks to run, in name order (optionally only those whose name starts with a prefix)."""
+    found = sorted(p for p in notebook_dir.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        found = [p for p in found if any(p.stem.startswith(o) for o in only)]
+    if not found:
+        raise WorkbookError(f"No notebooks to run in {notebook_dir} (looked for NN_name.ipynb).")
+    return found
+
+
+def _dependencies(stems: list[str]) -> dict[str, set[str]]:
+    deps: dict[str, set[str]] = {}
+    for i, stem in enumerate(stems):
+        wanted = DEPENDS_ON.get(stem, tuple(stems[:i]))
+        deps[stem] = {d for d in wanted if d in stems}
+    return deps
+
+
+def _failure_message(stem: str, exc: BaseException, saved: Path) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        evalue = _ANSI.sub("", str(exc.evalue)).strip()
+        what = evalue if exc.ename == "WorkbookError" else f"{exc.ename}: {evalue}"
+        where = f"cell {exc.exec_count}" if exc.exec_count else f"cell #{exc.cell_index + 1}"
+        return f"Notebook {stem} failed in {where}: {what}\n  The failed notebook is saved at {saved} (open it to see the cell)."
+    return f"Notebook {stem} could not run: {type(exc).__name__}: {_ANSI.sub('', str(exc))}\n  See {saved}."
+
+
+def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str) -> NotebookRun:
+    import nbformat
+    import papermill as pm
+
+    run = NotebookRun(notebook=nb_path.stem)
+    out_nb = out_dir / f"{nb_path.stem}.ipynb"
+    t0 = time.perf_counter()
+    try:
+        nb = pm.execute_notebook(
+            str(nb_path),
+            str(out_nb),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(nb_path.parent),
+        )
+    except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
+        run.status = "failed"
+        run.seconds = time.perf_counter() - t0
+        run.error = _failure_message(nb_path.stem, exc, out_nb)
+        run.ipynb = out_nb.name
+        return run
+    html_path = out_dir / f"{nb_path.stem}.html"
+    notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
+    run.status = "ok"
+    run.seconds = time.perf_counter() - t0
+    run.html = html_path.name
+    run.ipynb = out_nb.name
+    return run
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    previous = final.parent / f".{final.name}.previous"
+    if previous.exists():
+        shutil.rmtree(previous)
+    if final.exists():
+        os.replace(final, previous)
+    os.replace(staging, final)
+    if previous.exists():
+        shutil.rmtree(previous)
+
+
+def run(
+    params_file: str | Path,
+    *,
+    out_dir: str | Path | None = None,
+    jobs: int | None = None,
+    only: list[str] | None = None,
+    notebook_dir: Path = NOTEBOOK_DIR,
+    progress: Callable[[str], None] = print,
+) -> RunResult:
+    """Run every notebook for the quarter described by ``params_file``.
+
+    Raises :class:`WorkbookError` (after saving what ran) when a notebook fails; the previous
+    outputs of that run name are left untouched.
+    """
+    started = datetime.now(UTC)
+    t_start = time.perf_counter()
+    params_path = resolve_path(params_file)
+    raw = config.read_quarter_file(params_path)
+    final = resolve_path(out_dir) if out_dir else PROJECT_ROOT / "outputs" / str(raw["name"])
+    staging = final.parent / f".{final.name}.partial"
+    cfg = config.load(params_path, run_dir=staging)  # validates every key before anything runs
+    notebooks = discover_notebooks(notebook_dir, only)
+    stems = [p.stem for p in notebooks]
+    deps = _dependencies(stems)
+
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    if only and final.exists():
+        # A partial re-run builds on the earlier notebooks' artifacts of the last complete run.
+        shutil.copytree(final, staging, dirs_exist_ok=True)
+
+    parameters = {
+        "quarter": raw["quarter"],
+        "name": raw["name"],
+        "data_dir": str(raw["data_dir"]),
+        "sources": raw.get("sources") or {},
+        "overrides": raw.get("overrides") or {},
+        "run_dir": str(staging),
+        "interactive": False,
+    }
+    n_jobs = jobs if jobs and jobs > 0 else min(2, os.cpu_count() or 1)
+    progress(f"Running {len(notebooks)} notebook(s) for {cfg.quarter} (run '{cfg.name}', {n_jobs} at a time)")
+    runs: dict[str, NotebookRun] = {s: NotebookRun(notebook=s) for s in stems}
+    by_stem = {p.stem: p for p in notebooks}
+    done: set[str] = set()
+    failed: NotebookRun | None = None
+    pending = list(stems)
+    running: dict[Future, str] = {}
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        while pending or running:
+            if failed is None:
+                for stem in list(pending):
+                    if len(running) >= n_jobs:
+                        break
+                    if deps[stem] <= done:
+                        pending.remove(stem)
+                        progress(f"  ▶ {stem} …")
+                        fut = pool.submit(
+                            _execute_one, by_stem[stem], staging, parameters, NOTEBOOK_TITLES.get(stem, stem)
+                        )
+                        running[fut] = stem
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                stem = running.pop(fut)
+                result = fut.result()
+                runs[stem] = result
+                if result.status == "ok":
+                    done.add(stem)
+                    progress(f"  ✓ {stem} ({result.seconds:.1f} s)")
+                else:
+                    progress(f"  ✗ {stem} failed ({result.seconds:.1f} s)")
+                    failed = failed or result
+    for stem in pending:
+        runs[stem].status = "not run (an earlier notebook failed)"
+
+    ordered = [runs[s] for s in stems]
+    status = "ok" if failed is None else "failed"
+    write_manifest(
+        staging, cfg, params_file=params_path, notebooks=[r.as_dict() for r in ordered], started=started, status=status
+    )
+    write_index(staging, cfg, [r.as_dict() for r in ordered])
+
+    if failed is not None:
+        failed_dir = final.parent / f"{final.name}.failed"
+        if failed_dir.exists():
+            shutil.rmtree(failed_dir)
+        os.replace(staging, failed_dir)
+        msg = failed.error.replace(str(staging), str(failed_dir)) if failed.error else "a notebook failed"
+        raise WorkbookError(
+            f"{msg}\n  The previous outputs in {final} were left as they were; this run's partial outputs are in {failed_dir}."
+        )
+
+    _swap_into_place(staging, final)
+    cfg_final = cfg.model_copy(update={"run_dir": final})
+    elapsed = time.perf_counter() - t_start
+    progress(f"Done in {elapsed:.1f} s → {final / 'index.html'}")
+    return RunResult(run_dir=final, cfg=cfg_final, notebooks=ordered, seconds=elapsed)

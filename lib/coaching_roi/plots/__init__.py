@@ -1,0 +1,42 @@
+"""Figures. Plot functions take tidy frames from the statistics modules and an optional ``ax``;
+they never call ``savefig`` or ``show``. Submodules group them by notebook."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import pandas as pd
+import seaborn as sns
+
+PALETTE = ["#1f4e79", "#2e86c1", "#85c1e9", "#f39c12", "#c0392b", "#7f8c8d"]
+GREY = "#b0b7bf"
+
+
+def set_style() -> None:
+    """Apply the workbook's plot style (readable at slide size, no chart junk)."""
+    sns.set_theme(style="whitegrid", context="notebook", palette=PALETTE)
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "figure.figsize": (9, 4.8),
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.family": "DejaVu Sans",
+        }
+    )
+
+
+def for_seaborn(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """Cast string columns used as hue/x/y categories to ``object``.
+
+    seaborn 0.13.2 can draw wrong data for categorical plots with ``hue_order`` on pandas 3 string
+    columns (ARCHITECTURE.md); casting to object first avoids it.
+    """
+    out = df.copy()
+    for c in cols or [c for c in df.columns if pd.api.types.is_string_dtype(df[c])]:
+        if c in out.columns:
+            out[c] = out[c].astype(object)
+    return out

@@ -1,0 +1,287 @@
+"""Rendering for leadership: notebooks to HTML without code, the run's index page, the manifest.
+
+Everything renders in-process (no ``jupyter nbconvert`` subprocess) and nothing rendered loads
+from the network: the notebook template drops require.js, MathJax, mermaid and widget scripts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import platform
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+
+from coaching_roi import findings as findings_mod
+from coaching_roi.config import Config
+from coaching_roi.paths import PROJECT_ROOT
+from coaching_roi.stats import fmt_interval, fmt_value
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+KEY_PACKAGES = (
+    "coaching-roi", "pandas", "numpy", "scipy", "pyarrow", "pandera", "pydantic", "matplotlib",
+    "seaborn", "scikit-learn", "statsmodels", "lifelines", "papermill", "nbconvert", "nbclient",
+    "ipykernel", "python-pptx", "playwright",
+)
+
+NOTEBOOK_TITLES = {
+    "01_data_intake": "Data intake and data quality",
+    "02_behavioral_scoring": "Behavioral scoring",
+    "03_cohort_comparison": "Cohort comparison: the evidence chain",
+    "04_coaching_plan": "SDR funnel and coaching plan",
+    "05_qbr_slides": "QBR deck (notebook)",
+}
+
+
+def _exporter() -> HTMLExporter:
+    exp = HTMLExporter(
+        extra_template_basedirs=[str(TEMPLATES)],
+        template_name="offline_report",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    return exp
+
+
+def notebook_to_html(nb: nbformat.NotebookNode | str | Path, out_path: Path, *, title: str) -> Path:
+    """Render an executed notebook to a self-contained HTML page without code cells."""
+    if not isinstance(nb, nbformat.NotebookNode):
+        nb = nbformat.read(str(nb), as_version=4)
+    nb = nbformat.from_dict(nb)  # a copy: the caller's notebook stays as executed
+    nb.metadata["title"] = title
+    nb.metadata.pop("widgets", None)  # live widget state needs a kernel/CDN; never in a report
+    # Cells tagged `remove` (e.g. the parameters cell's echo) stay out of the report.
+    nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])]
+    body, _ = _exporter().from_notebook_node(nb, resources={"cr_title": title})
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(body, encoding="utf-8")
+    return out_path
+
+
+# ------------------------------------------------------------------------------------ manifest
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def package_versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def code_version() -> dict[str, Any]:
+    """Git commit of the project (and whether the tree had uncommitted changes)."""
+    def _git(*args: str) -> str | None:
+        try:
+            res = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return res.stdout.strip() if res.returncode == 0 else None
+
+    commit = _git("rev-parse", "HEAD")
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return {"git_commit": commit, "dirty": bool(dirty) if dirty is not None else None}
+
+
+def input_files(cfg: Config) -> dict[str, dict[str, Any]]:
+    """SHA-256 and size of every input file the sources point at (absent ones marked)."""
+    out: dict[str, dict[str, Any]] = {}
+    for table, src in cfg.sources.items():
+        if src.format == "sql":
+            out[table] = {"sql": True, "query_sha256": hashlib.sha256((src.query or "").encode()).hexdigest()}
+            continue
+        p = cfg.source_path(table)
+        if p is not None and p.exists():
+            out[table] = {"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+        else:
+            out[table] = {"path": str(p), "absent": True}
+    return out
+
+
+def write_manifest(
+    run_dir: Path,
+    cfg: Config,
+    *,
+    params_file: Path | None,
+    notebooks: list[dict[str, Any]],
+    started: datetime,
+    status: str,
+) -> Path:
+    manifest = {
+        "run": cfg.name,
+        "quarter": cfg.quarter,
+        "status": status,
+        "started_utc": started.astimezone(UTC).isoformat(timespec="seconds"),
+        "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "params_file": str(params_file) if params_file else None,
+        "params_file_sha256": sha256_file(params_file) if params_file and params_file.exists() else None,
+        "parameters": json.loads(cfg.model_dump_json()),
+        "inputs": input_files(cfg),
+        "notebooks": notebooks,
+        "packages": package_versions(),
+        "python": platform.python_version(),
+        "code": code_version(),
+    }
+    path = run_dir / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------------------- index
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — {{ quarter }}</title>
+<style>
+ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2733; max-width: 1080px;
+        margin: 0 auto; padding: 24px; line-height: 1.45; }
+ h1 { color: #1f4e79; margin-bottom: 4px; } h2 { color: #1f4e79; margin-top: 32px; border-bottom: 1px solid #d5dbe1; }
+ .headline { font-size: 1.25em; background: #eef4fa; border-left: 4px solid #1f4e79; padding: 12px 16px; }
+ table { border-collapse: collapse; width: 100%; font-size: 14px; }
+ th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #e5e9ee; vertical-align: top; }
+ th { background: #f6f8fa; } td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
+ .ok { color: #1e7d32; } .skip { color: #9a6700; } .fail { color: #b42318; }
+ .muted { color: #5b6773; font-size: 13px; } a { color: #2e86c1; }
+ ul.links li { margin: 4px 0; }
+</style></head><body>
+<h1>{{ title }}</h1>
+<div class="muted">{{ company }} · quarter {{ quarter }} · run “{{ run }}” · generated {{ generated }}</div>
+{% if headline %}<p class="headline">{{ headline }}</p>{% endif %}
+
+<h2>Reports</h2>
+<ul class="links">
+{% for nb in notebooks %}
+ <li>{% if nb.html %}<a href="{{ nb.html }}">{{ nb.title }}</a>{% else %}{{ nb.title }}{% endif %}
+   — <span class="{{ nb.css }}">{{ nb.status }}</span>
+   {% if nb.ipynb %}<span class="muted">(<a href="{{ nb.ipynb }}">executed notebook</a>{% if nb.seconds is not none %}, {{ '%.1f'|format(nb.seconds) }} s{% endif %})</span>{% endif %}</li>
+{% endfor %}
+</ul>
+{% if deck %}
+<h2>QBR deck</h2>
+<ul class="links">
+{% for label, target in deck %}<li>{% if target.link %}<a href="{{ target.link }}">{{ label }}</a>{% else %}{{ label }}: <span class="skip">{{ target.text }}</span>{% endif %}</li>{% endfor %}
+</ul>
+{% endif %}
+{% if extras %}
+<h2>Files</h2>
+<ul class="links">{% for label, link in extras %}<li><a href="{{ link }}">{{ label }}</a></li>{% endfor %}</ul>
+{% endif %}
+
+<h2>Headline numbers</h2>
+{% if estimates %}
+<table><tr><th>Estimate</th><th>Value</th><th>Interval</th><th>n</th><th>Reading</th></tr>
+{% for e in estimates %}<tr><td>{{ e.id }}</td><td class="num">{{ e.value }}</td><td class="num">{{ e.interval }}</td>
+<td class="num">{{ e.n }}</td><td>{{ e.reading }}</td></tr>{% endfor %}
+</table>
+{% else %}<p class="muted">No estimates yet: the analysis notebooks have not written findings.</p>{% endif %}
+
+<h2>Data quality</h2>
+{% if accounting %}
+<table><tr><th>Table</th><th>Rows read</th><th>Accepted</th><th>Rejected</th><th>Rejects file</th></tr>
+{% for r in accounting %}<tr><td>{{ r.table }}</td><td class="num">{{ r.rows_read }}</td><td class="num">{{ r.rows_accepted }}</td>
+<td class="num">{{ r.rows_rejected }}</td><td>{% if r.rejects %}<a href="{{ r.rejects }}">{{ r.rejects }}</a>{% endif %}</td></tr>{% endfor %}
+</table>
+{% else %}<p class="muted">Data intake has not reported yet.</p>{% endif %}
+{% for line in quality_lines %}<p>{{ line }}</p>{% endfor %}
+
+<p class="muted">Run manifest (parameters, input file hashes, package versions, code version):
+<a href="manifest.json">manifest.json</a> · machine-readable results: <a href="findings.json">findings.json</a></p>
+</body></html>
+"""
+
+
+def _estimate_rows(estimates: dict[str, dict]) -> list[dict[str, str]]:
+    rows = []
+    for key, e in estimates.items():
+        unit = e.get("unit", "")
+        shown_unit = "pp" if unit == "fraction" and (key.startswith("quartile") or "gap" in key or "per_point" in key) else unit
+        rows.append(
+            {
+                "id": key,
+                "value": fmt_value(e.get("value"), shown_unit),
+                "interval": fmt_interval(e.get("ci_low"), e.get("ci_high"), shown_unit),
+                "n": str(e.get("n", "")),
+                "reading": e.get("reading", ""),
+            }
+        )
+    return rows
+
+
+def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]]) -> Path:
+    """Write ``index.html``: links, headline numbers from findings.json, data-quality status."""
+    found = findings_mod.load(run_dir)
+    status = found.get("status", {})
+    nbs = []
+    for r in notebook_runs:
+        stem = r["notebook"]
+        st = r.get("status") or status.get(stem, "not run")
+        if r.get("status") == "ok" and stem in status:
+            st = status[stem]
+        css = "ok" if st == "ok" else ("fail" if st.startswith("failed") else "skip")
+        nbs.append(
+            {
+                "title": NOTEBOOK_TITLES.get(stem, stem),
+                "html": r.get("html"),
+                "ipynb": r.get("ipynb"),
+                "status": st,
+                "css": css,
+                "seconds": r.get("seconds"),
+            }
+        )
+    deck = []
+    deck_info = found.get("extra", {}).get("05_qbr_slides", {}).get("deck", {})
+    for label, key in (("Slides (HTML)", "html"), ("Slides (PDF)", "pdf"), ("Slides (PowerPoint)", "pptx")):
+        if key in deck_info:
+            v = str(deck_info[key])
+            deck.append((label, {"link": v} if (run_dir / v).exists() else {"link": None, "text": v}))
+    extras = []
+    for label, name in (("Coaching plan (CSV, one focus per rep)", "coaching_plan.csv"),):
+        if (run_dir / name).exists():
+            extras.append((label, name))
+    dq = found.get("extra", {}).get("01_data_intake", {})
+    accounting = []
+    for row in dq.get("accounting", []):
+        rej = f"rejects/{row['table']}.csv"
+        accounting.append({**row, "rejects": rej if (run_dir / rej).exists() else None})
+    quality_lines = [str(x) for x in dq.get("summary_lines", [])]
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    page = env.from_string(INDEX_TEMPLATE).render(
+        title=cfg.report.title,
+        company=cfg.report.company,
+        quarter=cfg.quarter,
+        run=cfg.name,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        headline=found.get("headline"),
+        notebooks=nbs,
+        deck=deck,
+        extras=extras,
+        estimates=_estimate_rows(found.get("estimates", {})),
+        accounting=accounting,
+        quality_lines=quality_lines,
+    )
+    path = run_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def escape(text: str) -> str:
+    """HTML-escape user text (names, observables) for hand-built HTML."""
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,123 @@
+"""The runner on tiny stand-in notebooks: ordering, rendering, manifest, index, failure handling."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+import yaml
+
+from coaching_roi import pipeline
+from coaching_roi.errors import WorkbookError
+
+PARAMS_CELL = """quarter: str = "2026Q3"
+name: str = "demo"
+data_dir: str = "data/demo"
+sources: dict = {}
+overrides: dict = {}
+run_dir: str = ""
+interactive: bool = True"""
+
+
+def make_nb(path, body: str, *, markdown: str = "# A stand-in notebook"):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(PARAMS_CELL)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(markdown), params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+
+
+SETUP = """from coaching_roi import nbsupport, findings
+cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides, run_dir=run_dir)
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    make_nb(nbdir / "01_first.ipynb", SETUP + """
+(cfg.artifacts_dir / "first.txt").write_text("from 01")
+findings.write_part(cfg.run_dir, "01_first", quarter=cfg.quarter, status="ok",
+    estimates={"x": {"value": 0.1, "ci_low": 0.0, "ci_high": 0.2, "n": 10, "unit": "fraction", "reading": "<b>bold</b> & sure"}})
+print("SECRET-FREE OUTPUT <script>alert(1)</script>")
+""")
+    make_nb(nbdir / "02_second.ipynb", SETUP + """
+assert (cfg.artifacts_dir / "first.txt").read_text() == "from 01"
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(); ax.plot([1, 2, 3]); ax.set_title("A figure"); plt.show()
+findings.write_part(cfg.run_dir, "02_second", quarter=cfg.quarter, status="skipped: no calls")
+""")
+    params = tmp_path / "p.yaml"
+    params.write_text(yaml.safe_dump({"quarter": "2026Q3", "name": "t", "data_dir": str(data)}))
+    return tmp_path, nbdir, params
+
+
+def test_run_renders_and_indexes(project):
+    root, nbdir, params = project
+    out = root / "out" / "t"
+    lines: list[str] = []
+    res = pipeline.run(params, out_dir=out, notebook_dir=nbdir, progress=lines.append)
+    assert res.run_dir == out
+    assert [r.status for r in res.notebooks] == ["ok", "ok"]
+    for name in ("01_first.html", "02_second.html", "01_first.ipynb", "index.html", "manifest.json", "findings.json"):
+        assert (out / name).exists(), name
+    html = (out / "02_second.html").read_text()
+    assert "data:image/png;base64" in html  # figures inline
+    assert "assert (cfg.artifacts_dir" not in html  # no code in the report
+    for page in ("01_first.html", "02_second.html", "index.html"):
+        text = (out / page).read_text()
+        assert "cdn." not in text and "https://cdnjs" not in text and "require.js" not in text, page
+    index = (out / "index.html").read_text()
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; sure" in index  # findings text is escaped
+    assert "skipped: no calls" in index
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and manifest["quarter"] == "2026Q3"
+    assert manifest["packages"]["pandas"]
+    assert "git_commit" in manifest["code"]
+    assert any("▶ 01_first" in ln for ln in lines) and any("Done in" in ln for ln in lines)
+    assert not (root / "out" / ".t.partial").exists()
+
+
+def test_failure_keeps_previous_outputs(project):
+    root, nbdir, params = project
+    out = root / "out" / "t"
+    pipeline.run(params, out_dir=out, notebook_dir=nbdir, progress=lambda s: None)
+    before = (out / "index.html").read_text()
+    make_nb(nbdir / "02_second.ipynb", SETUP + """
+from coaching_roi.errors import WorkbookError
+raise WorkbookError("calls.csv: missing required column 'call_id'. Fix: add it.")
+""")
+    with pytest.raises(WorkbookError) as err:
+        pipeline.run(params, out_dir=out, notebook_dir=nbdir, progress=lambda s: None)
+    msg = str(err.value)
+    assert "02_second failed in cell" in msg
+    assert "missing required column 'call_id'" in msg
+    assert "t.failed" in msg and "02_second.ipynb" in msg
+    assert (out / "index.html").read_text() == before  # previous outputs intact
+    assert (root / "out" / "t.failed" / "02_second.ipynb").exists()
+    manifest = json.loads((root / "out" / "t.failed" / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+
+
+def test_dependencies_allow_parallel_03_04():
+    deps = pipeline._dependencies(
+        ["01_data_intake", "02_behavioral_scoring", "03_cohort_comparison", "04_coaching_plan", "05_qbr_slides"]
+    )
+    assert "03_cohort_comparison" not in deps["04_coaching_plan"]
+    assert deps["05_qbr_slides"] == {"01_data_intake", "02_behavioral_scoring", "03_cohort_comparison", "04_coaching_plan"}
+    # an unknown notebook waits for every earlier one
+    assert pipeline._dependencies(["01_data_intake", "07_extra"])["07_extra"] == {"01_data_intake"}
+
+
+def test_bad_params_fail_before_any_notebook(project, tmp_path):
+    _, nbdir, _ = project
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"quarter": "2026Q3", "data_dir": str(tmp_path), "colour": 1}))
+    with pytest.raises(WorkbookError, match="colour: unknown key"):
+        pipeline.run(bad, out_dir=tmp_path / "o", notebook_dir=nbdir, progress=lambda s: None)
+    assert not (tmp_path / "o").exists()
