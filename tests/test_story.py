@@ -1,0 +1,314 @@
+"""Every rule of coaching_roi.story, on hand-built findings with known answers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from coaching_roi import story
+
+
+def est(value, lo, hi, n=30, unit="points", reading="", **extra):
+    return {"value": value, "ci_low": lo, "ci_high": hi, "n": n, "unit": unit, "reading": reading, **extra}
+
+
+def F(status=None, **estimates) -> dict:
+    """Findings with estimates given as keyword args ('__' stands for '::')."""
+    return {
+        "quarter": "2026Q3",
+        "estimates": {k.replace("__", "::"): v for k, v in estimates.items()},
+        "status": status if status is not None else {"03_cohort_comparison": "ok"},
+        "extra": {},
+    }
+
+
+# ------------------------------------------------------------------------------------ classify
+@pytest.mark.parametrize(
+    ("e", "verdict"),
+    [
+        (None, "missing"),
+        (est(None, None, None), "missing"),
+        (est(float("nan"), 0, 1), "missing"),
+        (est(1.0, None, 2.0), "no_interval"),
+        (est(1.0, float("nan"), 2.0), "no_interval"),
+        (est(1.0, 0.5, 1.5, n=3), "small_n"),
+        (est(0.2, -0.1, 0.5), "covers_zero"),
+        (est(0.2, 0.0, 0.5), "covers_zero"),  # touching zero is not clear of it
+        (est(0.2, 0.1, 0.5), "positive"),
+        (est(-0.2, -0.5, -0.1), "negative"),
+    ],
+)
+def test_classify(e, verdict):
+    assert story.classify(e, min_n=5) == verdict
+
+
+def test_small_n_is_checked_before_direction():
+    assert story.classify(est(5, 4, 6, n=4), min_n=5) == "small_n"
+    assert story.classify(est(5, 4, 6, n=5), min_n=5) == "positive"
+
+
+# ------------------------------------------------------------------------------------ sentence
+def test_sentence_positive_states_direction_interval_and_n():
+    s = story.sentence("quartile_win_rate_gap", est(0.18, 0.05, 0.30, n=30, unit="fraction"))
+    assert "top-quartile reps won 18 pp more" in s.lower()
+    assert "95% CI 5 pp to 30 pp" in s and "n = 30 reps" in s
+
+
+def test_sentence_negative_states_the_other_direction():
+    s = story.sentence("quartile_win_rate_gap", est(-0.15, -0.25, -0.05, unit="fraction"))
+    assert s.startswith("Bottom-quartile reps won 15 pp more")
+
+
+def test_sentence_covering_zero_says_no_clear_difference_and_claims_nothing():
+    s = story.sentence("behavior_change::quantified_impact", est(0.4, -0.3, 1.1, n=12))
+    assert s.startswith("No clear difference")
+    assert "includes zero" in s
+    assert not any(w in s for w in ("rose", "won more"))
+
+
+def test_sentence_small_n_is_a_warning_not_a_finding():
+    s = story.sentence("ramp_weeks_saved::quota_80", est(5.0, 2.0, 8.0, n=3, unit="weeks"), min_n=5)
+    assert s.startswith("Too few new hires (3)")
+    assert "not a finding" in s
+    assert "sooner" not in s
+
+
+def test_sentence_without_interval_is_indicative_only():
+    s = story.sentence("deal_cycle_pct_faster::decision_process_mapping", est(0.2, None, None, unit="fraction"))
+    assert "no interval could be computed" in s and "indicative only" in s
+
+
+def test_sentence_missing_names_the_reason_from_status():
+    f = F(status={"03_cohort_comparison": "skipped: no coaching_sessions table"})
+    s = story.sentence("behavior_change::quantified_impact", None, findings=f)
+    assert "could not be computed" in s and "no coaching_sessions table" in s
+
+
+def test_sentence_missing_when_notebook_has_not_run():
+    s = story.sentence("behavior_auc", None, findings=F(status={}))
+    assert "notebook 02 has not run" in s
+
+
+def test_sentence_missing_value_uses_the_recorded_reading():
+    e = est(None, None, None, reading="not yet observable: deals of 2026Q4 have not closed")
+    s = story.sentence("win_rate_change_per_point::quantified_impact", e)
+    assert "not available" in s and "not yet observable" in s
+
+
+def test_sentence_lag_is_named():
+    e = est(0.04, 0.01, 0.07, unit="fraction", lag_quarters=1)
+    s = story.sentence("win_rate_change_per_point::quantified_impact", e)
+    assert "(1 quarter later)" in s and "4 pp" in s
+
+
+@pytest.mark.parametrize(
+    ("e", "fragment"),
+    [
+        (est(0.68, 0.62, 0.74, n=400, unit="auc"), "better than chance"),
+        (est(0.52, 0.45, 0.59, n=400, unit="auc"), "close to chance"),
+        (est(0.40, 0.33, 0.47, n=400, unit="auc"), "no better than chance"),
+        (est(0.70, 0.55, 0.85, n=20, unit="auc"), "too little to judge"),
+    ],
+)
+def test_auc_is_read_against_one_half(e, fragment):
+    assert fragment in story.sentence("behavior_auc", e, min_n=30)
+
+
+def test_pretrend_reads_fair_or_not():
+    fair = story.sentence("event_study_pretrend::digs_deeper", est(0.05, -0.2, 0.3), min_n=1)
+    unfair = story.sentence("event_study_pretrend::digs_deeper", est(0.5, 0.2, 0.8), min_n=1)
+    assert "looks fair" in fair
+    assert "may not be fair" in unfair
+
+
+def test_unknown_estimate_id_still_gets_a_sentence():
+    s = story.sentence("something_new", est(1.0, 0.5, 1.5))
+    assert "95% CI" in s
+
+
+# ------------------------------------------------------------------------------------ layers
+def test_layer2_moved_averages_the_behaviors_that_rose():
+    f = F(behavior_change__a=est(2.0, 1.0, 3.0), behavior_change__b=est(4.0, 3.0, 5.0),
+          behavior_change__c=est(0.1, -1, 1))
+    l2 = story.layer2(f)
+    assert l2.state == "moved" and l2.behaviors == ("a", "b") and l2.mean_value == pytest.approx(3.0)
+
+
+def test_layer2_unfair_when_the_pretrend_flags_the_only_rise():
+    f = F(behavior_change__a=est(2.0, 1.0, 3.0), event_study_pretrend__a=est(0.6, 0.3, 0.9))
+    assert story.layer2(f).state == "unfair"
+
+
+def test_layer2_fell_not_moved_small_missing():
+    assert story.layer2(F(behavior_change__a=est(-2.0, -3.0, -1.0))).state == "fell"
+    assert story.layer2(F(behavior_change__a=est(0.2, -0.5, 0.9))).state == "not_moved"
+    assert story.layer2(F(behavior_change__a=est(3.0, 2.0, 4.0, n=3))).state == "small_n"
+    assert story.layer2(F()).state == "missing"
+    assert story.layer2(F(behavior_change__a=est(None, None, None))).state == "missing"
+
+
+def test_layer3_states():
+    assert story.layer3(F(win_rate_change_per_point__a=est(0.03, 0.01, 0.05, unit="fraction"))).state == "moved"
+    assert story.layer3(F(win_rate_change_per_point__a=est(-0.03, -0.05, -0.01, unit="fraction"))).state == "fell"
+    assert story.layer3(F(win_rate_change_per_point__a=est(0.01, -0.02, 0.04, unit="fraction"))).state == "not_moved"
+    assert story.layer3(F()).state == "not_observable"
+    assert story.layer3(F(win_rate_change_per_point__a=est(None, None, None))).state == "not_observable"
+    # restricted to the behaviors that moved
+    f = F(win_rate_change_per_point__other=est(0.03, 0.01, 0.05, unit="fraction"))
+    assert story.layer3(f, ["a"]).state == "not_observable"
+
+
+# ------------------------------------------------------------------------------------ headline
+GAP_POS = est(0.2, 0.08, 0.3, unit="fraction")
+GAP_ZERO = est(0.02, -0.08, 0.12, unit="fraction")
+
+
+def test_headline_full_chain():
+    f = F(behavior_change__quantified_impact=est(2.0, 1.0, 3.0),
+          win_rate_change_per_point__quantified_impact=est(0.04, 0.01, 0.07, unit="fraction"))
+    h = story.headline(f, quarter="2026Q3")
+    assert "quantified impact" in h and "2.0 points" in h and "won more" in h
+
+
+def test_headline_scores_rose_win_rates_not_yet_when_layer3_flat():
+    f = F(behavior_change__quantified_impact=est(4.0, 2.5, 5.5),
+          win_rate_change_per_point__quantified_impact=est(0.01, -0.02, 0.04, unit="fraction"))
+    h = story.headline(f, quarter="2026Q3")
+    assert "rose 4.0 points on average" in h
+    assert "win rates have not moved yet" in h and "watching the cohort through 2026Q4" in h
+
+
+def test_headline_scores_rose_win_rates_not_yet_when_layer3_not_observable():
+    f = F(behavior_change__a=est(2.0, 1.0, 3.0), behavior_change__b=est(3.0, 2.0, 4.0),
+          behavior_change__c=est(3.0, 2.0, 4.0))
+    h = story.headline(f, quarter="2026Q4")
+    assert "the coached behaviors" in h and "watching the cohort through 2027Q1" in h
+
+
+def test_headline_two_behaviors_are_named():
+    f = F(behavior_change__a_b=est(2.0, 1.0, 3.0), behavior_change__c=est(3.0, 2.0, 4.0))
+    assert "Scores on a b and c rose" in story.headline(f, quarter="2026Q3")
+
+
+def test_headline_unfair_comparison_makes_no_claim():
+    f = F(behavior_change__a=est(2.0, 1.0, 3.0), event_study_pretrend__a=est(0.6, 0.3, 0.9))
+    h = story.headline(f, quarter="2026Q3")
+    assert "already improving" in h and "not yet claiming" in h
+
+
+def test_headline_fell():
+    h = story.headline(F(behavior_change__a=est(-2.0, -3.0, -1.0)), quarter="2026Q3")
+    assert "fell 2.0 points" in h
+
+
+def test_headline_small_n():
+    h = story.headline(F(behavior_change__a=est(3.0, 2.0, 4.0, n=3)), quarter="2026Q3")
+    assert h.startswith("Too few coached reps (at most 3)")
+
+
+def test_headline_not_moved_with_and_without_the_gap():
+    base = {"behavior_change__a": est(0.2, -0.5, 0.9)}
+    h1 = story.headline(F(**base, quartile_win_rate_gap=GAP_POS), quarter="2026Q3")
+    h2 = story.headline(F(**base, quartile_win_rate_gap=GAP_ZERO), quarter="2026Q3")
+    assert "not clearly moved" in h1 and "no revenue claim" in h1 and "higher-scoring reps still win more" in h1
+    assert "not clearly moved" in h2 and "higher-scoring" not in h2
+
+
+def test_headline_without_layer2_falls_back_on_the_gap():
+    assert story.headline(F(quartile_win_rate_gap=GAP_POS), quarter="2026Q3").startswith("Higher-scoring reps win more")
+    neg = est(-0.2, -0.3, -0.1, unit="fraction")
+    assert "did not go with higher win rates" in story.headline(F(quartile_win_rate_gap=neg), quarter="2026Q3")
+    h = story.headline(F(quartile_win_rate_gap=GAP_ZERO), quarter="2026Q3")
+    assert h.startswith("No clear win-rate difference")
+
+
+def test_headline_with_nothing():
+    assert story.headline(F(), quarter="2026Q3").startswith("Not enough data")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_headline_claims_nothing_when_every_interval_covers_zero(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ests = {}
+    for k in ("quartile_win_rate_gap", "behavior_change::a", "behavior_change::b",
+              "win_rate_change_per_point::a", "ramp_weeks_saved::quota_80"):
+        v = float(rng.normal(0, 0.5))
+        ests[k] = est(v, v - 1.0, v + 1.0, unit="fraction" if "rate" in k or "gap" in k else "points")
+    f = {"estimates": ests, "status": {}, "extra": {}}
+    h = story.headline(f, quarter="2026Q3")
+    assert not any(w in h.lower() for w in ("rose", "won more", "win more", "faster", "returned", "coaching moved"))
+
+
+# ------------------------------------------------------------------------------------ gap & caveats
+def test_gap_sentence_adds_the_causation_caveat_only_when_positive():
+    assert "does not by itself prove" in story.gap_sentence(F(quartile_win_rate_gap=GAP_POS))
+    assert "does not by itself prove" not in story.gap_sentence(F(quartile_win_rate_gap=GAP_ZERO))
+    assert "could not be computed" in story.gap_sentence(F())
+
+
+def test_caveats_cover_pretrend_small_n_lag_correlation_and_roi():
+    f = F(quartile_win_rate_gap=GAP_POS, behavior_change__a=est(2.0, 1.0, 3.0),
+          event_study_pretrend__b=est(0.5, 0.2, 0.8), ramp_weeks_saved__quota_80=est(5, 2, 8, n=3, unit="weeks"),
+          roi_pct=est(1.5, 0.5, 2.5, unit="fraction"))
+    cav = story.caveats(f, quarter="2026Q3", isolation_factor=0.5, confidence_discount=0.8)
+    text = " ".join(cav)
+    assert "Pre-trend check fails for b" in text
+    assert "Small samples" in text and "ramp weeks saved" in text
+    assert "not observable yet" in text and "2026Q4" in text
+    assert "predict wins, not that coaching caused" in text
+    assert "50%" in text and "80% confidence" in text
+    assert cav[-1].startswith("Reps were not randomly assigned")
+
+
+def test_caveats_minimal():
+    cav = story.caveats(F(), quarter="2026Q3")
+    assert any("not observable yet" in c for c in cav)
+    assert not any("ROI" in c for c in cav)
+
+
+# ------------------------------------------------------------------------------------ headcount
+def test_headcount_sentence_only_when_the_low_end_covers_a_role():
+    assert "2.0× the $160K" in story.headcount_sentence(est(500_000, 320_000, 700_000, unit="usd"), role_cost=160_000)
+    assert story.headcount_sentence(est(500_000, 100_000, 700_000, unit="usd"), role_cost=160_000) is None
+    assert story.headcount_sentence(est(500_000, -10_000, 700_000, unit="usd"), role_cost=160_000) is None
+    assert story.headcount_sentence(None, role_cost=160_000) is None
+
+
+# ------------------------------------------------------------------------------------ example reps
+ROW = {"behavior": "quantified_impact", "behavior_label": "Quantifies the business impact",
+       "observable": "Ask for the cost of the problem in dollars", "n_sessions": 6,
+       "first_session_date": pd.Timestamp("2026-07-06"), "before_score": 3.0, "after_score": 7.0,
+       "win_rate_before": 0.25, "win_rate_after": 0.4, "n_deals_before": 8, "n_deals_after": 10}
+
+
+def test_intervention_sentence_from_the_coaching_log():
+    s = story.intervention_sentence(ROW)
+    assert s == "Coached on quantified impact in 6 sessions from 06 Jul; committed to: “Ask for the cost of the problem in dollars”."
+
+
+def test_intervention_sentence_without_observable_or_date():
+    s = story.intervention_sentence({**ROW, "observable": None, "first_session_date": None, "n_sessions": 1})
+    assert s == "Coached on quantified impact in 1 session; no observable was recorded."
+    assert "no observable" in story.intervention_sentence({**ROW, "observable": pd.NA})
+
+
+def test_movement_sentence_branches():
+    s = story.movement_sentence(ROW)
+    assert s.startswith("Score 3.0 → 7.0 (of 10), +4.0; win rate 25% → 40% (8 → 10 closed deals).")
+    assert "indicative only" not in s
+    few = story.movement_sentence({**ROW, "n_deals_after": 2})
+    assert "Few deals" in few
+    none_after = story.movement_sentence({**ROW, "win_rate_after": float("nan"), "n_deals_after": 0})
+    assert "no deals closed since coaching yet" in none_after
+
+
+# ------------------------------------------------------------------------------------ pseudonyms
+def test_aliases_are_stable_unique_and_scrub_whole_names():
+    a = story.alias_map([f"AE{i:03d}" for i in range(300)])
+    assert len(set(a.values())) == 300
+    assert story.alias("AE001") == story.alias("AE001") and story.alias("AE001").startswith("Rep ")
+    repl = {"Ann Lee": "Rep KXT", "Ann": "Rep QQQ"}
+    assert story.scrub("Ann Lee met Ann; Annabel stays.", repl) == "Rep KXT met Rep QQQ; Annabel stays."
+    assert story.scrub("", repl) == ""
