@@ -110,10 +110,16 @@ class Analysis(_Strict):
     min_reps_per_group: int = Field(default=5, ge=1)
     event_window_pre_weeks: int = Field(default=4, ge=1)
     event_window_post_weeks: int = Field(default=8, ge=1)
+    min_episode_sessions: int = Field(default=2, ge=1)  # sessions on a behavior that make a coaching episode
     lag_quarters: tuple[int, ...] = (1, 2)
     deal_cycle_behaviors: tuple[str, ...] = ("decision_process_mapping", "next_steps_specificity")
     ramp_quota_threshold: float = Field(default=0.8, gt=0, le=2)
     ramp_attainment_months: int = Field(default=6, ge=1)
+    # notebook 03 ramp: new hires = hired within this many months before the quarter end
+    ramp_cohort_months: int = Field(default=12, ge=1)
+    # notebook 03 ramp: the onboarding program compared (treated) and its baseline (control)
+    ramp_treated_program: str = "structured_sprint"
+    ramp_control_program: str = "standard"
     # notebook 02: share of the composite's weight a discovery call must have scored to get a composite
     min_composite_coverage: float = Field(default=0.6, gt=0, le=1)
 
@@ -130,7 +136,6 @@ class Benchmarks(_Strict):
 class Funnel(_Strict):
     stage_skills: dict[str, str]
     min_volume: int = Field(default=30, ge=1)
-    tier_rule: Literal["attainment", "funnel_output"] = "attainment"
     top_tier_quantile: float = Field(default=0.75, gt=0, lt=1)
     under_tier_quantile: float = Field(default=0.25, gt=0, lt=1)
     watch_window_days: tuple[int, int] = (30, 60)

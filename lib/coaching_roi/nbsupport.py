@@ -86,3 +86,18 @@ def require_artifacts(cfg: config.Config, *names: str) -> None:
             f"Missing artifact(s) {', '.join(missing)} in {cfg.artifacts_dir}. "
             "Fix: run the earlier notebooks first (coaching-roi run params/<name>.yaml runs them all)."
         )
+
+
+def show_text_table(df: pd.DataFrame, *, caption: str | None = None, precision: int = 2) -> None:
+    """Like :func:`show_table`, but left-aligned: for tables whose cells are sentences (plans, evidence)."""
+    from IPython.display import display
+
+    sty = (
+        df.style.hide(axis="index")
+        .format(precision=precision, escape="html", na_rep="–")
+        .set_properties(**{"text-align": "left", "vertical-align": "top"})
+        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    )
+    if caption:
+        sty = sty.set_caption(html.escape(caption))
+    display(sty)
