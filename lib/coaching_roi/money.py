@@ -1,0 +1,252 @@
+"""Money (SPEC §6): what faster ramp and shorter cycles are worth, ROI the Phillips way, headcount.
+
+Formulas (all annual, in the report currency):
+
+* ramp value      = new hires per year × weeks saved × weekly ARR of a ramped rep
+  (weekly ARR = monthly ARR × 12 / 52);
+* cycle value     = AE count × annual won ARR per ramped AE × throughput gain, where the throughput
+  gain of a cycle shortened by the fraction ``f`` on the share ``s`` of deals that score low today
+  is ``1 / (1 − s·f) − 1`` (Little's law: with the pipeline an AE carries held constant, closed
+  volume per year scales with 1 / cycle length);
+* ROI %           = (benefits × isolation factor × confidence discount − program cost) / program cost;
+  benefit-cost ratio = benefits × isolation × confidence / program cost;
+* headcount       = ramp value / fully loaded cost of one enablement role.
+
+Intervals are propagated from the weeks-saved and %-faster intervals by evaluating the same formula
+at their ends (every formula is monotone in them). The ROI interval combines both lower ends and
+both upper ends, which is wider than a joint interval would be — conservative by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from coaching_roi.stats import Interval
+
+WEEKS_PER_YEAR = 52.0
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The economic inputs with where each came from ("params" or "data: …")."""
+
+    monthly_arr_ramped_rep: float
+    monthly_arr_source: str
+    new_hires_per_year: float
+    new_hires_source: str
+    ae_count: float
+    ae_count_source: str
+    n_ramped_reps: int
+
+
+# ------------------------------------------------------------------------------ data-derived inputs
+def monthly_arr_ramped_rep(
+    reps: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    ramp_months: int = 6,
+    window_months: int = 12,
+    role: str | None = "AE",
+) -> tuple[float, int]:
+    """Median monthly won ARR of reps past ramp; returns (value, n reps).
+
+    A rep is past ramp over the window ``[as_of − window_months, as_of)`` for the months after
+    ``hire_date + ramp_months``; their won ARR in those months is divided by the number of such
+    months they were employed (at least one full month). Reps without a hire date count as ramped.
+    """
+    start = as_of - pd.DateOffset(months=window_months)
+    r = reps
+    if role is not None and "role" in r.columns:
+        r = r.loc[r["role"].astype(str) == role]
+    won = opportunities.loc[(opportunities["status"] == "won") & opportunities["close_date"].notna()]
+    vals = []
+    for rep in r.itertuples(index=False):
+        hire = getattr(rep, "hire_date", None)
+        end = getattr(rep, "end_date", None)
+        lo = start
+        if hire is not None and not pd.isna(hire):
+            lo = max(start, pd.Timestamp(hire) + pd.DateOffset(months=ramp_months))
+        hi = as_of if end is None or pd.isna(end) else min(as_of, pd.Timestamp(end))
+        months = (hi - lo).days / (365.25 / 12)
+        if months < 1:
+            continue
+        mine = won.loc[(won["rep_id"] == rep.rep_id) & (won["close_date"] >= lo) & (won["close_date"] < hi)]
+        vals.append(float(mine["amount"].sum()) / months)
+    if not vals:
+        return float("nan"), 0
+    return float(np.median(vals)), len(vals)
+
+
+def new_hires_last_year(reps: pd.DataFrame, *, as_of: pd.Timestamp, role: str | None = "AE") -> int:
+    """Reps (of ``role``) hired in the 12 months before ``as_of``."""
+    if "hire_date" not in reps.columns:
+        return 0
+    r = reps
+    if role is not None and "role" in r.columns:
+        r = r.loc[r["role"].astype(str) == role]
+    h = r["hire_date"]
+    return int(((h >= as_of - pd.DateOffset(years=1)) & (h < as_of)).sum())
+
+
+def active_count(reps: pd.DataFrame, *, as_of: pd.Timestamp, role: str | None = "AE") -> int:
+    """Reps (of ``role``) employed on the day before ``as_of``."""
+    r = reps
+    if role is not None and "role" in r.columns:
+        r = r.loc[r["role"].astype(str) == role]
+    day = as_of - pd.Timedelta(days=1)
+    hired = r["hire_date"].isna() | (r["hire_date"] <= day) if "hire_date" in r.columns else True
+    stayed = r["end_date"].isna() | (r["end_date"] > day) if "end_date" in r.columns else True
+    return int((hired & stayed).sum())
+
+
+def resolve_inputs(economics, reps: pd.DataFrame, opportunities: pd.DataFrame, *, as_of: pd.Timestamp,
+                   ramp_months: int = 6) -> Inputs:
+    """Take each economic input from params when set, else derive it from the data (and say so)."""
+    if economics.monthly_arr_ramped_rep_usd is not None:
+        arr, arr_src, n_ramped = float(economics.monthly_arr_ramped_rep_usd), "params", 0
+    else:
+        arr, n_ramped = monthly_arr_ramped_rep(reps, opportunities, as_of=as_of, ramp_months=ramp_months)
+        arr_src = f"data: median monthly won ARR of {n_ramped} AEs past ramp, last 12 months"
+    if economics.new_hires_per_year is not None:
+        hires, hires_src = float(economics.new_hires_per_year), "params"
+    else:
+        hires = float(new_hires_last_year(reps, as_of=as_of))
+        hires_src = "data: AEs hired in the last 12 months"
+    if economics.ae_count is not None:
+        aes, aes_src = float(economics.ae_count), "params"
+    else:
+        aes = float(active_count(reps, as_of=as_of))
+        aes_src = "data: AEs employed at quarter end"
+    return Inputs(arr, arr_src, hires, hires_src, aes, aes_src, n_ramped)
+
+
+# ------------------------------------------------------------------------------------- formulas
+def ramp_value(new_hires: float, weeks: float, monthly_arr: float) -> float:
+    """new hires × weeks saved × weekly ARR of a ramped rep (monthly × 12 / 52)."""
+    return float(new_hires * weeks * monthly_arr * 12 / WEEKS_PER_YEAR)
+
+
+def throughput_gain(pct_faster: float, share_low: float = 0.5) -> float:
+    """Extra closed volume (fraction) when the low-scoring share of deals gets ``pct_faster`` shorter."""
+    avg = share_low * pct_faster
+    if avg >= 1:
+        return float("inf")
+    return float(1 / (1 - avg) - 1)
+
+
+def cycle_value(ae_count: float, monthly_arr: float, pct_faster: float, share_low: float = 0.5) -> float:
+    """AE count × annual ARR per ramped AE × throughput gain from the shorter cycle."""
+    return float(ae_count * monthly_arr * 12 * throughput_gain(pct_faster, share_low))
+
+
+def roi(benefits: float, program_cost: float, isolation_factor: float, confidence_discount: float) -> float:
+    """Phillips-style ROI (fraction): (benefits × isolation × confidence − cost) / cost."""
+    return float((benefits * isolation_factor * confidence_discount - program_cost) / program_cost)
+
+
+def benefit_cost_ratio(benefits: float, program_cost: float, isolation_factor: float, confidence_discount: float) -> float:
+    """Benefit-cost ratio: adjusted benefits / program cost."""
+    return float(benefits * isolation_factor * confidence_discount / program_cost)
+
+
+def _map(iv: Interval, f) -> Interval:
+    """Apply a monotone function to an interval's value and ends (ends re-sorted)."""
+    v = f(iv.value) if np.isfinite(iv.value) else float("nan")
+    if np.isfinite(iv.ci_low) and np.isfinite(iv.ci_high):
+        a, b = f(iv.ci_low), f(iv.ci_high)
+        lo, hi = min(a, b), max(a, b)
+    else:
+        lo = hi = float("nan")
+    return Interval(v, lo, hi, iv.n)
+
+
+@dataclass(frozen=True)
+class MoneyResult:
+    """The money section in one object; every value is an :class:`Interval` (usd or fraction)."""
+
+    inputs: Inputs
+    ramp: Interval
+    cycle: Interval
+    benefits: Interval
+    roi: Interval
+    bcr: Interval
+    roles_covered: Interval
+    program_cost: float
+    isolation_factor: float
+    confidence_discount: float
+    role_cost: float
+    ramp_basis: str
+    cycle_basis: str
+
+    def table(self) -> pd.DataFrame:
+        """A tidy table for display: item, value, ci_low, ci_high, unit, basis."""
+        rows = [
+            ("Ramp acceleration value (per year)", self.ramp, "usd", self.ramp_basis),
+            ("Cycle compression value (per year)", self.cycle, "usd", self.cycle_basis),
+            ("Total benefits before attribution", self.benefits, "usd", "ramp + cycle"),
+            ("ROI % (Phillips)", self.roi, "fraction",
+             f"isolation factor {self.isolation_factor:.0%} × confidence {self.confidence_discount:.0%}, "
+             f"program cost {self.program_cost:,.0f}"),
+            ("Benefit-cost ratio", self.bcr, "ratio", "adjusted benefits / program cost"),
+            ("Enablement roles paid for by ramp value", self.roles_covered, "ratio",
+             f"ramp value / {self.role_cost:,.0f} per role"),
+        ]
+        return pd.DataFrame(
+            [{"item": a, "value": iv.value, "ci_low": iv.ci_low, "ci_high": iv.ci_high, "unit": u, "basis": b}
+             for a, iv, u, b in rows]
+        )
+
+
+def compute(
+    *,
+    weeks_saved: Interval | None,
+    pct_faster: Interval | None,
+    inputs: Inputs,
+    program_cost: float,
+    isolation_factor: float,
+    confidence_discount: float,
+    role_cost: float,
+    share_low: float = 0.5,
+) -> MoneyResult:
+    """Value the ramp and cycle estimates, then ROI, benefit-cost ratio and the headcount argument.
+
+    A missing input (None or nan estimate) contributes 0 to the benefits and is named in the basis.
+    """
+    nan_iv = Interval(float("nan"), float("nan"), float("nan"), 0)
+    arr = inputs.monthly_arr_ramped_rep
+    if weeks_saved is not None and np.isfinite(weeks_saved.value) and np.isfinite(arr):
+        ramp_iv = _map(weeks_saved, lambda w: ramp_value(inputs.new_hires_per_year, w, arr))
+        ramp_basis = (f"{inputs.new_hires_per_year:.0f} new hires × {weeks_saved.value:.1f} weeks saved × "
+                      f"{arr * 12 / WEEKS_PER_YEAR:,.0f} weekly ARR")
+    else:
+        ramp_iv, ramp_basis = nan_iv, "not computed: no weeks-saved estimate"
+    if pct_faster is not None and np.isfinite(pct_faster.value) and np.isfinite(arr):
+        cyc_iv = _map(pct_faster, lambda f: cycle_value(inputs.ae_count, arr, f, share_low))
+        cycle_basis = (f"{inputs.ae_count:.0f} AEs × {arr * 12:,.0f} annual ARR × "
+                       f"{throughput_gain(pct_faster.value, share_low):.1%} more throughput")
+    else:
+        cyc_iv, cycle_basis = nan_iv, "not computed: no deal-cycle estimate"
+
+    def _z(x: float) -> float:
+        return x if np.isfinite(x) else 0.0
+
+    have = [iv for iv in (ramp_iv, cyc_iv) if np.isfinite(iv.value)]
+    if have:
+        ends_ok = all(np.isfinite(iv.ci_low) for iv in have)
+        ben = Interval(
+            sum(_z(iv.value) for iv in have),
+            sum(iv.ci_low for iv in have) if ends_ok else float("nan"),
+            sum(iv.ci_high for iv in have) if ends_ok else float("nan"),
+            max(iv.n for iv in have),
+        )
+    else:
+        ben = nan_iv
+    roi_iv = _map(ben, lambda b: roi(b, program_cost, isolation_factor, confidence_discount))
+    bcr_iv = _map(ben, lambda b: benefit_cost_ratio(b, program_cost, isolation_factor, confidence_discount))
+    roles = _map(ramp_iv, lambda v: v / role_cost)
+    return MoneyResult(inputs, ramp_iv, cyc_iv, ben, roi_iv, bcr_iv, roles, program_cost, isolation_factor,
+                       confidence_discount, role_cost, ramp_basis, cycle_basis)

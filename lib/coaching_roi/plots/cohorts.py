@@ -1,0 +1,221 @@
+"""Figures of notebook 03's own sections: cohort win rate, coaching activity, ramp and deal-cycle curves,
+money. Each takes the tidy frames of :mod:`coaching_roi.cohorts`, :mod:`coaching_roi.survival` or
+:mod:`coaching_roi.money` and an optional ``ax``; none calls ``savefig`` or ``show``."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from coaching_roi.plots import GREY, PALETTE, for_seaborn
+
+QUARTILE_COLORS = {1: PALETTE[4], 2: PALETTE[3], 3: PALETTE[2], 4: PALETTE[0]}
+
+
+def _plain(text: str) -> str:
+    """Escape dollar signs so matplotlib does not read them as mathtext."""
+    return text.replace("$", r"\$")
+
+
+def _ax(ax: Axes | None, size=(9, 4.8)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_quartile_win_rate(
+    rep_quarter: pd.DataFrame, quartiles: pd.DataFrame, *, title: str = "", ax: Axes | None = None
+) -> Axes:
+    """Histogram of reps' composite scores coloured by quartile, with each quartile's win rate
+    (and interval) drawn over its score range on a second axis."""
+    ax = _ax(ax)
+    d = rep_quarter.dropna(subset=["composite_mean", "quartile"])
+    if d.empty:
+        ax.text(0.5, 0.5, "No scored reps this quarter", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    bins = np.histogram_bin_edges(d["composite_mean"], bins=min(16, max(6, len(d) // 2)))
+    sns.histplot(
+        data=for_seaborn(d.assign(q=d["quartile"].astype(int).astype(str)), "q"),
+        x="composite_mean", hue="q", hue_order=["1", "2", "3", "4"], multiple="stack", bins=bins,
+        palette={str(k): v for k, v in QUARTILE_COLORS.items()}, alpha=0.55, ax=ax, legend=False, edgecolor="white",
+    )
+    ax.set_xlabel("Composite discovery score this quarter (rep mean)")
+    ax.set_ylabel("Reps")
+    ax.grid(False)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax2 = ax.twinx()
+    for row in quartiles.itertuples(index=False):
+        if not np.isfinite(row.win_rate):
+            continue
+        c = QUARTILE_COLORS[int(row.quartile)]
+        mid = (row.score_min + row.score_max) / 2
+        ax2.hlines(row.win_rate, row.score_min, row.score_max, color=c, lw=4)
+        top = row.win_rate
+        if np.isfinite(row.ci_low):
+            ax2.errorbar(mid, row.win_rate, yerr=[[row.win_rate - row.ci_low], [row.ci_high - row.win_rate]],
+                         color="black", capsize=4, lw=1.2)
+            top = row.ci_high
+        ax2.annotate(f"Q{int(row.quartile)}: {row.win_rate:.0%}\n{row.n_reps} reps, {row.n_deals} deals",
+                     (mid, top), textcoords="offset points", xytext=(0, 5), ha="center", va="bottom", fontsize=9,
+                     color="black", bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": c, "alpha": 0.9})
+    ax2.set_ylim(0, 1.2)
+    ax2.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax2.set_ylabel("Win rate (bars: 95% CI, reps resampled)")
+    ax2.grid(False)
+    ax2.spines["right"].set_visible(True)
+    if title:
+        ax.set_title(_plain(title))
+    return ax
+
+
+def plot_sessions_by_behavior(by_behavior: pd.DataFrame, *, title: str = "", ax: Axes | None = None) -> Axes:
+    """Horizontal bars: sessions per targeted behavior, split single-behavior vs shared with others."""
+    ax = _ax(ax, (9, 0.4 * max(4, len(by_behavior)) + 1))
+    if by_behavior.empty:
+        ax.text(0.5, 0.5, "No coaching sessions this quarter", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    d = by_behavior.sort_values("n_sessions")
+    y = np.arange(len(d))
+    single = d["n_sessions_single"].to_numpy(float)
+    multi = d["n_sessions"].to_numpy(float) - single
+    ax.barh(y, single, color=PALETTE[0], label="session targeted only this behavior")
+    ax.barh(y, multi, left=single, color=GREY, label="session also targeted other behaviors")
+    ax.set_yticks(y, d["behavior_label"].astype(object))
+    ax.set_xlabel("Coaching sessions this quarter")
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    if title:
+        ax.set_title(_plain(title))
+    return ax
+
+
+def plot_cadence(by_rep: pd.DataFrame, *, title: str = "", ax: Axes | None = None) -> Axes:
+    """Dot plot per coached rep: share of weeks with a session (dot size = sessions)."""
+    ax = _ax(ax, (9, 0.28 * max(6, len(by_rep)) + 1))
+    if by_rep.empty:
+        ax.text(0.5, 0.5, "No coaching sessions this quarter", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    d = by_rep.sort_values("cadence")
+    y = np.arange(len(d))
+    ax.scatter(d["cadence"], y, s=20 + 12 * d["n_sessions"], color=PALETTE[1], alpha=0.8, edgecolor="white")
+    ax.set_yticks(y, d["rep_name"].astype(object))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("Weeks with a coaching session / weeks in quarter (dot size = sessions)")
+    if title:
+        ax.set_title(_plain(title))
+    return ax
+
+
+def plot_km(
+    curves: pd.DataFrame,
+    *,
+    group: str,
+    medians: pd.DataFrame | None = None,
+    xlabel: str = "Weeks since hire",
+    title: str = "",
+    order: list[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Kaplan–Meier curves as "share not there yet" by group with CI bands and median markers."""
+    ax = _ax(ax)
+    if curves.empty:
+        ax.text(0.5, 0.5, "No data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    groups = order or sorted(curves[group].astype(str).unique())
+    colors = dict(zip(groups, [PALETTE[0], PALETTE[3], PALETTE[4], PALETTE[1]], strict=False))
+    for g in groups:
+        part = curves.loc[curves[group].astype(str) == g]
+        if part.empty:
+            continue
+        c = colors[g]
+        label = str(g)
+        if medians is not None:
+            m = medians.loc[medians[group].astype(str) == g]
+            if len(m):
+                m = m.iloc[0]
+                med = "not reached" if not np.isfinite(m["median"]) else f"{m['median']:.0f}"
+                label = f"{g} (n={int(m['n'])}, median {med})"
+                if np.isfinite(m["median"]):
+                    ax.axvline(m["median"], color=c, ls=":", lw=1)
+        ax.step(part["time"], part["survival"], where="post", color=c, lw=2, label=label)
+        ax.fill_between(part["time"], part["ci_low"], part["ci_high"], step="post", color=c, alpha=0.15)
+    ax.axhline(0.5, color=GREY, lw=1, ls="--")
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("Share not there yet")
+    ax.set_xlabel(xlabel)
+    ax.legend(frameon=False, fontsize=9, loc="upper right")
+    if title:
+        ax.set_title(_plain(title))
+    return ax
+
+
+def plot_effect_intervals(
+    table: pd.DataFrame, *, label: str = "label", unit: str = "fraction", title: str = "", xlabel: str = "",
+    ax: Axes | None = None,
+) -> Axes:
+    """Forest plot: one row per estimate (value, ci_low, ci_high), zero line for reference."""
+    ax = _ax(ax, (9, 0.6 * max(2, len(table)) + 1.2))
+    d = table.reset_index(drop=True)
+    y = np.arange(len(d))[::-1]
+    for yi, row in zip(y, d.itertuples(index=False), strict=True):
+        v, lo, hi = row.value, row.ci_low, row.ci_high
+        if np.isfinite(lo) and np.isfinite(hi):
+            c = PALETTE[0] if lo > 0 else (PALETTE[4] if hi < 0 else GREY)
+            ax.hlines(yi, lo, hi, color=c, lw=3)
+        else:
+            c = GREY
+        if np.isfinite(v):
+            ax.plot(v, yi, "o", color=c, ms=8)
+    ax.axvline(0, color="black", lw=1)
+    ax.set_yticks(y, d[label].astype(object))
+    if unit == "fraction":
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(_plain(title))
+    return ax
+
+
+def _usd(x: float, _pos=None) -> str:
+    a = abs(x)
+    s = "-" if x < 0 else ""
+    if a >= 1e6:
+        return f"{s}${a / 1e6:.1f}M"
+    if a >= 1e3:
+        return f"{s}${a / 1e3:.0f}K"
+    return f"{s}${a:.0f}"
+
+
+def plot_money(table: pd.DataFrame, *, program_cost: float, title: str = "", ax: Axes | None = None) -> Axes:
+    """Bars of ramp and cycle value (with intervals), the attributed total and the program cost."""
+    ax = _ax(ax, (9, 3.6))
+    rows = table.loc[table["unit"] == "usd"].reset_index(drop=True)
+    y = np.arange(len(rows) + 1)[::-1]
+    names = list(rows["item"]) + ["Program cost"]
+    vals = list(rows["value"]) + [program_cost]
+    for yi, v, (i, name) in zip(y, vals, enumerate(names), strict=True):
+        color = PALETTE[4] if name == "Program cost" else PALETTE[0]
+        if np.isfinite(v):
+            ax.barh(yi, v, color=color, alpha=0.85)
+        if i < len(rows):
+            lo, hi = rows.loc[i, "ci_low"], rows.loc[i, "ci_high"]
+            if np.isfinite(lo) and np.isfinite(hi):
+                ax.hlines(yi, lo, hi, color="black", lw=1.5)
+    ax.set_yticks(y, names)
+    ax.axvline(0, color="black", lw=1)
+    ax.xaxis.set_major_formatter(FuncFormatter(_usd))
+    ax.set_xlabel("Per year (lines: interval propagated from the estimates)")
+    if title:
+        ax.set_title(_plain(title))
+    return ax
