@@ -312,3 +312,13 @@ def test_aliases_are_stable_unique_and_scrub_whole_names():
     repl = {"Ann Lee": "Rep KXT", "Ann": "Rep QQQ"}
     assert story.scrub("Ann Lee met Ann; Annabel stays.", repl) == "Rep KXT met Rep QQQ; Annabel stays."
     assert story.scrub("", repl) == ""
+
+
+def test_small_sample_flag_from_the_producer_wins_over_total_n():
+    # 8 hires in all but 4 per program: the notebook flags it, the deck must not claim.
+    e = est(4.4, 4.3, 8.4, n=8, unit="weeks")
+    assert story.classify(e, min_n=5) == "positive"
+    e["small_sample"] = True
+    assert story.classify(e, min_n=5) == "small_n"
+    s = story.sentence("ramp_weeks_saved::quota_80", e, min_n=5)
+    assert s.startswith("Too few new hires (8, split into small groups)")

@@ -61,8 +61,12 @@ def reading(
     return f"No clear difference: {what.lower()} is {val}, but the {pct} CI ({fmt_interval(iv.ci_low, iv.ci_high, unit)}) includes zero ({n_txt})."
 
 
-def estimate_dict(iv: Interval, *, unit: str, text: str, **extra) -> dict:
-    """Pack an interval into the findings contract shape (value, ci_low, ci_high, n, unit, reading)."""
+def estimate_dict(iv: Interval, *, unit: str, text: str, small: bool = False, **extra) -> dict:
+    """Pack an interval into the findings contract shape (value, ci_low, ci_high, n, unit, reading).
+
+    ``small`` marks an estimate whose smallest group is below the small-sample threshold (e.g. 4
+    hires per onboarding program although n = 8): the deck then warns instead of claiming.
+    """
     return {
         "value": iv.value,
         "ci_low": iv.ci_low,
@@ -70,6 +74,7 @@ def estimate_dict(iv: Interval, *, unit: str, text: str, **extra) -> dict:
         "n": int(iv.n),
         "unit": unit,
         "reading": text,
+        "small_sample": bool(small),
         **extra,
     }
 

@@ -74,14 +74,15 @@ def classify(est: Mapping[str, Any] | None, *, min_n: int = 5) -> Verdict:
     """Read one estimate by the deck's rules.
 
     ``missing`` (absent or no value) → ``no_interval`` (value without an interval) → ``small_n``
-    (n below ``min_n``) → ``covers_zero`` → ``positive`` (interval above zero) or ``negative``.
+    (n below ``min_n``, or flagged ``small_sample`` by the notebook that made it, e.g. 4 hires per
+    program) → ``covers_zero`` → ``positive`` (interval above zero) or ``negative``.
     """
     if not est or _num(est.get("value")) is None:
         return "missing"
     lo, hi = _num(est.get("ci_low")), _num(est.get("ci_high"))
     if lo is None or hi is None:
         return "no_interval"
-    if int(est.get("n") or 0) < min_n:
+    if int(est.get("n") or 0) < min_n or est.get("small_sample"):
         return "small_n"
     if lo <= 0 <= hi:
         return "covers_zero"
@@ -289,7 +290,8 @@ def sentence(
         )
     if verdict == "small_n":
         return (
-            f"Too few {n_unit} ({n}) to read {what}{lag_txt}: {val} ({ci}) is a warning sign to watch, not a finding."
+            f"Too few {n_unit} ({n}{', split into small groups' if est.get('small_sample') else ''}) to read "
+            f"{what}{lag_txt}: {val} ({ci}) is a warning sign to watch, not a finding."
         )
     if verdict == "covers_zero":
         if base == "event_study_pretrend":
