@@ -361,3 +361,15 @@ def test_load_inputs_states_what_is_missing_and_builds_weekly_without_02(tmp_pat
     assert set(inp.missing) == {"coaching_sessions", "opportunities"}
     assert "cannot be computed" in inp.missing_sentence()
     assert inp.weekly_source.startswith("01 calls") and len(inp.weekly) == 1
+
+
+def test_event_study_title_hedges_small_groups():
+    table = pd.DataFrame([
+        {"behavior": "a", "estimate": 1.4, "ci_low": 0.4, "ci_high": 2.5, "n_reps": 4, "n_episodes": 4, "n_controls": 20,
+         "pretrend": 0.0, "pretrend_low": -0.5, "pretrend_high": 0.5, "status": "ok"},
+        {"behavior": "b", "estimate": 0.3, "ci_low": -0.4, "ci_high": 1.0, "n_reps": 9, "n_episodes": 9, "n_controls": 20,
+         "pretrend": 0.0, "pretrend_low": -0.5, "pretrend_high": 0.5, "status": "ok"},
+    ])
+    res = effects.BehaviorChangeResult(table, pd.DataFrame(), 4, 8, 0.95, 5, {"a": "Alpha", "b": "Beta"})
+    assert res.title("a") == "'Alpha': scores rose after coaching — only 4 coached reps, a first signal"
+    assert res.title("b") == "'Beta': scores did not clearly move after coaching (9 coached reps)"

@@ -568,6 +568,17 @@ class BehaviorChangeResult:
             )
         return out
 
+    def title(self, behavior: str, labels: dict[str, str] | None = None) -> str:
+        """A figure title that states the finding and never outruns the interval or the n."""
+        r = self.table.set_index("behavior").loc[behavior]
+        lab = _quoted(_label(labels or self.labels, behavior))
+        if r["status"] != "ok" or not (np.isfinite(r["ci_low"]) and np.isfinite(r["ci_high"])):
+            return f"{lab}: no estimate ({r['status']})"
+        moved = "rose" if r["ci_low"] > 0 else ("fell" if r["ci_high"] < 0 else "did not clearly move")
+        if int(r["n_reps"]) < self.min_reps:
+            return f"{lab}: scores {moved} after coaching — only {int(r['n_reps'])} coached reps, a first signal"
+        return f"{lab}: scores {moved} after coaching ({int(r['n_reps'])} coached reps)"
+
     def skipped(self) -> dict[str, str]:
         """Behaviors without an estimate and why."""
         return {r.behavior: r.status for r in self.table.itertuples(index=False) if r.status != "ok"}

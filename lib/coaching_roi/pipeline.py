@@ -104,6 +104,9 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             progress_bar=False,
             log_output=False,
             cwd=str(nb_path.parent),
+            # The kernel's start-up warnings (e.g. TCP transport on localhost) are noise for the
+            # analyst; errors still show.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
         run.status = "failed"
@@ -211,8 +214,10 @@ def run(
 
     ordered = [runs[s] for s in stems]
     status = "ok" if failed is None else "failed"
+    # The manifest records where the outputs end up, not the staging folder they were built in.
+    recorded = cfg.model_copy(update={"run_dir": final if failed is None else final.parent / f"{final.name}.failed"})
     write_manifest(
-        staging, cfg, params_file=params_path, notebooks=[r.as_dict() for r in ordered], started=started, status=status
+        staging, recorded, params_file=params_path, notebooks=[r.as_dict() for r in ordered], started=started, status=status
     )
     write_index(staging, cfg, [r.as_dict() for r in ordered])
 

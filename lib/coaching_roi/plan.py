@@ -945,7 +945,7 @@ def diagnosis_headline(res: PlanResult) -> str:
         return f"No SDR has a stage below benchmark beyond noise ({n} SDRs checked)"
     names = rep_names(res)
     who = "; ".join(f"{names.get(r, r)}: {fn.STAGE_SHORT.get(s, s)}" for r, s in zip(gaps["rep_id"], gaps["stage"], strict=True))
-    return f"{len(gaps)} of {n} SDRs below benchmark beyond noise — {who}"
+    return f"{len(gaps)} of {n} SDRs below benchmark beyond noise:\n{who}"
 
 
 def diagnosis_table(res: PlanResult) -> pd.DataFrame:
