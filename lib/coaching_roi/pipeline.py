@@ -88,6 +88,9 @@ def _failure_message(stem: str, exc: BaseException, saved: Path) -> str:
     return f"Notebook {stem} could not run: {type(exc).__name__}: {_ANSI.sub('', str(exc))}\n  See {saved}."
 
 
+CELL_TIMEOUT_S = 1800  # one cell longer than this is a hang, not work: fail with a message
+
+
 def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str) -> NotebookRun:
     import nbformat
     import papermill as pm
@@ -104,6 +107,8 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             progress_bar=False,
             log_output=False,
             cwd=str(nb_path.parent),
+            execution_timeout=CELL_TIMEOUT_S,
+            start_timeout=120,
             # The kernel's start-up warnings (e.g. TCP transport on localhost) are noise for the
             # analyst; errors still show.
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
