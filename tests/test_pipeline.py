@@ -121,3 +121,19 @@ def test_bad_params_fail_before_any_notebook(project, tmp_path):
     with pytest.raises(WorkbookError, match="colour: unknown key"):
         pipeline.run(bad, out_dir=tmp_path / "o", notebook_dir=nbdir, progress=lambda s: None)
     assert not (tmp_path / "o").exists()
+
+
+def test_index_groups_estimates_for_a_reader():
+    from coaching_roi.render import estimate_label, group_estimates
+
+    e = {"value": 0.1, "ci_low": 0.0, "ci_high": 0.2, "n": 10, "unit": "fraction", "reading": "r"}
+    groups = group_estimates(
+        {"roi_pct": e, "quartile_win_rate_gap": e, "behavior_change::qi": e, "behavior_change::all": e,
+         "funnel_team_meeting_rate": e},
+        {"qi": "Quantifies impact"},
+    )
+    assert [g["title"] for g in groups] == ["The evidence chain", "Money", "SDR funnel", "Per behavior and other detail"]
+    assert [r["id"] for r in groups[0]["rows"]] == ["quartile_win_rate_gap", "behavior_change::all"]
+    assert groups[0]["rows"][0]["value"] == "10 pp"  # a gap in win rate is shown in points
+    assert groups[-1]["detail"] and groups[-1]["rows"][0]["label"].endswith(": Quantifies impact")
+    assert estimate_label("funnel_team_meeting_rate") == "SDR funnel: team meeting rate"

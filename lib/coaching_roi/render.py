@@ -160,6 +160,7 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
  th { background: #f6f8fa; } td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
  .ok { color: #1e7d32; } .skip { color: #9a6700; } .fail { color: #b42318; }
  .muted { color: #5b6773; font-size: 13px; } a { color: #2e86c1; }
+ h3 { color: #33475b; margin: 22px 0 6px; } details { margin-top: 22px; } summary { cursor: pointer; }
  ul.links li { margin: 4px 0; }
 </style></head><body>
 <h1>{{ title }}</h1>
@@ -186,12 +187,15 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 {% endif %}
 
 <h2>Headline numbers</h2>
-{% if estimates %}
+<p class="muted">Every number with its 95% interval and the n behind it; the reading never claims more than the interval allows.</p>
+{% for g in groups %}
+{% if g.detail %}<details><summary><strong>{{ g.title }}</strong> ({{ g.rows|length }})</summary>{% else %}<h3>{{ g.title }}</h3>{% endif %}
 <table><tr><th>Estimate</th><th>Value</th><th>Interval</th><th>n</th><th>Reading</th></tr>
-{% for e in estimates %}<tr><td>{{ e.id }}</td><td class="num">{{ e.value }}</td><td class="num">{{ e.interval }}</td>
-<td class="num">{{ e.n }}</td><td>{{ e.reading }}</td></tr>{% endfor %}
+{% for e in g.rows %}<tr><td>{{ e.label }}<br><span class="muted">{{ e.id }}</span></td><td class="num">{{ e.value }}</td>
+<td class="num">{{ e.interval }}</td><td class="num">{{ e.n }}</td><td>{{ e.reading }}</td></tr>{% endfor %}
 </table>
-{% else %}<p class="muted">No estimates yet: the analysis notebooks have not written findings.</p>{% endif %}
+{% if g.detail %}</details>{% endif %}
+{% else %}<p class="muted">No estimates yet: the analysis notebooks have not written findings.</p>{% endfor %}
 
 <h2>Data quality</h2>
 {% if accounting %}
@@ -208,7 +212,46 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def _estimate_rows(estimates: dict[str, dict]) -> list[dict[str, str]]:
+ESTIMATE_LABELS = {
+    "quartile_win_rate_gap": "Win-rate gap, top vs bottom discovery-score quartile",
+    "behavior_auc": "How well call scores predict wins (cross-validated AUC)",
+    "behavior_change": "Coaching effect on the coached behavior's score",
+    "event_study_pretrend": "Fairness check: coached vs comparison reps before coaching",
+    "win_rate_change_per_point": "Win-rate change per point of behavior change",
+    "ramp_weeks_saved::first_win": "Weeks saved to the first won deal (structured onboarding)",
+    "ramp_weeks_saved::quota_80": "Weeks saved to the first month at 80% of quota",
+    "six_month_attainment_gap": "6-month quota attainment gap (structured − standard)",
+    "deal_cycle_pct_faster": "Faster close when the discovery call scored high on",
+    "ramp_value_usd": "Value of faster ramp per year",
+    "cycle_value_usd": "Value of shorter deal cycles per year",
+    "roi_pct": "Program ROI after attribution and discount",
+}
+
+# Sections of the index page, in reading order: (title, predicate on the estimate ID).
+ESTIMATE_GROUPS: tuple[tuple[str, object], ...] = (
+    ("The evidence chain", lambda k: k.split("::")[0] in {"quartile_win_rate_gap", "behavior_auc", "win_rate_change_per_point"}
+     or k in {"behavior_change::all", "event_study_pretrend::all"}),
+    ("Ramp and deal cycle", lambda k: k.startswith(("ramp_weeks_saved", "six_month_attainment", "deal_cycle_pct_faster"))),
+    ("Money", lambda k: k in {"ramp_value_usd", "cycle_value_usd", "roi_pct"}),
+    ("SDR funnel", lambda k: k.startswith("funnel_")),
+)
+
+
+def estimate_label(key: str, behavior_labels: dict[str, str] | None = None) -> str:
+    """A person's name for a findings estimate ID (the ID itself stays visible beside it)."""
+    if key in ESTIMATE_LABELS:
+        return ESTIMATE_LABELS[key]
+    base, _, sub = key.partition("::")
+    if base.startswith("funnel_"):
+        return "SDR funnel: " + base.removeprefix("funnel_").replace("_", " ")
+    label = ESTIMATE_LABELS.get(base, base.replace("_", " "))
+    if sub:
+        sub_label = "all coached behaviors" if sub == "all" else (behavior_labels or {}).get(sub, sub.replace("_", " "))
+        label = f"{label}: {sub_label}"
+    return label
+
+
+def _estimate_rows(estimates: dict[str, dict], behavior_labels: dict[str, str] | None = None) -> list[dict[str, str]]:
     rows = []
     for key, e in estimates.items():
         unit = e.get("unit", "")
@@ -216,6 +259,7 @@ def _estimate_rows(estimates: dict[str, dict]) -> list[dict[str, str]]:
         rows.append(
             {
                 "id": key,
+                "label": estimate_label(key, behavior_labels),
                 "value": fmt_value(e.get("value"), shown_unit),
                 "interval": fmt_interval(e.get("ci_low"), e.get("ci_high"), shown_unit),
                 "n": str(e.get("n", "")),
@@ -223,6 +267,21 @@ def _estimate_rows(estimates: dict[str, dict]) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def group_estimates(estimates: dict[str, dict], behavior_labels: dict[str, str] | None = None) -> list[dict]:
+    """Split estimates into the index page's sections; per-behavior detail and the rest go last."""
+    left = dict(estimates)
+    groups = []
+    for title, wanted in ESTIMATE_GROUPS:
+        picked = {k: v for k, v in left.items() if wanted(k)}
+        for k in picked:
+            left.pop(k)
+        if picked:
+            groups.append({"title": title, "rows": _estimate_rows(picked, behavior_labels), "detail": False})
+    if left:
+        groups.append({"title": "Per behavior and other detail", "rows": _estimate_rows(left, behavior_labels), "detail": True})
+    return groups
 
 
 def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]]) -> Path:
@@ -273,7 +332,7 @@ def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]])
         notebooks=nbs,
         deck=deck,
         extras=extras,
-        estimates=_estimate_rows(found.get("estimates", {})),
+        groups=group_estimates(found.get("estimates", {}), cfg.rubric.labels),
         accounting=accounting,
         quality_lines=quality_lines,
     )
