@@ -1,0 +1,39 @@
+"""The public Maven CRM sample through the whole quarterly run: a real CRM export with no call scores,
+no coaching log and no SDR activity. Every notebook must finish, say what it cannot compute, and the
+deck must make no claim it has no data for."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from coaching_roi import pipeline
+from coaching_roi.paths import PROJECT_ROOT
+
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("e2e")]
+
+
+def test_maven_quarter_runs_end_to_end_and_states_the_gaps(shared_real, tmp_path):
+    raw = yaml.safe_load((PROJECT_ROOT / "params" / "maven.yaml").read_text())
+    raw["data_dir"] = str(shared_real / "maven-crm-sales-opportunities")
+    params = tmp_path / "maven.yaml"
+    params.write_text(yaml.safe_dump(raw))
+    res = pipeline.run(params, out_dir=tmp_path / "out", progress=lambda s: None)
+    assert [r.status for r in res.notebooks] == ["ok"] * 5
+    found = json.loads((res.run_dir / "findings.json").read_text())
+    assert found["status"]["02_behavioral_scoring"].startswith("skipped:")
+    assert "no coaching_sessions table" in found["status"]["03_cohort_comparison"]
+    for absent in ("quartile_win_rate_gap", "behavior_auc", "behavior_change::all", "roi_pct"):
+        assert absent not in found["estimates"]
+    accounting = {r["table"]: r for r in found["extra"]["01_data_intake"]["accounting"]}
+    assert accounting["opportunities"]["rows_read"] == 8800
+    assert accounting["opportunities"]["rows_read"] == (
+        accounting["opportunities"]["rows_accepted"] + accounting["opportunities"]["rows_rejected"])
+    headline = found["headline"].lower()
+    assert "not enough data" in headline
+    for claim in ("rose", "faster", "returned", "win more"):
+        assert claim not in headline
+    for name in ("qbr_deck.html", "qbr_deck.pptx", "index.html", "01_data_intake.html"):
+        assert (res.run_dir / name).exists()
