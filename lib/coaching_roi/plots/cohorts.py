@@ -4,6 +4,8 @@ money. Each takes the tidy frames of :mod:`coaching_roi.cohorts`, :mod:`coaching
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -120,6 +122,7 @@ def plot_km(
     group: str,
     medians: pd.DataFrame | None = None,
     xlabel: str = "Weeks since hire",
+    ylabel: str = "Share not there yet",
     title: str = "",
     order: list[str] | None = None,
     ax: Axes | None = None,
@@ -151,12 +154,34 @@ def plot_km(
     ax.axhline(0.5, color=GREY, lw=1, ls="--")
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel("Share not there yet")
+    ax.set_ylabel(ylabel)
     ax.set_xlabel(xlabel)
     ax.legend(frameon=False, fontsize=9, loc="upper right")
     if title:
         ax.set_title(_plain(title))
     return ax
+
+
+def plot_km_panels(
+    panels: Sequence,
+    axes: Sequence[Axes] | np.ndarray,
+    *,
+    group: str,
+    xlabel: str = "Weeks since hire",
+    ylabel: str = "Share not there yet",
+) -> list[Axes]:
+    """Draw one :func:`plot_km` per panel on the matching axis; a None panel leaves its axis empty.
+
+    A panel is anything with ``curves``, ``medians``, ``title`` and ``order`` (e.g.
+    :class:`coaching_roi.cohort_report.KMPanel`).
+    """
+    out = []
+    for ax, p in zip(np.ravel(axes), panels, strict=False):
+        if p is not None:
+            plot_km(p.curves, group=group, medians=p.medians, order=p.order, xlabel=xlabel, ylabel=ylabel,
+                    title=p.title, ax=ax)
+        out.append(ax)
+    return out
 
 
 def plot_effect_intervals(

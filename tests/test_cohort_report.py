@@ -1,0 +1,287 @@
+"""Notebook 03's sections as functions: what each returns, records and says, on the small demo and on
+hand-built frames for the paths where an input is missing or too thin."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from coaching_roi import (
+    artifacts,
+    cohort_report,
+    cohorts,
+    config,
+    demo,
+    effects,
+    findings,
+    intake,
+    scoring,
+    survival,
+)
+from coaching_roi.plots import cohorts as cplots
+from coaching_roi.stats import Interval
+
+
+# ------------------------------------------------------------------------------------ demo inputs
+@pytest.fixture(scope="module")
+def d(tmp_path_factory):
+    """The small demo through intake and the scoring functions notebook 02 uses (few bootstrap draws)."""
+    tmp = tmp_path_factory.mktemp("cohort_report")
+    truth = demo.generate(tmp / "data", seed=5, size=demo.DemoSize.small(), inject_errors=False)
+    cfg = config.build(quarter=truth["end_quarter"], name="t", data_dir=str(tmp / "data"), run_dir=str(tmp / "run"),
+                       overrides={"analysis": {"n_bootstrap": 200}})
+    cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    intake.run_intake(cfg)
+    t = {k: artifacts.read_table(cfg, k) for k in ("reps", "opportunities", "coaching_sessions", "calls", "call_scores")}
+    R = cfg.rubric
+    primary = scoring.primary_scores(t["call_scores"])
+    scored = scoring.scored_calls(t["calls"], primary)
+    composite = scoring.call_composite(t["calls"], primary, weights=R.weights, composite_behaviors=R.composite_behaviors,
+                                       discovery_call_types=R.discovery_call_types,
+                                       min_coverage=cfg.analysis.min_composite_coverage)
+    scoring.rep_period_behavior(scored, "week").to_parquet(cfg.artifact("02_rep_week_behavior"), index=False)
+    inp = effects.load_inputs(cfg)
+    ramp = cohort_report.ramp(t["reps"], t["opportunities"], cfg)
+    cycle = cohort_report.deal_cycle(
+        t["opportunities"],
+        scoring.opportunity_discovery_scores(scored, composite, behaviors=R.keys, discovery_call_types=R.discovery_call_types),
+        cfg)
+    return SimpleNamespace(
+        cfg=cfg, reps=t["reps"], opps=t["opportunities"], sessions=t["coaching_sessions"],
+        composite=scoring.rep_quarter_composite(composite), inp=inp, ramp=ramp, cycle=cycle,
+    )
+
+
+def _is_finding(e) -> bool:
+    findings.Estimate.model_validate(e)
+    return True
+
+
+# ------------------------------------------------------------------------------- 1 · cohort win rate
+def test_quartile_section_records_gap_with_small_flag_and_deck_artifacts(d):
+    q = cohort_report.quartile_win_rate(d.composite, d.opps, d.reps, d.cfg)
+    A = d.cfg.analysis
+    gap = cohorts.quartile_gap(q.rep_quarter, n_boot=A.n_bootstrap, seed=A.seed, level=A.confidence_level)
+    e = q.estimates["quartile_win_rate_gap"]
+    assert _is_finding(e) and e["value"] == gap.value and e["unit"] == "fraction"
+    assert e["small_sample"] == q.small == bool(q.quartiles["n_reps"].min() < A.min_reps_per_group)
+    assert q.sentences == (e["reading"],) and q.title == cohorts.gap_title(gap, small=q.small)
+    assert not q.not_computed
+    assert list(q.table.df.columns) == ["quartile", "score_range", "n_reps", "n_deals", "won", "lost", "win_rate", "interval"]
+    assert q.table.df["win_rate"].str.endswith("%").all()
+    assert list(q.artifacts) == ["03_rep_quarter", "03_quartiles"]
+    assert "n_deals" not in q.artifacts["03_rep_quarter"] and "ci_method" not in q.artifacts["03_quartiles"]
+    if q.small:
+        assert any(n.startswith("Small sample warning") for n in q.notes)
+
+
+def test_quartile_section_says_what_is_missing_or_too_thin(d):
+    q = cohort_report.quartile_win_rate(None, d.opps, None, d.cfg)
+    assert q.not_computed == {"quartile_win_rate_gap": "needs 02_rep_quarter_composite, reps"}
+    assert q.table is None and q.title is None and not q.artifacts and not q.estimates
+    assert "cannot be computed" in q.sentences[0]
+    three = d.composite.loc[d.composite["rep_id"].isin(d.reps.loc[d.reps["role"] == "AE", "rep_id"].head(3))]
+    q3 = cohort_report.quartile_win_rate(three, d.opps, d.reps, d.cfg)
+    assert q3.not_computed == {"quartile_win_rate_gap": "fewer than 4 scored AEs with closed deals this quarter"}
+    assert q3.title is None and not q3.estimates
+    assert q3.table is not None and set(q3.artifacts) == {"03_rep_quarter", "03_quartiles"}  # still shown and saved
+
+
+# -------------------------------------------------------------------------- 2 · layer 1: activity
+def test_activity_section_tables_titles_and_readings(d):
+    a = cohort_report.layer1_activity(d.sessions, d.reps, d.cfg)
+    assert a.has_sessions and not a.closing and not a.not_computed and not a.estimates
+    n_aes = int((d.reps["role"] == "AE").sum())
+    assert a.sentences == (cohorts.activity_sentence(a.overview, a.by_rep, n_aes),)
+    assert list(a.overview_table.df.columns) == ["measure", "k", "n", "share", "interval"]
+    assert a.behavior_title.startswith(f"Most coaching went to '{a.by_behavior.iloc[0]['behavior_label']}'")
+    assert f"of {len(a.sessions_q)} sessions split their focus" in a.behavior_reading
+    assert a.rep_table.precision == 1 and a.rep_table.df.columns[0] == "rep_name"
+    labels = set(d.cfg.rubric.labels.values())
+    assert set(a.rep_table.df["main_behavior"].dropna()) <= labels
+    assert len(a.coach_table.df) == a.sessions_q["coach_id"].nunique()
+
+
+def test_activity_section_without_log_or_without_sessions_this_quarter(d):
+    none = cohort_report.layer1_activity(None, d.reps, d.cfg)
+    assert none.not_computed == {"layer1_activity": "no coaching_sessions table"} and not none.has_sessions
+    assert "No coaching log" in none.sentences[0] and none.overview_table is None
+    old = d.sessions.assign(session_date=pd.Timestamp("2020-01-06"))
+    empty = cohort_report.layer1_activity(old, None, d.cfg)
+    assert not empty.has_sessions and empty.overview_table is None and not empty.not_computed
+    assert empty.closing == ("The coaching log has no session dated in this quarter.",)
+    assert empty.sentences[0].startswith("No coaching sessions were logged")
+
+
+# ------------------------------------------------------------------ 3-5 · layers 2-3, example reps
+def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
+    labels = d.cfg.rubric.labels
+    l2 = cohort_report.behavior_change(d.inp, d.cfg)
+    assert l2.estimates == l2.result.estimates(labels=labels) and l2.estimates
+    assert l2.sentences == tuple(e.reading for k, e in l2.estimates.items() if k.startswith("behavior_change::"))
+    assert "all" not in {p.behavior for p in l2.panels}
+    for p in l2.panels:
+        assert p.title == l2.result.title(p.behavior, labels=labels)
+        pre = l2.estimates.get(f"event_study_pretrend::{p.behavior}")
+        assert p.pretrend_reading == (pre.reading if pre is not None else None)
+    l3 = cohort_report.outcome_link(d.inp, d.cfg)
+    assert set(l3.estimates) <= {"win_rate_change_per_point::all"}
+    assert l3.table.df.columns[0] == "lag_quarters" and not l3.not_computed
+    if len(l3.result.points):
+        assert l3.scatter_reading.startswith("Reading: each dot is a coached rep")
+    ex = cohort_report.example_reps(d.inp, d.cfg)
+    assert ex.sentences[0] == "Rule: " + ex.result.rule
+    if ex.has_examples:
+        assert list(ex.artifacts["03_example_reps"].columns) == cohort_report.EXAMPLE_COLUMNS
+        assert ex.sentences[1:] == tuple(ex.result.table["sentence"]) and ex.reading
+    else:
+        assert not ex.artifacts and "No coached episode" in ex.sentences[1]
+
+
+def test_effect_sections_when_inputs_are_missing():
+    inp = effects.Inputs(None, None, None, None, None, missing={"coaching_sessions": "No coaching log."})
+    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo")
+    l2 = cohort_report.behavior_change(inp, cfg)
+    assert l2.not_computed == {"layers_2_3": "No coaching log."} and l2.sentences == ("No coaching log.",)
+    assert l2.table is None and not l2.panels and not l2.estimates
+    for s in (cohort_report.outcome_link(inp, cfg), cohort_report.example_reps(inp, cfg)):
+        assert s.result is None and not s.sentences and not s.estimates and not s.not_computed
+    assert not cohort_report.example_reps(inp, cfg).artifacts
+
+
+# ----------------------------------------------------------------------------------------- 6 · ramp
+def test_ramp_section_estimates_panels_and_small_flags(d):
+    r, A = d.ramp, d.cfg.analysis
+    assert set(r.sample["program"]) == {A.ramp_treated_program, A.ramp_control_program}
+    assert r.small == bool(r.sample["program"].value_counts().min() < A.min_reps_per_group)
+    assert [p.order for p in r.panels] == [[A.ramp_treated_program, A.ramp_control_program]] * 2
+    assert set(r.weeks_saved) == {"first_win", "quota_80"}
+    for m, iv in r.weeks_saved.items():
+        key = f"ramp_weeks_saved::{m}"
+        if np.isfinite(iv.value):
+            assert r.estimates[key]["value"] == iv.value and r.estimates[key]["small_sample"] == r.small
+        else:
+            assert key in r.not_computed
+    assert r.milestone_sentences[0].startswith("First won deal: ")
+    assert set(r.medians_table.df["milestone"]) == {"first won deal", f"first month at {A.ramp_quota_threshold:.0%} of quota"}
+    assert r.attainment_sentence.endswith("(Welch interval: one value per hire.)")
+    if "six_month_attainment_gap" in r.estimates:
+        att_tab = survival.attainment_table(r.sample)
+        assert r.estimates["six_month_attainment_gap"]["small_sample"] == bool(att_tab["n_observed"].min() < A.min_reps_per_group)
+
+
+def test_ramp_section_says_why_it_is_skipped(d):
+    no_cols = cohort_report.ramp(d.reps.drop(columns=["onboarding_program"]), d.opps, d.cfg)
+    assert no_cols.not_computed == {"ramp": "needs reps.hire_date and reps.onboarding_program, and opportunities"}
+    assert not no_cols.panels and no_cols.sample.empty and "Fix:" in no_cols.sentences[0]
+    A = d.cfg.analysis
+    one = d.reps.assign(onboarding_program=d.reps["onboarding_program"].replace(A.ramp_treated_program, A.ramp_control_program))
+    skipped = cohort_report.ramp(one, d.opps, d.cfg)
+    assert skipped.not_computed == {"ramp": f"fewer than 2 new hires in {A.ramp_treated_program} or {A.ramp_control_program}"}
+    assert skipped.sentences[0].startswith("New hires since ") and "skipped" in skipped.sentences[1]
+    assert skipped.sample.empty and not skipped.weeks_saved and skipped.attainment_table is None
+
+
+# ----------------------------------------------------------------------------------- 7 · deal cycle
+def test_deal_cycle_section_one_panel_and_estimate_per_behavior(d):
+    c, behs = d.cycle, d.cfg.analysis.deal_cycle_behaviors
+    assert list(c.intervals) == list(behs) and len(c.panels) == len(behs) == len(c.sentences)
+    for b in behs:
+        e = c.estimates[f"deal_cycle_pct_faster::{b}"]
+        assert _is_finding(e) and e["value"] == c.intervals[b].value and isinstance(e["n_reps"], int)
+        assert e["small_sample"] == bool(e["n_reps"] < 2 * d.cfg.analysis.min_reps_per_group or e["n"] < 40)
+    assert all(p is not None and p.order == ["high", "low"] for p in c.panels)
+    assert c.table.precision == 1 and c.table.df.columns[:3].tolist() == ["behavior", "threshold", "group"]
+    assert "won: deals" in c.table.df.columns and c.table.df["won: deals"].dtype.kind == "i"
+
+
+def test_deal_cycle_section_needs_scores_and_deals(d):
+    c = cohort_report.deal_cycle(d.opps, None, d.cfg)
+    assert c.not_computed == {"deal_cycle": "needs 02_opportunity_discovery_scores"}
+    assert not c.panels and c.table is None and not c.intervals and "cannot be computed" in c.sentences[0]
+
+
+def test_deal_cycle_table_widens_outcomes():
+    rows = pd.DataFrame({"group": ["high", "high", "low"], "status": ["won", "open", "won"], "n_deals": [3, 1, 2],
+                         "median_days": [20.0, 40.0, 35.0], "behavior": "B", "threshold": 3.0})
+    wide = cohort_report.deal_cycle_table(rows)
+    assert wide.columns.tolist() == ["behavior", "threshold", "group", "won: deals", "won: median days",
+                                     "open: deals", "open: median days"]
+    assert wide.set_index("group").loc["low", "open: deals"] == 0  # a missing count is zero deals
+
+
+# ---------------------------------------------------------------------------------------- 8 · money
+def test_money_section_values_the_ramp_and_cycle_estimates(d):
+    m = cohort_report.money_section(d.reps, d.opps, d.cfg, ramp_section=d.ramp, cycle_section=d.cycle)
+    first = d.cfg.analysis.deal_cycle_behaviors[0]
+    assert m.result.cycle.n == d.cycle.intervals[first].n
+    assert m.estimates["roi_pct"]["isolation_factor"] == d.cfg.economics.isolation_factor
+    assert m.estimates["cycle_value_usd"]["basis"] == m.result.cycle_basis
+    if "ramp_value_usd" in m.estimates:
+        assert m.estimates["ramp_value_usd"]["small_sample"] == d.ramp.small
+        assert m.result.ramp.n == d.ramp.weeks_saved["quota_80"].n
+    assert m.inputs_table.df["input"].iloc[-1] == "Deal-cycle behavior used"
+    assert m.inputs_table.df["value"].iloc[-1] == d.cfg.rubric.labels[first]
+    assert m.table.df.columns.tolist() == ["item", "value", "interval", "basis"]
+    assert m.readings[2].startswith("Phillips ROI") and "Benefit-cost ratio" in m.readings[2]
+    assert m.title.startswith("Attributed benefits ")
+
+
+def test_money_section_without_inputs_or_estimates(d):
+    none = cohort_report.money_section(None, d.opps, d.cfg, ramp_section=d.ramp, cycle_section=d.cycle)
+    assert none.not_computed == {"money": "needs reps and opportunities"} and none.result is None
+    bare = cohort_report.money_section(d.reps, d.opps, d.cfg, ramp_section=cohort_report.RampSection(),
+                                       cycle_section=cohort_report.DealCycleSection())
+    assert not bare.estimates and bare.title == "Money: no benefit could be valued"
+    assert bare.inputs_table.df["value"].iloc[-1] == "none" and len(bare.readings) == 3
+
+
+# -------------------------------------------------------------------------------------- summary
+def test_collect_summary_and_status_keep_order_and_units():
+    iv = Interval(0.1, 0.02, 0.2, 12)
+    a = SimpleNamespace(estimates={"quartile_win_rate_gap": cohorts.estimate_dict(iv, unit="fraction", text="gap")},
+                        not_computed={"layer1_activity": "no log"})
+    b = SimpleNamespace(estimates={"roi_pct": findings.Estimate(value=0.5, ci_low=None, ci_high=None, n=3, unit="fraction",
+                                                                reading="roi")},
+                        not_computed={"ramp": "no hires"})
+    est, nc = cohort_report.collect(a, b)
+    assert list(est) == ["quartile_win_rate_gap", "roi_pct"] and list(nc) == ["layer1_activity", "ramp"]
+    t_est, t_nc = cohort_report.summary_tables(est, nc)
+    assert t_est.df["value"].tolist() == ["+10 pp", "+50%"]  # a gap reads in points, a rate in %
+    assert t_est.df["interval"].tolist() == ["2 pp to 20 pp", "interval not available"]
+    assert t_nc.df.to_dict("records")[1] == {"not computed": "ramp", "why": "no hires"}
+    assert cohort_report.findings_status(est, nc) == "ok"
+    assert cohort_report.findings_status({}, nc) == "skipped: layer1_activity: no log; ramp: no hires"
+    assert cohort_report.summary_tables({}, {}) == (None, None)
+
+
+def test_inputs_table_counts_rows_and_names_the_quarter():
+    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo")
+    t = cohort_report.inputs_table(cfg, {"reps (01)": pd.DataFrame({"x": [1, 2]}), "calls (01)": None})
+    assert t.df.to_dict("records") == [{"input": "reps (01)", "rows": 2, "status": "present"},
+                                       {"input": "calls (01)", "rows": 0, "status": "absent"}]
+    assert t.caption == "Inputs for 2026Q3 (01 Jul 2026 to 30 Sep 2026)"
+
+
+def test_save_artifacts_writes_parquet(tmp_path):
+    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo", run_dir=str(tmp_path))
+    cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    cohort_report.save_artifacts(cfg, {"03_quartiles": pd.DataFrame({"quartile": [1, 2]})})
+    assert pd.read_parquet(cfg.artifact("03_quartiles"))["quartile"].tolist() == [1, 2]
+
+
+def test_plot_km_panels_draws_each_panel_and_leaves_none_empty(d):
+    fig, axes = plt.subplots(1, 2, squeeze=False)
+    out = cplots.plot_km_panels((d.cycle.panels[0], None), axes, group="group", xlabel="Days", ylabel="Still open")
+    assert len(out) == 2 and out[0].get_xlabel() == "Days"
+    assert out[0].get_ylabel() == "Still open" and out[0].get_title() == d.cycle.panels[0].title.replace("$", r"\$")
+    assert not out[1].lines and out[1].get_title() == ""
+    plt.close(fig)
