@@ -402,3 +402,227 @@ def test_rep_trajectory_explorer_builds_widgets(tiny):
     assert [o[0] for o in rep_dd.options] == ["Rep One", "r2"] and [o[0] for o in beh_dd.options] == ["A", "B"]
     beh_dd.value = "b"  # redraws without error
     plt.close("all")
+
+
+# ------------------------------------------------------------------------------------ notebook 02 steps
+LABELS = {"a": "A", "b": "B", "c": "C", "x": "X"}
+
+
+def _rubric():
+    from coaching_roi.config import Behavior, Rubric
+
+    return Rubric(behaviors=tuple(Behavior(key=k, label=LABELS[k], phase="one", weight=w) for k, w in WEIGHTS.items()),
+                  composite_behaviors=COMPOSITE)
+
+
+def test_rep_label_map_falls_back_to_id():
+    reps = pd.DataFrame({"rep_id": ["r1", "r2"], "rep_name": ["Ann", None]}).astype(S)
+    assert sc.rep_label_map(reps) == {"r1": "Ann", "r2": "r2"}
+    assert sc.rep_label_map(None) == {}
+
+
+def test_missing_scores_reason_and_opening_sentence(tiny):
+    calls, scores = tiny
+    assert sc.missing_scores_reason(None, scores) == "no calls table"
+    assert sc.missing_scores_reason(calls, None) == "no call_scores table"
+    assert sc.missing_scores_reason(calls, scores.iloc[0:0]) == "no scored calls"
+    assert sc.missing_scores_reason(calls, scores) is None
+    start, end = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01")
+    assert sc.describe_inputs("2026Q3", start, end, calls, scores) == (
+        "Quarter 2026Q3 (01 Jul 2026 – 30 Sep 2026); 6 calls and 19 behavior scores in the data (all quarters).")
+    text = sc.describe_inputs("2026Q3", start, end, calls, None)
+    assert text.startswith("Behavior scoring cannot run for 2026Q3: no call_scores table.") and "Fix:" in text
+
+
+def test_score_tables_and_artifacts(tiny):
+    calls, scores = tiny
+    t = sc.score_tables(calls, scores, _rubric(), min_coverage=0.6)
+    pd.testing.assert_frame_equal(t.composite, _composite(calls, scores))
+    arts = t.artifacts()
+    assert tuple(arts) == sc.ARTIFACTS
+    assert len(arts["02_call_composite"]) == 4 and "excluded" not in arts["02_call_composite"].columns
+    assert set(arts["02_opportunity_discovery_scores"]["opportunity_id"]) == {"o1", "o2", "o3"}
+    assert arts["02_rep_week_behavior"] is t.rep_week and len(t.primary) == 15
+
+
+def test_composite_and_rep_sentences(tiny):
+    calls, scores = tiny
+    comp = _composite(calls, scores)
+    text = sc.describe_composite_coverage(comp, pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01"), min_coverage=0.6)
+    # this quarter: c1, c2, c3, c6 (c5 is in Q2); c2 partial; c3 below coverage
+    assert text.startswith("This quarter: 4 discovery calls, 3 with a composite score (1 of them partial")
+    assert "1 below the 60% coverage minimum and 0 with no discovery behavior scored" in text
+    assert text.endswith("Across all quarters: 4 of 5 discovery calls have a composite.")
+    rqc = sc.rep_quarter_composite(comp)
+    line = sc.describe_rep_composites(rqc, "2026Q3", min_calls=3)
+    assert line == ("1 reps have a composite this quarter; rep means range from 6.2 to 6.2 (median 6.2). "
+                    "0 rep(s) rest on fewer than 3 discovery calls.")
+    assert sc.describe_rep_composites(rqc, "2025Q1", min_calls=3) == ""
+
+
+def _qoq():
+    rq = pd.DataFrame({"rep_id": ["r1", "r1", "r2", "r2", "r3", "r3", "r4", "r4"],
+                       "quarter": ["2026Q2", "2026Q3"] * 4,
+                       "behavior": ["a", "a", "a", "a", "b", "b", "a", "a"],
+                       "mean_score": [4.0, 5.5, 6.0, 4.5, 5.0, 5.2, 3.0, 9.0],
+                       "n_calls": [10, 12, 5, 9, 4, 4, 1, 8]})
+    return sc.quarter_over_quarter(rq, "2026Q3", "2026Q2", min_calls=3)
+
+
+def test_qoq_summary_counts_reps_up_and_down():
+    tab = sc.qoq_summary(_qoq(), behaviors=["b", "a", "c"], labels=LABELS)
+    assert list(tab.columns) == ["behavior", "reps compared", "median change (points)", "reps up ≥ 1 point",
+                                 "reps down ≥ 1 point"]
+    assert tab["behavior"].tolist() == ["B", "A"]  # rubric order; c has no rep
+    a = tab.set_index("behavior").loc["A"]
+    assert a["reps compared"] == 2 and a["median change (points)"] == pytest.approx(0.0)  # +1.5 and -1.5; r4 low n
+    assert a["reps up ≥ 1 point"] == 1 and a["reps down ≥ 1 point"] == 1
+
+
+def test_qoq_movers_display_and_empty():
+    mv = sc.qoq_movers(_qoq(), quarter="2026Q3", previous="2026Q2", labels=LABELS, rep_labels={"r1": "Ann"}, n=1)
+    assert list(mv.columns) == ["rep", "behavior", "mean 2026Q2", "calls", "mean 2026Q3", "calls ", "change"]
+    assert mv["rep"].tolist() == ["Ann", "r2"] and mv["change"].tolist() == pytest.approx([1.5, -1.5])
+    none = _qoq().assign(low_n=True)
+    assert sc.qoq_movers(none, quarter="2026Q3", previous="2026Q2", labels=LABELS, rep_labels={}).empty
+    assert sc.qoq_summary(none, behaviors=["a"], labels=LABELS).empty
+
+
+def test_describe_phase_trends_prefixes_what_is_drawn():
+    trends = [sc.Trend("discovery", 0.8, 0.2, 1.4, 120, 10), sc.Trend("close", 0.1, -0.5, 0.7, 80, 9)]
+    title, reading = sc.describe_phase_trends(trends, quarter="2026Q3", previous="2026Q2", level=0.9)
+    assert title == "Over the quarter, discovery rose 0.8 points"
+    assert reading.startswith("Weekly team mean per phase for 2026Q2 and 2026Q3")
+    assert "with 90% intervals" in reading and "- **Close**: +0.1 points" in reading and "no clear change" in reading
+
+
+def test_win_model_inputs_reasons():
+    end = pd.Timestamp("2026-10-01")
+    assert sc.win_model_inputs(None, None, behaviors=["a"], end=end, min_deals=10)[2] == sc.NO_SCORES
+    ods = pd.DataFrame({"opportunity_id": [f"o{i}" for i in range(20)], "rep_id": ["r"] * 20,
+                        "a": np.linspace(1, 9, 20)})
+    assert sc.win_model_inputs(None, ods, behaviors=["a"], end=end, min_deals=10)[2] == sc.NO_OPPORTUNITIES
+    opps = pd.DataFrame({"opportunity_id": ods["opportunity_id"], "status": ["won", "lost"] * 10,
+                         "close_date": pd.Timestamp("2026-08-01")})
+    frame, feats, why = sc.win_model_inputs(opps, ods, behaviors=["a"], end=end, min_deals=10)
+    assert why is None and feats == ["a"] and len(frame) == 20
+    _, _, why = sc.win_model_inputs(opps, ods, behaviors=["a"], end=end, min_deals=30)
+    assert why == "only 20 closed deals with a scored discovery call (10 won); the model needs at least 30 and five of each outcome"
+    _, _, why = sc.win_model_inputs(opps.assign(status=["won"] * 16 + ["lost"] * 4), ods, behaviors=["a"], end=end, min_deals=10)
+    assert why.startswith("only 20 closed deals") and "(16 won)" in why  # four lost deals are too few
+    assert sc.describe_win_model_skip(sc.NO_SCORES).startswith("Not available: there are no scored calls")
+    assert "Fix: add opportunities.csv" in sc.describe_win_model_skip(sc.NO_OPPORTUNITIES)
+    assert sc.describe_win_model_skip("only 3 deals").startswith("The win model is skipped: only 3 deals. ")
+
+
+def _win_result(**kw):
+    base = dict(n_deals=100, n_won=40, n_lost=60, features=("a", "b"), auc=0.7, auc_sd=0.05, ci_low=0.6, ci_high=0.8,
+                fold_aucs=np.full(10, 0.7), n_splits=5, n_repeats=2, importance=pd.DataFrame(), interval_method="made so")
+    return sc.WinModelResult(**(base | kw))
+
+
+def test_auc_estimate_table_and_interval_sentence():
+    win = _win_result()
+    est = sc.auc_estimate(win, level=0.9)
+    assert est["value"] == 0.7 and est["n"] == 100 and est["unit"] == "auc" and est["features"] == ["a", "b"]
+    assert est["reading"] == sc.describe_auc(win, level=0.9) and "90% CI" in est["reading"]
+    tab = sc.win_model_table(win, level=0.9)
+    assert tab.to_dict("records") == [{"closed deals": 100, "won": 40, "lost": 60, "behaviors used": 2,
+                                       "cross-validated AUC": "0.70", "90% interval": "0.60 to 0.80",
+                                       "spread across folds (SD)": "0.05"}]
+    assert sc.describe_auc_interval(win) == ("How the interval is made: made so. The spread is the standard deviation of "
+                                             "the AUC across 10 held-out folds of about 20 deals each.")
+
+
+def test_describe_importance_names_clear_behaviors_and_direction():
+    imp = pd.DataFrame({"behavior": ["a", "b", "c"], "importance": [0.05, 0.03, 0.0], "ci_low": [0.01, 0.005, -0.02],
+                        "ci_high": [0.08, 0.05, 0.02], "coef_std": [0.4, -0.2, 0.1]})
+    title, line = sc.describe_importance(imp, LABELS)
+    assert title == "The prediction leans most on A"
+    assert line.startswith("2 of 3 behaviors help the prediction")
+    assert "more wins on: A." in line and "fewer wins on: B (worth" in line and line.endswith("Bars: middle 95% of held-out folds.")
+    title, line = sc.describe_importance(imp.assign(ci_low=-0.01), LABELS)
+    assert title == "No single behavior clearly drives the prediction"
+    assert line.startswith("Every behavior's interval crosses zero")
+
+
+def _agreement():
+    return pd.DataFrame({"behavior": ["a", "b"], "n_calls": [40, 1], "kappa": [0.7, np.nan], "kappa_low": [0.6, np.nan],
+                         "kappa_high": [0.8, np.nan], "icc": [0.72, np.nan], "icc_low": [0.6, np.nan],
+                         "icc_high": [0.8, np.nan], "mean_diff": [0.25, np.nan], "diff_low": [0.1, np.nan],
+                         "diff_high": [0.4, np.nan]})
+
+
+def test_agreement_title_sentence_table_and_extra():
+    agr = _agreement()
+    assert sc.agreement_title(agr, scorer_a="manager", scorer_b="ai") == "AI vs manager: substantial agreement on a typical behavior"
+    assert sc.agreement_title(agr.assign(kappa=np.nan), scorer_a="manager", scorer_b="ai") == "Too few double-scored calls"
+    text = sc.describe_double_scored(agr, LABELS, scorer_a="manager", scorer_b="ai", n_calls=np.int64(1234))
+    assert text.startswith("1,234 calls were scored by both manager and AI (all quarters). AI and manager scores agree")
+    tab = sc.agreement_table(agr, LABELS, scorer_a="manager", scorer_b="ai", level=0.95)
+    assert list(tab.columns) == ["behavior", "calls", "weighted kappa", "95% interval", "ICC",
+                                 "mean AI − manager (points)", "95% interval "]
+    assert tab.iloc[0]["behavior"] == "A" and tab.iloc[0]["95% interval"] == "0.60 to 0.80"
+    assert tab.iloc[0]["95% interval "] == "+0.10 to +0.40"
+    assert sc.agreement_extra(agr, scorer_a="manager", scorer_b="ai", n_calls=np.int64(40)) == {
+        "scorer_a": "manager", "scorer_b": "ai", "n_calls": 40, "median_kappa": 0.7}
+    assert sc.agreement_extra(agr.assign(kappa=np.nan), scorer_a="m", scorer_b="ai", n_calls=1)["median_kappa"] is None
+
+
+def _trajectory_frames():
+    weeks = pd.date_range("2026-04-06", periods=20, freq="W-MON")
+    rng = np.random.default_rng(0)
+    rows = []
+    for rep, jump in (("r1", 3.0), ("r2", 0.0), ("r3", 0.0)):
+        for i, w in enumerate(weeks):
+            rows.append({"rep_id": rep, "week": w, "behavior": "a", "n_calls": 3,
+                         "mean_score": 4.0 + (jump if i >= 10 else 0.0) + rng.normal(0, 0.2)})
+    rw = pd.DataFrame(rows)
+    sessions = pd.DataFrame({"session_id": ["s1", "s2", "s3"], "rep_id": ["r1", "r1", "r2"],
+                             "session_date": pd.to_datetime(["2026-06-15", "2026-07-01", "2026-06-16"]),
+                             "behavior": ["a;b", "a", "a"]})
+    return rw, sc.team_week_behavior(rw), sessions
+
+
+def test_coached_cohort_panels_and_reading():
+    rw, tw, sessions = _trajectory_frames()
+    start, end = pd.Timestamp("2026-04-01"), pd.Timestamp("2026-10-01")
+    panels = sc.coached_cohort(rw, tw, sessions, "a", start, end, rep_labels={"r1": "Ann"}, min_calls=3)
+    assert [p.rep_id for p in panels] == ["r1", "r2"]  # most sessions first; r3 was not coached
+    p1 = panels[0]
+    assert p1.title.startswith("Ann: ") and p1.title.endswith("clearly up") and p1.clearly_up
+    assert len(p1.sessions) == 2 and p1.sessions.min() == pd.Timestamp("2026-06-15")
+    assert p1.before_after.n_calls_before == 30 and p1.before_after.change == pytest.approx(3.0, abs=0.3)
+    assert set(p1.rep_week["rep_id"]) == {"r1"} and set(p1.team_week["behavior"]) == {"a"}
+    assert not panels[1].clearly_up and panels[1].title.startswith("r2: ")
+    assert len(sc.coached_cohort(rw, tw, sessions, "a", start, end, rep_labels={}, min_calls=3, max_reps=1)) == 1
+    title, reading = sc.describe_coached_cohort(panels, "A", period="2026Q2–2026Q3")
+    assert title == "Coached on A: 1 of 2 reps clearly above their pre-coaching level"
+    assert reading.startswith("2 rep(s) had coaching sessions on A in 2026Q2–2026Q3. ")
+
+
+def test_plot_coached_cohort_grid():
+    rw, tw, sessions = _trajectory_frames()
+    panels = sc.coached_cohort(rw, tw, sessions, "a", pd.Timestamp("2026-04-01"), pd.Timestamp("2026-10-01"),
+                               rep_labels={}, min_calls=3)
+    fig = splots.plot_coached_cohort(panels, behavior_label="A", min_calls=3, title="Coached on A")
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert fig._suptitle.get_text() == "Coached on A"
+    assert len(fig.axes) == 2 and [a.get_title() for a in fig.axes] == [p.title for p in panels]
+    assert len(fig.legends) == 1
+    three = splots.plot_coached_cohort(panels + panels[:1], behavior_label="A")
+    assert len(three.axes) == 4 and [a.get_visible() for a in three.axes] == [True, True, True, False]
+    plt.close("all")
+
+
+def test_findings_status_and_table():
+    assert sc.findings_status({}) == "ok"
+    assert sc.findings_status({"notebook": "no calls table"}) == "skipped: no calls table"
+    assert sc.findings_status({"behavior_auc": "few deals"}) == (
+        "skipped: behavior_auc — few deals (scores, views and agreement were computed)")
+    est = {"behavior_auc": {"value": 0.61, "ci_low": 0.52, "ci_high": 0.7, "n": 90, "unit": "auc", "reading": "r"}}
+    tab = sc.findings_table(est, {"other": "why"})
+    assert list(tab.columns) == ["estimate", "value", "interval", "n", "reading"]
+    assert tab["estimate"].tolist() == ["behavior_auc", "other"] and tab.iloc[1]["value"] == "not computed"
+    assert tab.iloc[0]["interval"] and tab.iloc[0]["n"] == 90
+    assert sc.findings_table({}, {}).empty

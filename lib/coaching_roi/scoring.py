@@ -32,13 +32,17 @@ scorer agreement. A call scored by one scorer uses that scorer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
 from coaching_roi.errors import WorkbookError
-from coaching_roi.stats import fmt_value
+from coaching_roi.stats import fmt_interval, fmt_value
+
+if TYPE_CHECKING:
+    from coaching_roi.config import Rubric
 
 PRIMARY_SCORER_ORDER: tuple[str, ...] = ("manager", "unrecorded", "peer", "self", "ai")
 UNRECORDED = "unrecorded"
@@ -874,3 +878,346 @@ def describe_before_after(ba: BeforeAfter, *, min_calls: int) -> str:
 def scorer_name(s: str) -> str:
     """Display name of a scorer code (``ai`` → ``AI``)."""
     return {"ai": "AI", "unrecorded": "unrecorded scorer"}.get(s, s)
+
+
+# ------------------------------------------------------------------------------------ notebook 02 steps
+# What notebook 02 shows around the statistics above: its tables in display form and its sentences.
+NO_SCORES = "no scored calls"
+NO_OPPORTUNITIES = "no opportunities table"
+
+
+def rep_label_map(reps: pd.DataFrame | None) -> dict[str, str]:
+    """Map each ``rep_id`` to the rep's name (the id where the name is missing); empty without a reps table."""
+    if reps is None:
+        return {}
+    return dict(zip(reps["rep_id"], reps["rep_name"].fillna(reps["rep_id"]), strict=True))
+
+
+def missing_scores_reason(calls: pd.DataFrame | None, call_scores: pd.DataFrame | None) -> str | None:
+    """Say why behavior scoring cannot run (no calls, no scorecards, nothing scored); None when it can."""
+    if calls is None:
+        return "no calls table"
+    if call_scores is None:
+        return "no call_scores table"
+    if len(calls) == 0 or len(call_scores) == 0:
+        return NO_SCORES
+    return None
+
+
+def describe_inputs(
+    quarter: str, start: pd.Timestamp, end: pd.Timestamp, calls: pd.DataFrame | None, call_scores: pd.DataFrame | None
+) -> str:
+    """Opening sentence of notebook 02: the quarter and the data behind it, or why nothing can be scored."""
+    why = missing_scores_reason(calls, call_scores)
+    if why:
+        return (f"Behavior scoring cannot run for {quarter}: {why}. Without scored calls there is no behavior "
+                "measurement, so no composite score, no team views, no win model and no scorer agreement can be shown. "
+                "Fix: provide calls.csv and call_scores.csv (a call-review scorecard export) in the data folder.")
+    return (f"Quarter {quarter} ({start:%d %b %Y} – {(end - pd.Timedelta(days=1)):%d %b %Y}); "
+            f"{len(calls):,} calls and {len(call_scores):,} behavior scores in the data (all quarters).")
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreTables:
+    """The tables notebook 02 derives from the scorecards (primary scorer; see the module doc)."""
+
+    primary: pd.DataFrame  # primary_scores
+    scored: pd.DataFrame  # scored_calls: call × behavior with rep, date, week, quarter
+    composite: pd.DataFrame  # call_composite: every discovery call, excluded ones flagged
+    rep_week: pd.DataFrame
+    rep_quarter: pd.DataFrame
+    rep_quarter_composite: pd.DataFrame
+    opportunity_scores: pd.DataFrame
+
+    def artifacts(self) -> dict[str, pd.DataFrame]:
+        """The Parquet artifacts of notebook 02 by name (the keys of :data:`ARTIFACTS`)."""
+        return {
+            "02_call_composite": composite_artifact(self.composite),
+            "02_rep_week_behavior": self.rep_week,
+            "02_rep_quarter_behavior": self.rep_quarter,
+            "02_rep_quarter_composite": self.rep_quarter_composite,
+            "02_opportunity_discovery_scores": self.opportunity_scores,
+        }
+
+
+def score_tables(calls: pd.DataFrame, call_scores: pd.DataFrame, rubric: Rubric, *, min_coverage: float) -> ScoreTables:
+    """Build every score table of notebook 02 from the canonical calls and call_scores.
+
+    ``rubric`` is ``cfg.rubric`` (keys, weights, composite behaviors, discovery call types).
+    """
+    primary = primary_scores(call_scores)
+    scored = scored_calls(calls, primary)
+    composite = call_composite(calls, primary, weights=rubric.weights, composite_behaviors=rubric.composite_behaviors,
+                               discovery_call_types=rubric.discovery_call_types, min_coverage=min_coverage)
+    return ScoreTables(
+        primary=primary,
+        scored=scored,
+        composite=composite,
+        rep_week=rep_period_behavior(scored, "week"),
+        rep_quarter=rep_period_behavior(scored, "quarter"),
+        rep_quarter_composite=rep_quarter_composite(composite),
+        opportunity_scores=opportunity_discovery_scores(scored, composite, behaviors=rubric.keys,
+                                                        discovery_call_types=rubric.discovery_call_types),
+    )
+
+
+def describe_composite_coverage(
+    composite: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, min_coverage: float
+) -> str:
+    """How many of the quarter's discovery calls got a composite, how many are partial, and why others did not."""
+    total = composite_counts(composite)
+    cq = composite_counts(composite[in_window(composite["call_date"], start, end)])
+    return (
+        f"This quarter: {cq.n_discovery_calls:,} discovery calls, {cq.n_with_composite:,} with a composite score "
+        f"({cq.n_partial:,} of them partial — some discovery behaviors not scored, averaged over those present). "
+        f"Excluded: {cq.n_below_coverage:,} below the {min_coverage:.0%} coverage minimum and "
+        f"{cq.n_unscored:,} with no discovery behavior scored. Across all quarters: {total.n_with_composite:,} of "
+        f"{total.n_discovery_calls:,} discovery calls have a composite.")
+
+
+def describe_rep_composites(rep_quarter_comp: pd.DataFrame, quarter: str, *, min_calls: int) -> str:
+    """Range of the reps' composite means in ``quarter`` and how many rest on few calls ("" when none)."""
+    q = rep_quarter_comp[rep_quarter_comp["quarter"] == quarter]
+    if q.empty:
+        return ""
+    return (f"{len(q)} reps have a composite this quarter; rep means range from {q['composite_mean'].min():.1f} "
+            f"to {q['composite_mean'].max():.1f} (median {q['composite_mean'].median():.1f}). "
+            f"{int((q['n_calls'] < min_calls).sum())} rep(s) rest on fewer than {min_calls} discovery calls.")
+
+
+def _comparable_changes(qoq: pd.DataFrame) -> pd.DataFrame:
+    return qoq[~qoq["low_n"] & qoq["change"].notna()]
+
+
+def qoq_summary(qoq: pd.DataFrame, *, behaviors: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """Per behavior (rubric order), over reps with enough calls in both quarters: reps compared, median
+    change and reps up / down by at least one point — display columns of notebook 02's table."""
+    solid = _comparable_changes(qoq)
+    out = (solid.assign(up=solid["change"] >= 1, down=solid["change"] <= -1)
+           .groupby("behavior", observed=True)
+           .agg(n_reps=("rep_id", "nunique"), median_change=("change", "median"), up=("up", "sum"), down=("down", "sum"))
+           .reindex(behaviors).dropna(subset=["n_reps"]).reset_index())
+    out.insert(1, "label", out["behavior"].map(labels))
+    return out.drop(columns="behavior").rename(columns={
+        "label": "behavior", "n_reps": "reps compared", "median_change": "median change (points)",
+        "up": "reps up ≥ 1 point", "down": "reps down ≥ 1 point"})
+
+
+def qoq_movers(
+    qoq: pd.DataFrame, *, quarter: str, previous: str, labels: dict[str, str], rep_labels: dict[str, str], n: int = 5
+) -> pd.DataFrame:
+    """The ``n`` largest rises and falls of a rep's quarterly mean (reps with enough calls in both quarters),
+    in display columns; empty when no rep can be compared."""
+    solid = _comparable_changes(qoq)
+    movers = pd.concat([solid.nlargest(n, "change"), solid.nsmallest(n, "change")]).drop_duplicates()
+    movers = movers.assign(rep=movers["rep_id"].map(lambda r: rep_labels.get(r, r)),
+                           behavior=movers["behavior"].map(labels))
+    return movers[["rep", "behavior", "mean_prev", "n_prev", "mean_curr", "n_curr", "change"]].rename(columns={
+        "mean_prev": f"mean {previous}", "n_prev": "calls", "mean_curr": f"mean {quarter}", "n_curr": "calls ",
+        "change": "change"})
+
+
+def describe_phase_trends(trends: list[Trend], *, quarter: str, previous: str, level: float = 0.95) -> tuple[str, str]:
+    """Title and full reading of the weekly phase-trend figure (what is drawn, then one line per phase)."""
+    title, reading = describe_trends(trends)
+    return title, (f"Weekly team mean per phase for {previous} and {quarter} (a call's phase score is the mean of its "
+                   f"behaviors in that phase). Change across {quarter} from a straight-line fit through the calls, with "
+                   f"{level:.0%} intervals that allow for a rep's calls being alike:\n\n" + reading)
+
+
+def win_model_inputs(
+    opportunities: pd.DataFrame | None,
+    opp_scores: pd.DataFrame | None,
+    *,
+    behaviors: list[str],
+    end: pd.Timestamp,
+    min_deals: int,
+) -> tuple[pd.DataFrame | None, list[str], str | None]:
+    """Deals and features for the win model, and why it cannot be fitted (None when it can).
+
+    ``opp_scores`` is None when there are no scored calls. The model needs ``min_deals`` closed
+    deals with a scored discovery call, five of each outcome and at least one usable behavior.
+    """
+    if opp_scores is None:
+        return None, [], NO_SCORES
+    if opportunities is None:
+        return None, [], NO_OPPORTUNITIES
+    frame, features = win_model_frame(opportunities, opp_scores, behaviors=behaviors, end=end)
+    n_deals = len(frame)
+    n_won = int(frame["won"].sum()) if n_deals else 0
+    if n_deals < min_deals or min(n_won, n_deals - n_won) < 5 or not features:
+        return frame, features, (f"only {n_deals} closed deals with a scored discovery call ({n_won} won); "
+                                 f"the model needs at least {min_deals} and five of each outcome")
+    return frame, features, None
+
+
+def describe_win_model_skip(why: str) -> str:
+    """Tell the reader why no AUC is reported, and how to get one."""
+    if why == NO_SCORES:
+        return "Not available: there are no scored calls (see above), so there is nothing to predict wins from."
+    if why == NO_OPPORTUNITIES:
+        return ("No CRM opportunities were provided, so there are no won or lost deals to predict: the win model "
+                "is not fitted and no AUC is reported. Fix: add opportunities.csv (a closed-won/lost export).")
+    return (f"The win model is skipped: {why}. Fitting it on so few deals would mostly "
+            "describe noise, so no AUC is reported rather than a misleading one.")
+
+
+def auc_estimate(win: WinModelResult, *, level: float = 0.95) -> dict:
+    """The ``behavior_auc`` entry of findings.json (value, interval, n, reading and how it was made)."""
+    return {"value": win.auc, "ci_low": win.ci_low, "ci_high": win.ci_high, "n": win.n_deals, "unit": "auc",
+            "reading": describe_auc(win, level=level), "auc_sd": win.auc_sd, "n_won": win.n_won, "n_lost": win.n_lost,
+            "interval_method": win.interval_method, "features": list(win.features)}
+
+
+def win_model_table(win: WinModelResult, *, level: float = 0.95) -> pd.DataFrame:
+    """One-row display table of the win model: deals, outcomes, behaviors, AUC with interval and spread."""
+    return pd.DataFrame([{
+        "closed deals": win.n_deals, "won": win.n_won, "lost": win.n_lost, "behaviors used": len(win.features),
+        "cross-validated AUC": f"{win.auc:.2f}", f"{level:.0%} interval": f"{win.ci_low:.2f} to {win.ci_high:.2f}",
+        "spread across folds (SD)": f"{win.auc_sd:.2f}"}])
+
+
+def describe_auc_interval(win: WinModelResult) -> str:
+    """How the AUC interval is made and what the fold spread is."""
+    return (f"How the interval is made: {win.interval_method}. The spread is the standard deviation of the "
+            f"AUC across {len(win.fold_aucs)} held-out folds of about {win.n_deals // win.n_splits} deals each.")
+
+
+def describe_importance(importance: pd.DataFrame, labels: dict[str, str]) -> tuple[str, str]:
+    """Title and reading of the permutation-importance figure: which behaviors clearly help, in which direction."""
+    clear = importance[importance["ci_low"] > 0]
+    if clear.empty:
+        title = "No single behavior clearly drives the prediction"
+    else:
+        top = clear.iloc[0]
+        title = f"The prediction leans most on {labels.get(top['behavior'], top['behavior'])}"
+    pos = [labels.get(b, b) for b in clear.loc[clear["coef_std"] > 0, "behavior"]]
+    neg = [labels.get(b, b) for b in clear.loc[clear["coef_std"] <= 0, "behavior"]]
+    line = (f"{len(clear)} of {len(importance)} behaviors help the prediction beyond fold-to-fold noise "
+            "(blue; grey bars cross zero)."
+            if len(clear) else "Every behavior's interval crosses zero: none helps the prediction clearly on its own.")
+    if pos:
+        line += " Higher scores go with more wins on: " + ", ".join(pos) + "."
+    if neg:
+        line += " Higher scores go with fewer wins on: " + ", ".join(neg) + " (worth a look at how these are scored)."
+    return title, line + " Bars: middle 95% of held-out folds."
+
+
+def _median_kappa(agreement: pd.DataFrame) -> float:
+    ok = agreement.dropna(subset=["kappa"])
+    return float(ok["kappa"].median()) if len(ok) else float("nan")
+
+
+def agreement_title(agreement: pd.DataFrame, *, scorer_a: str, scorer_b: str) -> str:
+    """Title of the agreement figure: the kappa band of a typical behavior."""
+    if agreement["kappa"].notna().sum() == 0:
+        return "Too few double-scored calls"
+    band = kappa_band(_median_kappa(agreement))
+    return f"{scorer_name(scorer_b)} vs {scorer_name(scorer_a)}: {band} agreement on a typical behavior"
+
+
+def describe_double_scored(
+    agreement: pd.DataFrame, labels: dict[str, str], *, scorer_a: str, scorer_b: str, n_calls: int
+) -> str:
+    """How many calls both scorers scored, then the reading of :func:`describe_agreement`."""
+    return (f"{int(n_calls):,} calls were scored by both {scorer_name(scorer_a)} and {scorer_name(scorer_b)} "
+            "(all quarters). " + describe_agreement(agreement, labels, scorer_a=scorer_a, scorer_b=scorer_b))
+
+
+def agreement_table(
+    agreement: pd.DataFrame, labels: dict[str, str], *, scorer_a: str, scorer_b: str, level: float = 0.95
+) -> pd.DataFrame:
+    """Display table of :func:`scorer_agreement`: kappa, ICC and mean difference with their intervals."""
+    a, b = scorer_name(scorer_a), scorer_name(scorer_b)
+    shown = agreement.assign(
+        behavior=agreement["behavior"].map(labels),
+        kappa_ci=[fmt_interval(lo, hi, "ratio").replace("×", "")
+                  for lo, hi in zip(agreement["kappa_low"], agreement["kappa_high"], strict=True)],
+        diff_ci=[f"{lo:+.2f} to {hi:+.2f}" for lo, hi in zip(agreement["diff_low"], agreement["diff_high"], strict=True)])
+    return shown[["behavior", "n_calls", "kappa", "kappa_ci", "icc", "mean_diff", "diff_ci"]].rename(columns={
+        "n_calls": "calls", "kappa": "weighted kappa", "kappa_ci": f"{level:.0%} interval", "icc": "ICC",
+        "mean_diff": f"mean {b} − {a} (points)", "diff_ci": f"{level:.0%} interval "})
+
+
+def agreement_extra(agreement: pd.DataFrame, *, scorer_a: str, scorer_b: str, n_calls: int) -> dict:
+    """The ``agreement`` side result of findings.json: the pair compared and the median kappa (None if none)."""
+    med = _median_kappa(agreement)
+    return {"scorer_a": scorer_a, "scorer_b": scorer_b, "n_calls": int(n_calls),
+            "median_kappa": None if pd.isna(med) else med}
+
+
+@dataclass(frozen=True, eq=False)
+class CohortPanel:
+    """One coached rep's trajectory on a behavior, ready to draw (see :func:`coached_cohort`)."""
+
+    rep_id: str
+    title: str  # "<rep name>: before → after (calls), verdict"
+    rep_week: pd.DataFrame  # the rep's rows of 02_rep_week_behavior on the behavior, in the window
+    team_week: pd.DataFrame  # the behavior's rows of team_week_behavior, in the window
+    sessions: pd.Series  # dates of all the rep's sessions on the behavior
+    before_after: BeforeAfter
+    clearly_up: bool  # above the pre-coaching level beyond noise, with enough calls on both sides
+
+
+def coached_cohort(
+    rep_week: pd.DataFrame,
+    team_week: pd.DataFrame,
+    sessions: pd.DataFrame,
+    behavior: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    *,
+    rep_labels: dict[str, str],
+    min_calls: int,
+    level: float = 0.95,
+    max_reps: int = 6,
+) -> list[CohortPanel]:
+    """Panels for the reps coached on ``behavior`` in ``[start, end)`` (most sessions first, at most ``max_reps``).
+
+    Each panel's window starts at ``start`` or six weeks before the rep's first session on the
+    behavior, whichever is earlier; before → after splits at that first session.
+    """
+    sess = session_behaviors(sessions)
+    panels = []
+    for r in coached_reps(sessions, behavior, start, end).head(max_reps).itertuples(index=False):
+        s_dates = sess[(sess["rep_id"] == r.rep_id) & (sess["behavior"] == behavior)]["session_date"]
+        first = s_dates.min()
+        w0 = min(start, first - pd.Timedelta(weeks=6))
+        rows = rep_week[(rep_week["rep_id"] == r.rep_id) & (rep_week["behavior"] == behavior)
+                        & in_window(rep_week["week"], w0, end)]
+        tw = team_week[(team_week["behavior"] == behavior) & in_window(team_week["week"], w0, end)]
+        ba = before_after(rows, first, level=level)
+        panels.append(CohortPanel(
+            rep_id=r.rep_id, title=f"{rep_labels.get(r.rep_id, r.rep_id)}: {describe_before_after(ba, min_calls=min_calls)}",
+            rep_week=rows, team_week=tw, sessions=s_dates, before_after=ba,
+            clearly_up=bool(ba.ci_low > 0 and min(ba.n_calls_before, ba.n_calls_after) >= min_calls)))
+    return panels
+
+
+def describe_coached_cohort(panels: list[CohortPanel], behavior_label: str, *, period: str) -> tuple[str, str]:
+    """Title and reading of a coached-cohort figure; ``period`` names the window, e.g. ``2026Q2–2026Q3``."""
+    n_up = sum(p.clearly_up for p in panels)
+    title = f"Coached on {behavior_label}: {n_up} of {len(panels)} reps clearly above their pre-coaching level"
+    reading = (f"{len(panels)} rep(s) had coaching sessions on {behavior_label} in {period}. "
+               "Before → after compares the rep's call-weighted mean before the first session on this behavior with the mean since. "
+               "'Clearly up' means the rep's weekly means after the first session are above those before it beyond "
+               "week-to-week noise; a rep's own before/after cannot rule out a team-wide drift (see notebook 03).")
+    return title, reading
+
+
+def findings_status(skipped: dict[str, str]) -> str:
+    """Status of notebook 02 for findings.json: ``ok``, or ``skipped: ...`` naming what was not computed."""
+    if skipped.get("notebook"):
+        return f"skipped: {skipped['notebook']}"
+    if "behavior_auc" in skipped:
+        return f"skipped: behavior_auc — {skipped['behavior_auc']} (scores, views and agreement were computed)"
+    return "ok"
+
+
+def findings_table(estimates: dict[str, dict], skipped: dict[str, str]) -> pd.DataFrame:
+    """Display table of the estimates written to findings.json, then what was not computed and why."""
+    rows = [{"estimate": k, "value": fmt_value(v["value"], v["unit"]),
+             "interval": fmt_interval(v["ci_low"], v["ci_high"], v["unit"]), "n": v["n"], "reading": v["reading"]}
+            for k, v in estimates.items()]
+    rows += [{"estimate": k, "value": "not computed", "interval": "", "n": "", "reading": why} for k, why in skipped.items()]
+    return pd.DataFrame(rows, columns=["estimate", "value", "interval", "n", "reading"])

@@ -4,6 +4,7 @@ and an optional ``ax``; none calls ``savefig`` or ``show``."""
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -12,9 +13,13 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from coaching_roi.plots import GREY, PALETTE, for_seaborn
+
+if TYPE_CHECKING:
+    from coaching_roi.scoring import CohortPanel
 
 PHASE_COLORS = ["#1f4e79", "#2e86c1", "#f39c12", "#c0392b", "#27ae60", "#8e44ad", "#7f8c8d"]
 
@@ -183,6 +188,36 @@ def plot_rep_trajectory(
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_coached_cohort(
+    panels: list[CohortPanel],
+    *,
+    behavior_label: str,
+    min_calls: int = 3,
+    title: str | None = None,
+    ncol: int = 2,
+) -> Figure:
+    """Grid of coached reps' trajectories on one behavior (one panel per rep, shared y axis, one legend).
+
+    ``panels`` come from :func:`coaching_roi.scoring.coached_cohort`; each panel is drawn with
+    :func:`plot_rep_trajectory` and titled with the rep's before → after reading.
+    """
+    nrow = max(1, (len(panels) + ncol - 1) // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(12, 3.2 * nrow), sharey=True, squeeze=False)
+    for ax, p in zip(axes.flat, panels, strict=False):
+        plot_rep_trajectory(p.rep_week, p.team_week, rep_label="rep", behavior_label=behavior_label,
+                            sessions=p.sessions, min_calls=min_calls, legend=False, ax=ax, title=p.title)
+        ax.title.set_fontsize(10)
+        ax.set_xlabel("")
+        ax.set_ylabel("weekly mean score")
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=13)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="lower center", ncol=5, frameon=False, fontsize=9)
+    return fig
 
 
 def plot_importance(importance: pd.DataFrame, *, labels: dict[str, str] | None = None, title: str | None = None,
