@@ -196,3 +196,21 @@ def test_team_rate_wilson_coverage():
         t = fn.team_rates(counts, BENCH).set_index("stage").loc["meeting_rate"]
         covered += t["ci_low"] <= 0.20 <= t["ci_high"]
     assert 0.90 <= covered / 200 <= 0.99
+
+
+def test_rep_funnel_widget_redraws_for_each_sdr():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from coaching_roi.plots.funnel import rep_funnel_widget
+
+    act = pd.DataFrame([_activity("a", (100, 10, 8, 2, 2, 1, 50, 4)), _activity("b", (120, 14, 10, 3, 3, 2, 40, 3))])
+    res = fn.analyse(act, start=pd.Timestamp("2026-07-01"), end=pd.Timestamp("2026-10-01"), benchmarks=BENCH,
+                     stage_skills=SKILLS, min_volume=5, sdr_ids=["a", "b"])
+    box = rep_funnel_widget(res.rates, res.team, res.diagnosis, names={"a": "Ann", "b": "Bo"})
+    dd = box.children[0]
+    assert [o[0] for o in dd.options] == ["Ann", "Bo"]
+    dd.value = "b"  # redraws without error
+    plt.close("all")
