@@ -148,7 +148,7 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
 
 def test_effect_sections_when_inputs_are_missing():
     inp = effects.Inputs(None, None, None, None, None, missing={"coaching_sessions": "No coaching log."})
-    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo")
+    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo", check_paths=False)
     l2 = cohort_report.behavior_change(inp, cfg)
     assert l2.not_computed == {"layers_2_3": "No coaching log."} and l2.sentences == ("No coaching log.",)
     assert l2.table is None and not l2.panels and not l2.estimates
@@ -264,7 +264,7 @@ def test_collect_summary_and_status_keep_order_and_units():
 
 
 def test_inputs_table_counts_rows_and_names_the_quarter():
-    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo")
+    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo", check_paths=False)
     t = cohort_report.inputs_table(cfg, {"reps (01)": pd.DataFrame({"x": [1, 2]}), "calls (01)": None})
     assert t.df.to_dict("records") == [{"input": "reps (01)", "rows": 2, "status": "present"},
                                        {"input": "calls (01)", "rows": 0, "status": "absent"}]
@@ -272,7 +272,7 @@ def test_inputs_table_counts_rows_and_names_the_quarter():
 
 
 def test_save_artifacts_writes_parquet(tmp_path):
-    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo", run_dir=str(tmp_path))
+    cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo", run_dir=str(tmp_path), check_paths=False)
     cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
     cohort_report.save_artifacts(cfg, {"03_quartiles": pd.DataFrame({"quartile": [1, 2]})})
     assert pd.read_parquet(cfg.artifact("03_quartiles"))["quartile"].tolist() == [1, 2]
