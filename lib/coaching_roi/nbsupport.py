@@ -68,14 +68,23 @@ def say(text: str) -> None:
     display(Markdown(html.escape(text, quote=False)))
 
 
+def _styled(df: pd.DataFrame, *, caption: str | None, precision: int, all_left: bool):
+    """Escaped, index-free Styler: text columns (or all, for sentence tables) left-aligned, numbers right."""
+    text_cols = list(df.columns) if all_left else [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+    sty = df.style.hide(axis="index").format(precision=precision, escape="html", na_rep="–")
+    if text_cols:
+        sty = sty.set_properties(subset=text_cols, **{"text-align": "left", "vertical-align": "top"})
+    sty = sty.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    if caption:
+        sty = sty.set_caption(html.escape(caption))
+    return sty
+
+
 def show_table(df: pd.DataFrame, *, caption: str | None = None, precision: int = 2) -> None:
     """Show a frame without its index, values HTML-escaped (rep names, observables are user text)."""
     from IPython.display import display
 
-    sty = df.style.hide(axis="index").format(precision=precision, escape="html", na_rep="–")
-    if caption:
-        sty = sty.set_caption(html.escape(caption))
-    display(sty)
+    display(_styled(df, caption=caption, precision=precision, all_left=False))
 
 
 def require_artifacts(cfg: config.Config, *names: str) -> None:
@@ -89,15 +98,7 @@ def require_artifacts(cfg: config.Config, *names: str) -> None:
 
 
 def show_text_table(df: pd.DataFrame, *, caption: str | None = None, precision: int = 2) -> None:
-    """Like :func:`show_table`, but left-aligned: for tables whose cells are sentences (plans, evidence)."""
+    """Like :func:`show_table`, but every column left-aligned: for tables whose cells are sentences."""
     from IPython.display import display
 
-    sty = (
-        df.style.hide(axis="index")
-        .format(precision=precision, escape="html", na_rep="–")
-        .set_properties(**{"text-align": "left", "vertical-align": "top"})
-        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    )
-    if caption:
-        sty = sty.set_caption(html.escape(caption))
-    display(sty)
+    display(_styled(df, caption=caption, precision=precision, all_left=True))
