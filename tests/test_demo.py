@@ -335,3 +335,13 @@ def test_injected_errors_match_files(dirty_small, tmp_path):
         n_bad = sum(inj.get(table, {}).values())
         assert len(dirty_lines) == len(clean_lines) + n_bad, table
         assert set(clean_lines) <= set(dirty_lines), table
+
+
+def test_large_team_gets_a_name_for_every_rep(tmp_path):
+    from coaching_roi import demo as d
+
+    size = d.DemoSize(n_aes=1700, n_sdrs=100, n_quarters=2, n_new_hires=8, n_coached_aes=12, calls_per_week=0.2,
+                      opps_per_month=0.5)
+    d.generate(tmp_path, seed=3, size=size, inject_errors=False)
+    reps = pd.read_csv(tmp_path / "reps.csv")
+    assert len(reps) == 1800 and reps["rep_name"].notna().all()

@@ -339,6 +339,11 @@ def generate(
         names.append(f"{f} {l_}")
         if len(names) == n_rep:
             break
+    base = list(names)
+    while len(names) < n_rep:                             # very large teams: reuse names with an initial
+        k = len(names) - len(base)
+        f, l_ = base[k % len(base)].split(" ", 1)
+        names.append(f"{f} {chr(65 + (k // len(base)) % 26)}. {l_}")
     if not any("'" in n for n in names):                 # keep one apostrophe name (O'Brien)
         names[r.integers(n_rep)] = f"{names[0].split(' ')[0]} O'Brien" if n_rep > 1 else "Kate O'Brien"
     n_ae_mgr = size.n_managers - 1
