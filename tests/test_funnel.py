@@ -214,3 +214,12 @@ def test_rep_funnel_widget_redraws_for_each_sdr():
     assert [o[0] for o in dd.options] == ["Ann", "Bo"]
     dd.value = "b"  # redraws without error
     plt.close("all")
+
+
+def test_grid_keeps_every_sdr_when_few_and_gaps_first_when_many():
+    from coaching_roi.plots.funnel import grid_reps
+
+    diag = pd.DataFrame({"rep_id": ["a", "b", "c", "d"], "status": ["on benchmark", "gap", "on benchmark", "low volume"]})
+    rates = pd.DataFrame({"rep_id": ["a", "b", "c", "d"], "rel_gap": [-0.3, -0.1, 0.2, -0.5]})
+    assert grid_reps(diag, rates, max_panels=10) == ["a", "b", "c", "d"]
+    assert grid_reps(diag, rates, max_panels=2) == ["b", "d"]

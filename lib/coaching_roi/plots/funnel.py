@@ -82,9 +82,16 @@ def plot_funnel_grid(
     names: dict[str, str] | None = None,
     ncols: int = 3,
     suptitle: str | None = None,
+    max_panels: int = 24,
 ) -> Figure:
-    """Small multiples: one :func:`plot_rep_funnel` panel per SDR, titled with the diagnosis."""
-    reps = list(diagnosis["rep_id"])
+    """Small multiples: one :func:`plot_rep_funnel` panel per SDR, titled with the diagnosis.
+
+    A large team is capped at ``max_panels`` (see :func:`grid_reps`); the title says how many are shown.
+    """
+    reps = grid_reps(diagnosis, rates, max_panels=max_panels)
+    if len(reps) < len(diagnosis):
+        note = f"(showing {len(reps)} of {len(diagnosis)} SDRs: diagnosed gaps first, then the furthest below benchmark)"
+        suptitle = f"{suptitle}\n{note}" if suptitle else note
     nrows = max(1, int(np.ceil(len(reps) / ncols)))
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.9 * nrows), squeeze=False, sharex=False)
     status = diagnosis.set_index("rep_id")
@@ -114,6 +121,19 @@ def plot_funnel_grid(
         fig.suptitle(suptitle, x=0.01, ha="left", fontsize=13, fontweight="bold")
     fig.tight_layout(rect=(0, 0, 1, 0.96))
     return fig
+
+
+def grid_reps(diagnosis: pd.DataFrame, rates: pd.DataFrame, *, max_panels: int = 24) -> list[str]:
+    """SDRs for the small multiples: all of them when they fit, else diagnosed gaps first, then the
+    reps whose worst stage is furthest below benchmark (every rep stays in the plan and heatmap)."""
+    reps = list(diagnosis["rep_id"])
+    if len(reps) <= max_panels:
+        return reps
+    worst = rates.groupby("rep_id", observed=True)["rel_gap"].min()
+    order = diagnosis.assign(
+        _gap=diagnosis["status"].eq("gap").astype(int), _worst=diagnosis["rep_id"].map(worst).fillna(0.0)
+    ).sort_values(["_gap", "_worst"], ascending=[False, True], kind="stable")
+    return list(order["rep_id"].head(max_panels))
 
 
 def plot_gap_heatmap(
