@@ -349,7 +349,8 @@ def activity_by_behavior(sessions_q: pd.DataFrame, labels: dict[str, str] | None
     out = pd.DataFrame(
         {"n_sessions": g.size(), "n_reps": g["rep_id"].nunique(), "n_sessions_single": g["single_behavior"].sum()}
     ).reset_index()
-    out["behavior_label"] = out["behavior"].map(labels or {}).fillna(out["behavior"])
+    names = labels or {}
+    out["behavior_label"] = [names.get(b, b) for b in out["behavior"]]
     return out[cols].sort_values("n_sessions", ascending=False, ignore_index=True)
 
 
