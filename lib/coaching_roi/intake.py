@@ -481,6 +481,10 @@ def _json_records(obj: Any, path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(obj)
 
 
+def _first_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
+
+
 def _read_sql(src: Source, table: str) -> pd.DataFrame:
     import sqlalchemy as sa
 
@@ -491,18 +495,26 @@ def _read_sql(src: Source, table: str) -> pd.DataFrame:
             "SQLAlchemy URL (e.g. sqlite:////path/to.db or postgresql+psycopg://user@host/db) before "
             "running; credentials never go in params."
         )
+    # Never echo the URL in a message: it may hold a password.
+    where = f"{table} (sql via ${src.url_env})"
     try:
         engine = sa.create_engine(url)
-        with engine.connect() as conn:
-            df = pd.read_sql_query(sa.text(src.query), conn)
-        engine.dispose()
+        conn = engine.connect()
     except Exception as exc:
-        # Never echo the URL: it may hold a password.
         raise WorkbookError(
-            f"{table} (sql via ${src.url_env}): the query failed ({type(exc).__name__}: "
-            f"{str(exc).splitlines()[0][:300]}). Fix: check the query in {_table_hint(table)}.query "
-            "and the database the URL points at."
+            f"{where}: could not connect ({_first_line(exc)}). Fix: check the URL in ${src.url_env} "
+            "(driver, host, port, user, password, database) and that the database accepts connections."
         ) from None
+    try:
+        with conn:
+            df = pd.read_sql_query(sa.text(src.query), conn)
+    except Exception as exc:
+        raise WorkbookError(
+            f"{where}: the query failed ({_first_line(exc)}). Fix: check the query in "
+            f"{_table_hint(table)}.query against the database the URL points at."
+        ) from None
+    finally:
+        engine.dispose()
     return df
 
 
