@@ -223,3 +223,22 @@ def test_grid_keeps_every_sdr_when_few_and_gaps_first_when_many():
     rates = pd.DataFrame({"rep_id": ["a", "b", "c", "d"], "rel_gap": [-0.3, -0.1, 0.2, -0.5]})
     assert grid_reps(diag, rates, max_panels=10) == ["a", "b", "c", "d"]
     assert grid_reps(diag, rates, max_panels=2) == ["b", "d"]
+
+
+def test_gap_heatmap_draws_only_the_reps_asked_for():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from coaching_roi.plots.funnel import grid_reps, plot_gap_heatmap
+
+    act = pd.DataFrame([_activity(r, (100 + 10 * i, 10, 8, 2, 2, 1, 50, 4)) for i, r in enumerate("abcde")])
+    res = fn.analyse(act, start=pd.Timestamp("2026-07-01"), end=pd.Timestamp("2026-10-01"), benchmarks=BENCH,
+                     stage_skills=SKILLS, min_volume=5, sdr_ids=list("abcde"))
+    shown = grid_reps(res.diagnosis, res.rates, max_panels=3)
+    ax = plot_gap_heatmap(res.rates, reps=shown, names={"a": "Ann"})
+    assert len(ax.get_yticklabels()) == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == [{"a": "Ann"}.get(r, r) for r in shown]
+    assert len(plot_gap_heatmap(res.rates, ax=plt.figure().gca()).get_yticklabels()) == 5
+    plt.close("all")

@@ -626,3 +626,20 @@ def test_findings_status_and_table():
     assert tab["estimate"].tolist() == ["behavior_auc", "other"] and tab.iloc[1]["value"] == "not computed"
     assert tab.iloc[0]["interval"] and tab.iloc[0]["n"] == 90
     assert sc.findings_table({}, {}).empty
+
+
+def test_heatmap_rows_keep_strongest_and_weakest_around_a_blank_separator():
+    reps = [f"r{i:02d}" for i in range(10)]
+    means = pd.DataFrame({"a": np.linspace(9, 0, 10), "b": np.linspace(8, 1, 10)}, index=pd.Index(reps, dtype=object))
+    counts = pd.DataFrame({"a": [5] * 10, "b": [1] * 10}, index=means.index)
+    same_m, same_c, hidden = sc.heatmap_rows(means, counts, max_rows=10)
+    assert hidden == 0 and same_m is means and same_c is counts
+    m, c, hidden = sc.heatmap_rows(means, counts, max_rows=5)
+    assert hidden == 5 and len(m) == 6
+    assert list(m.index[:2]) == ["r00", "r01"] and list(m.index[-3:]) == ["r07", "r08", "r09"]
+    assert "5 reps in between" in m.index[2] and m.iloc[2].isna().all()
+    assert (c.iloc[2] >= 3).all()  # the separator is blank, not greyed as "too few calls"
+    assert c.loc["r09", "b"] == 1  # real low-n cells keep their counts
+    ax = splots.plot_team_heatmap(m, c, min_calls=3)
+    assert [t.get_text() for t in ax.get_yticklabels()][2].startswith("⋯")
+    plt.close("all")

@@ -159,6 +159,9 @@ class Report(_Strict):
     company: str = "Demo Co"
     pseudonymize: bool = False
     currency: str = "USD"
+    # Figures with one row per rep (score heatmap, SDR gap heatmap) draw at most this many rows;
+    # every rep stays in the tables, the plan and the Parquet artifacts.
+    max_figure_rows: int = Field(default=40, ge=4, le=500)
 
 
 # -------------------------------------------------------------------------------------- sources

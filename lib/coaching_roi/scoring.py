@@ -787,6 +787,27 @@ def describe_distribution(summary: pd.DataFrame, *, scale_max: float) -> tuple[s
     return title, reading
 
 
+def heatmap_rows(means: pd.DataFrame, counts: pd.DataFrame, *, max_rows: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """At most ``max_rows`` reps for the heatmap: the strongest and weakest halves of the sorted
+    frames (from :func:`heatmap_frames`) around a blank row that says how many are not drawn.
+
+    Returns ``(means, counts, n_hidden)``; the separator row has no means and counts that do not
+    grey it out. With ``len(means) <= max_rows`` the frames come back unchanged and ``n_hidden`` is 0.
+    """
+    if len(means) <= max_rows:
+        return means, counts, 0
+    k_top = max_rows // 2
+    k_bottom = max_rows - k_top
+    hidden = len(means) - max_rows
+    gap = f"⋯ {hidden:,} reps in between ⋯"
+    sep_m = pd.DataFrame(np.nan, index=pd.Index([gap], dtype=object), columns=means.columns)
+    big = np.iinfo("int64").max
+    sep_c = pd.DataFrame(big, index=sep_m.index, columns=counts.columns, dtype="int64")
+    m = pd.concat([means.iloc[:k_top], sep_m, means.iloc[-k_bottom:]])
+    c = pd.concat([counts.iloc[:k_top], sep_c, counts.iloc[-k_bottom:]])
+    return m, c, hidden
+
+
 def describe_heatmap(means: pd.DataFrame, counts: pd.DataFrame, labels: dict[str, str], *, min_calls: int) -> tuple[str, str]:
     """Title and reading for the team heatmap: where reps differ most."""
     m = means.where(counts >= min_calls)

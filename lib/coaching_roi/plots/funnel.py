@@ -142,14 +142,16 @@ def plot_gap_heatmap(
     names: dict[str, str] | None = None,
     title: str | None = None,
     ax: Axes | None = None,
+    reps: list[str] | None = None,
 ) -> Axes:
     """Rep × stage heatmap of the rate relative to benchmark (rate / benchmark − 1).
 
     Diagnosed gaps (interval below benchmark, enough volume) get a black frame; cells under the
-    minimum volume are grey and marked "low n".
+    minimum volume are grey and marked "low n". ``reps`` chooses the rows and their order (e.g.
+    :func:`grid_reps` for a large team: diagnosed gaps on top); by default every rep in id order.
     """
     ax = ax or plt.gca()
-    reps = sorted(rates["rep_id"].unique())
+    reps = list(reps) if reps is not None else sorted(rates["rep_id"].unique())
     rel = rates.pivot(index="rep_id", columns="stage", values="rel_gap").reindex(index=reps, columns=list(fn.STAGE_KEYS))
     below = rates.pivot(index="rep_id", columns="stage", values="below_benchmark").reindex(index=reps, columns=list(fn.STAGE_KEYS))
     enough = rates.pivot(index="rep_id", columns="stage", values="enough_volume").reindex(index=reps, columns=list(fn.STAGE_KEYS))
@@ -157,8 +159,7 @@ def plot_gap_heatmap(
     ok = enough.fillna(False).to_numpy(dtype=bool) & np.isfinite(vals)
     lim = max(0.25, float(np.nanmax(np.abs(vals[ok]))) if ok.any() else 0.25)
     shown = np.where(ok, vals, np.nan)
-    cmap = plt.get_cmap("RdBu").copy()
-    cmap.set_bad("#e6e8eb")
+    cmap = plt.get_cmap("RdBu").with_extremes(bad="#e6e8eb")
     im = ax.imshow(shown, cmap=cmap, vmin=-lim, vmax=lim, aspect="auto")
     for i in range(vals.shape[0]):
         for j in range(vals.shape[1]):
@@ -168,7 +169,8 @@ def plot_gap_heatmap(
                 txt = "low n"
             else:
                 txt = f"{vals[i, j]:+.0%}"
-            ax.text(j, i, txt, ha="center", va="center", fontsize=8, color="black")
+            dark = ok[i, j] and abs(vals[i, j]) > 0.6 * lim
+            ax.text(j, i, txt, ha="center", va="center", fontsize=8, color="white" if dark else "black")
             if bool(below.iat[i, j]) if pd.notna(below.iat[i, j]) else False:
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2.5, edgecolor="black"))
     ax.set_xticks(range(len(fn.STAGE_KEYS)))
