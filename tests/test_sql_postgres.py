@@ -8,6 +8,7 @@ with that reason. Each test works in its own schema and drops it afterwards.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -122,7 +123,7 @@ def test_typed_postgres_tables_give_the_same_tables_as_the_files(tmp_path, pg_sc
 
 
 @pytest.mark.notebook
-def test_postgres_source_through_the_runner_keeps_the_password_out_of_every_file(tmp_path, pg_schema):
+def test_postgres_source_through_the_runner_keeps_the_password_out_of_every_file(tmp_path, pg_schema, monkeypatch):
     """Notebook 01 reading every table from PostgreSQL (text columns, with the demo's bad rows):
     the same row accounting and rejects as from the files, and the URL's password appears in no
     output file (papermill writes parameters into the executed notebook; the URL lives only in
@@ -140,14 +141,11 @@ def test_postgres_source_through_the_runner_keeps_the_password_out_of_every_file
     params = tmp_path / "pg.yaml"
     params.write_text(yaml.safe_dump({"quarter": truth["end_quarter"], "name": "pg", "data_dir": str(data_dir),
                                       "sources": _sql_sources(schema, env_name)}), encoding="utf-8")
-    os.environ[env_name] = url  # the kernel inherits the environment
-    try:
-        result = pipeline.run(params, out_dir=tmp_path / "out", only=["01"], progress=lambda s: None)
-    finally:
-        del os.environ[env_name]
+    monkeypatch.setenv(env_name, url)  # the kernel inherits the environment
+    result = pipeline.run(params, out_dir=tmp_path / "out", only=["01"], progress=lambda s: None)
 
     from_files = intake.run_intake(_cfg(tmp_path / "f", data_dir, truth["end_quarter"]))
-    manifest = yaml.safe_load((result.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert all(v.get("sql") for v in manifest["inputs"].values())
     rejects_dir = result.run_dir / "rejects"
     for table in TABLES:
