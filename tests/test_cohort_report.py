@@ -25,9 +25,9 @@ from coaching_roi import (
     intake,
     scoring,
     survival,
+    verdict,
 )
 from coaching_roi.plots import cohorts as cplots
-from coaching_roi.stats import Interval
 
 
 # ------------------------------------------------------------------------------------ demo inputs
@@ -73,7 +73,9 @@ def test_quartile_section_records_gap_with_small_flag_and_deck_artifacts(d):
     e = q.estimates["quartile_win_rate_gap"]
     assert _is_finding(e) and e["value"] == gap.value and e["unit"] == "fraction"
     assert e["small_sample"] == q.small == bool(q.quartiles["n_reps"].min() < A.min_reps_per_group)
-    assert q.sentences == (e["reading"],) and q.title == cohorts.gap_title(gap, small=q.small)
+    assert q.sentences == (e["reading"],)
+    assert q.title == verdict.title("quartile_win_rate_gap", e, policy=verdict.Policy.from_config(d.cfg))
+    assert e["n_unit"] == "AEs" and e["verdict"] == verdict.recheck("quartile_win_rate_gap", e, verdict.Policy())
     assert not q.not_computed
     assert list(q.table.df.columns) == ["quartile", "score_range", "n_reps", "n_deals", "won", "lost", "win_rate", "interval"]
     assert q.table.df["win_rate"].str.endswith("%").all()
@@ -126,12 +128,13 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
     labels = d.cfg.rubric.labels
     l2 = cohort_report.behavior_change(d.inp, d.cfg)
     assert l2.estimates == l2.result.estimates(labels=labels) and l2.estimates
-    assert l2.sentences == tuple(e.reading for k, e in l2.estimates.items() if k.startswith("behavior_change::"))
+    assert l2.sentences == tuple(e["reading"] for k, e in l2.estimates.items() if k.startswith("behavior_change::"))
+    assert all(e["n_unit"] == "coached reps" for e in l2.estimates.values())
     assert "all" not in {p.behavior for p in l2.panels}
     for p in l2.panels:
         assert p.title == l2.result.title(p.behavior, labels=labels)
         pre = l2.estimates.get(f"event_study_pretrend::{p.behavior}")
-        assert p.pretrend_reading == (pre.reading if pre is not None else None)
+        assert p.pretrend_reading == (pre["reading"] if pre is not None else None)
     l3 = cohort_report.outcome_link(d.inp, d.cfg)
     assert set(l3.estimates) <= {"win_rate_change_per_point::all"}
     assert l3.table.df.columns[0] == "lag_quarters" and not l3.not_computed
@@ -231,7 +234,7 @@ def test_money_section_values_the_ramp_and_cycle_estimates(d):
     assert m.inputs_table.df["input"].iloc[-1] == "Deal-cycle behavior used"
     assert m.inputs_table.df["value"].iloc[-1] == d.cfg.rubric.labels[first]
     assert m.table.df.columns.tolist() == ["item", "value", "interval", "basis"]
-    assert m.readings[2].startswith("Phillips ROI") and "Benefit-cost ratio" in m.readings[2]
+    assert m.readings[2] == m.estimates["roi_pct"]["reading"] and "Benefit-cost ratio" in m.readings[2]
     assert m.title.startswith("Attributed benefits ")
 
 
@@ -246,17 +249,20 @@ def test_money_section_without_inputs_or_estimates(d):
 
 # -------------------------------------------------------------------------------------- summary
 def test_collect_summary_and_status_keep_order_and_units():
-    iv = Interval(0.1, 0.02, 0.2, 12)
-    a = SimpleNamespace(estimates={"quartile_win_rate_gap": cohorts.estimate_dict(iv, unit="fraction", text="gap")},
-                        not_computed={"layer1_activity": "no log"})
-    b = SimpleNamespace(estimates={"roi_pct": findings.Estimate(value=0.5, ci_low=None, ci_high=None, n=3, unit="fraction",
-                                                                reading="roi")},
-                        not_computed={"ramp": "no hires"})
+    pol = verdict.Policy()
+    gap = verdict.make("quartile_win_rate_gap", value=0.1, ci_low=0.02, ci_high=0.2, n=12, n_unit="AEs", unit="fraction",
+                       policy=pol)
+    roi = verdict.make("roi_pct", value=0.5, ci_low=None, ci_high=None, n=3, n_unit="coached reps", unit="fraction",
+                       policy=pol)
+    a = SimpleNamespace(estimates={"quartile_win_rate_gap": gap}, not_computed={"layer1_activity": "no log"})
+    b = SimpleNamespace(estimates={"roi_pct": roi}, not_computed={"ramp": "no hires"})
     est, nc = cohort_report.collect(a, b)
     assert list(est) == ["quartile_win_rate_gap", "roi_pct"] and list(nc) == ["layer1_activity", "ramp"]
     t_est, t_nc = cohort_report.summary_tables(est, nc)
     assert t_est.df["value"].tolist() == ["+10 pp", "+50%"]  # a gap reads in points, a rate in %
     assert t_est.df["interval"].tolist() == ["2 pp to 20 pp", "interval not available"]
+    assert t_est.df["estimate"].tolist() == ["Win-rate gap, top vs bottom score quartile", "Return on the coaching program (Phillips ROI)"]
+    assert t_est.df["verdict"].tolist() == ["positive", "too few"] and t_est.df["n"].tolist() == ["12 AEs", "3 coached reps"]
     assert t_nc.df.to_dict("records")[1] == {"not computed": "ramp", "why": "no hires"}
     assert cohort_report.findings_status(est, nc) == "ok"
     assert cohort_report.findings_status({}, nc) == "skipped: layer1_activity: no log; ramp: no hires"

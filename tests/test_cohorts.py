@@ -1,4 +1,4 @@
-"""Cohort win rate, quartile gap bootstrap, layer-1 activity, readings."""
+"""Cohort win rate, quartile gap bootstrap, layer-1 activity."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coaching_roi import cohorts
-from coaching_roi.stats import Interval
+from coaching_roi import cohorts, verdict
 
 START, END = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01")
 
@@ -83,8 +82,9 @@ def test_quartile_gap_too_few_reps_has_no_interval():
     rq = cohorts.rep_quarter_table(comp, opp, reps, quarter="2026Q3", start=START, end=END)
     iv = cohorts.quartile_gap(rq, n_boot=100)
     assert np.isnan(iv.ci_low)
-    text = cohorts.reading(iv, unit="pp", what="Gap", up="x", down="y")
-    assert "no interval" in text
+    e = verdict.make("quartile_win_rate_gap", value=iv.value, ci_low=iv.ci_low, ci_high=iv.ci_high, n=iv.n,
+                     n_unit="AEs", unit="fraction", policy=verdict.Policy())
+    assert e["verdict"] == "too_few" and "not a finding" not in e["reading"] and "cannot be told yet" in e["reading"]
 
 
 def _sessions():
@@ -127,22 +127,6 @@ def test_activity_empty():
     assert cohorts.activity_overview(s)["n"].eq(0).all()
 
 
-@pytest.mark.parametrize(
-    "iv, small, expect",
-    [
-        (Interval(0.2, 0.1, 0.3, 30), False, "top wins more"),
-        (Interval(-0.2, -0.3, -0.1, 30), False, "top wins less"),
-        (Interval(0.05, -0.1, 0.2, 30), False, "No clear difference"),
-        (Interval(0.2, 0.1, 0.3, 3), True, "Small sample warning"),
-    ],
-)
-def test_reading_never_outruns_interval(iv, small, expect):
-    text = cohorts.reading(iv, unit="pp", what="The gap", up="top wins more", down="top wins less", small=small)
-    assert expect in text
-    if expect != "top wins more":
-        assert "top wins more" not in text
-
-
 # ------------------------------------------------------------------------------ recovery (demo)
 def _rep_quarter_from_demo(tmp, seed: int, no_effect: bool):
     from coaching_roi import config, demo, scoring
@@ -174,7 +158,7 @@ def test_quartile_gap_recovery_and_no_effect(tmp_path):
         rq, _ = _rep_quarter_from_demo(tmp_path, seed, True)
         iv = cohorts.quartile_gap(rq, n_boot=1000, seed=seed)
         covers_zero += iv.ci_low <= 0 <= iv.ci_high
-        claims += "win more often" in cohorts.reading(iv, unit="pp", what="Gap", up="top reps win more often", down="less")
+        claims += verdict.decide(iv.value, iv.ci_low, iv.ci_high, iv.n, "AEs", policy=verdict.Policy()) == "positive"
     assert covers_zero >= 3 and claims <= 1
 
 

@@ -14,18 +14,35 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coaching_roi import config, deck, findings, story
+from coaching_roi import config, deck, estimate_ids, findings, story, verdict
 
 REAL_NAMES = ["Avery Quinn", "Blake Moreno", "Casey Lindqvist", "Dana Okafor", "Emery Tran", "Finley Shaw"]
 
 
-def est(value, lo, hi, n, unit, reading="", **extra):
-    return {"value": value, "ci_low": lo, "ci_high": hi, "n": n, "unit": unit, "reading": reading, **extra}
+N_UNIT = {"quartile_win_rate_gap": "AEs", "behavior_change": "coached reps", "event_study_pretrend": "coached reps",
+          "win_rate_change_per_point": "coached reps", "ramp_weeks_saved": "new hires", "six_month_attainment_gap": "new hires",
+          "deal_cycle_pct_faster": "deals", "ramp_value_usd": "new hires", "cycle_value_usd": "deals", "roi_pct": "coached reps",
+          "behavior_auc": "deals"}
 
 
-def findings_effect() -> dict:
+def est(value, lo, hi, n, unit, **extra):
+    """Raw numbers of an estimate; :func:`made` turns them into what a notebook writes (verdict, reading)."""
+    return {"value": value, "ci_low": lo, "ci_high": hi, "n": n, "unit": unit, **extra}
+
+
+def made(estimates: dict) -> dict:
+    out = {}
+    for k, raw in estimates.items():
+        raw = dict(raw)
+        nums = {x: raw.pop(x) for x in ("value", "ci_low", "ci_high", "n", "unit")}
+        out[k] = verdict.make(k, **nums, n_unit=N_UNIT[estimate_ids.base_of(k)], policy=verdict.Policy(),
+                              reference=0.5 if k == "behavior_auc" else 0.0, **raw)
+    return out
+
+
+def findings_effect(raw: bool = False) -> dict:
     """A quarter where coaching moved scores and the win-rate link is positive."""
-    return {
+    f = {
         "quarter": "2026Q3",
         "estimates": {
             "quartile_win_rate_gap": est(0.20, 0.08, 0.31, 30, "fraction"),
@@ -53,11 +70,14 @@ def findings_effect() -> dict:
                                                     "team_connect_rate": 0.08}},
         },
     }
+    if not raw:
+        f["estimates"] = made(f["estimates"])
+    return f
 
 
 def findings_no_effect() -> dict:
     """Nothing moved: every interval covers zero; the lag comparison is not yet observable."""
-    f = findings_effect()
+    f = findings_effect(raw=True)
     e = f["estimates"]
     e["quartile_win_rate_gap"] = est(0.02, -0.09, 0.12, 30, "fraction")
     e["behavior_change::quantified_impact"] = est(0.1, -0.5, 0.7, 12, "points")
@@ -70,6 +90,7 @@ def findings_no_effect() -> dict:
     e["cycle_value_usd"] = est(20_000, -300_000, 330_000, 30, "usd")
     e["roi_pct"] = est(-0.6, -1.5, 0.4, 30, "fraction")
     e["behavior_auc"] = est(0.51, 0.46, 0.56, 500, "auc")
+    f["estimates"] = made(e)
     return f
 
 
@@ -212,9 +233,9 @@ def test_deck_has_title_two_main_slides_and_the_appendix(effect_deck):
 
 def test_effect_deck_reads_the_effects(effect_deck):
     _, d = effect_deck
-    assert "quantified impact" in d.headline and "won more" in d.headline
+    assert "“Quantifies the business impact”" in d.headline and "won more" in d.headline
     s1 = d.slides[1]
-    assert "win more" in s1.title and "95% CI 8 pp to 31 pp" in s1.lead
+    assert "win more" in s1.title and "95% CI +8 pp to +31 pp" in s1.lead
     s2 = d.slides[2]
     assert len(s2.cards) == 3
     assert s2.cards[0]["intervention"].startswith("Coached on quantified impact in 6 sessions")

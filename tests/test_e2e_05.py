@@ -99,3 +99,23 @@ def _outputs_text(path) -> str:
 
     nb = nbformat.read(str(path), as_version=4)
     return json.dumps([c.get("outputs", []) for c in nb.cells])
+
+
+@pytest.mark.parametrize("which", ["demo_run", "demo_run_no_effect"])
+def test_every_estimate_carries_a_verdict_from_the_one_rule(which, request):
+    from coaching_roi import estimate_ids, verdict
+
+    run = request.getfixturevalue(which)
+    merged = findings.load(run.run_dir)
+    policy = verdict.Policy.from_config(run.cfg)
+    assert merged["estimates"] and merged["confidence_level"] == run.cfg.analysis.confidence_level
+    for k, e in merged["estimates"].items():
+        assert e["verdict"] == verdict.recheck(k, e, policy), k
+        assert e["n_unit"] in estimate_ids.N_UNITS, k
+        if e["verdict"] in ("no_clear_change", "too_few"):
+            assert "mde" in e, k
+    # the headline rests on named estimates, and states no number of an unclear one
+    for k in merged["headline_ids"]:
+        e = merged["estimates"][k]
+        if e["verdict"] in ("no_clear_change", "too_few") and e["value"] is not None:
+            assert verdict.value_text(k, e) not in merged["headline"], (k, merged["headline"])

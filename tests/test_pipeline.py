@@ -43,7 +43,8 @@ def project(tmp_path):
     make_nb(nbdir / "01_first.ipynb", SETUP + """
 (cfg.artifacts_dir / "first.txt").write_text("from 01")
 findings.write_part(cfg.run_dir, "01_first", quarter=cfg.quarter, status="ok",
-    estimates={"x": {"value": 0.1, "ci_low": 0.0, "ci_high": 0.2, "n": 10, "unit": "fraction", "reading": "<b>bold</b> & sure"}})
+    estimates={"x": {"value": 0.1, "ci_low": 0.0, "ci_high": 0.2, "n": 10, "n_unit": "reps", "unit": "fraction",
+                     "verdict": "no_clear_change", "mde": None, "reading": "<b>bold</b> & sure"}})
 print("SECRET-FREE OUTPUT <script>alert(1)</script>")
 """)
     make_nb(nbdir / "02_second.ipynb", SETUP + """

@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from sklearn.metrics import cohen_kappa_score, roc_auc_score  # noqa: E402
 
 from coaching_roi import scoring as sc  # noqa: E402
+from coaching_roi import verdict  # noqa: E402
 from coaching_roi.errors import WorkbookError  # noqa: E402
 from coaching_roi.plots import scoring as splots  # noqa: E402
 
@@ -241,8 +242,8 @@ def test_win_model_recovers_strong_effect_and_stays_quiet_without_one():
     assert sum(r.ci_low > 0.5 for r in strong) >= 5
     assert np.mean([r.auc for r in strong]) > 0.65
     assert sum(r.ci_low <= 0.5 <= r.ci_high for r in null) >= 5
-    assert all("No clear" in sc.describe_auc(r) or "coin flip" in sc.describe_auc(r) for r in null
-               if r.ci_low <= 0.5 <= r.ci_high)
+    null_est = [sc.auc_estimate(r, policy=verdict.Policy()) for r in null]
+    assert sum(e["verdict"] == "positive" for e in null_est) <= 1
     # the planted behavior b0 is the most important one in most strong runs
     assert sum(r.importance.iloc[0]["behavior"] == "b0" for r in strong) >= 5
     r = strong[0]
@@ -345,12 +346,14 @@ def test_agreement_on_demo_has_real_signal(tmp_path):
 
 
 # ------------------------------------------------------------------------------------ sentences and plots
-def test_describe_auc_never_outruns_interval():
+def test_auc_reading_never_outruns_interval():
     base = dict(n_deals=100, n_won=40, n_lost=60, features=("a",), auc_sd=0.05, fold_aucs=np.array([0.5]),
                 n_splits=5, n_repeats=1, importance=pd.DataFrame())
-    assert "No clear" in sc.describe_auc(sc.WinModelResult(auc=0.56, ci_low=0.47, ci_high=0.65, **base))
-    assert "help tell won" in sc.describe_auc(sc.WinModelResult(auc=0.7, ci_low=0.6, ci_high=0.8, **base))
-    assert "not proof" in sc.describe_auc(sc.WinModelResult(auc=0.7, ci_low=0.6, ci_high=0.8, **base))
+    pol = verdict.Policy()
+    unclear = sc.auc_estimate(sc.WinModelResult(auc=0.56, ci_low=0.47, ci_high=0.65, **base), policy=pol)
+    assert unclear["verdict"] == "no_clear_change" and unclear["reading"].startswith("No clear evidence")
+    clear = sc.auc_estimate(sc.WinModelResult(auc=0.7, ci_low=0.6, ci_high=0.8, **base), policy=pol)
+    assert clear["verdict"] == "positive" and "better than chance" in clear["reading"] and "not proof" in clear["reading"]
 
 
 def test_heatmap_frames_and_reading(tiny):
@@ -523,9 +526,9 @@ def _win_result(**kw):
 
 def test_auc_estimate_table_and_interval_sentence():
     win = _win_result()
-    est = sc.auc_estimate(win, level=0.9)
+    est = sc.auc_estimate(win, policy=verdict.Policy(level=0.9))
     assert est["value"] == 0.7 and est["n"] == 100 and est["unit"] == "auc" and est["features"] == ["a", "b"]
-    assert est["reading"] == sc.describe_auc(win, level=0.9) and "90% CI" in est["reading"]
+    assert est["n_unit"] == "deals" and est["reference"] == 0.5 and "90% CI" in est["reading"]
     tab = sc.win_model_table(win, level=0.9)
     assert tab.to_dict("records") == [{"closed deals": 100, "won": 40, "lost": 60, "behaviors used": 2,
                                        "cross-validated AUC": "0.70", "90% interval": "0.60 to 0.80",

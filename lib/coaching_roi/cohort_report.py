@@ -33,11 +33,19 @@ from typing import Any
 
 import pandas as pd
 
-from coaching_roi import cohorts, effects, money, survival
+from coaching_roi import cohorts, effects, money, survival, verdict
 from coaching_roi.config import Config
+from coaching_roi.estimate_ids import label as estimate_label
+from coaching_roi.estimate_ids import shown_unit
 from coaching_roi.stats import Interval, fmt_interval, fmt_value
 
 Findings = dict[str, Any]
+
+
+def _make(cfg: Config, estimate_id: str, iv: Interval, *, unit: str, n_unit: str, **kw: Any) -> dict:
+    """A findings estimate from an interval, through the one verdict rule."""
+    return verdict.make(estimate_id, value=iv.value, ci_low=iv.ci_low, ci_high=iv.ci_high, n=iv.n, n_unit=n_unit,
+                        unit=unit, policy=verdict.Policy.from_config(cfg), labels=cfg.rubric.labels, **kw)
 
 
 @dataclass(frozen=True)
@@ -135,18 +143,15 @@ def quartile_win_rate(
     quartiles = cohorts.quartile_summary(rq, n_boot=A.n_bootstrap, seed=A.seed, level=A.confidence_level)
     gap = cohorts.quartile_gap(rq, n_boot=A.n_bootstrap, seed=A.seed, level=A.confidence_level)
     small = bool(len(quartiles) == 0 or quartiles["n_reps"].min() < A.min_reps_per_group)
-    gap_reading = cohorts.reading(
-        gap, unit="pp", what="The top-minus-bottom quartile win-rate gap", n_label="reps with closed deals",
-        up="reps with stronger discovery calls win more often (a prediction, not proof of cause)",
-        down="reps with stronger discovery calls win less often — worth checking the scoring",
-        small=small, level=A.confidence_level)
     estimates: Findings = {}
     not_computed: dict[str, str] = {}
     title = None
     if len(rq) and rq["quartile"].notna().sum() >= 4:
-        estimates["quartile_win_rate_gap"] = cohorts.estimate_dict(gap, unit="fraction", text=gap_reading, small=small)
-        title = cohorts.gap_title(gap, small=small)
-        sentences = (gap_reading,)
+        est = _make(cfg, "quartile_win_rate_gap", gap, unit="fraction", n_unit="AEs", small_sample=small,
+                    note="Scores predict wins here: an association, not proof that coaching caused it.")
+        estimates["quartile_win_rate_gap"] = est
+        title = verdict.title("quartile_win_rate_gap", est, policy=verdict.Policy.from_config(cfg))
+        sentences = (est["reading"],)
     else:
         not_computed["quartile_win_rate_gap"] = "fewer than 4 scored AEs with closed deals this quarter"
         sentences = ("Fewer than four scored AEs closed deals this quarter, so quartiles cannot be formed.",)
@@ -291,11 +296,11 @@ def behavior_change(inp: effects.Inputs, cfg: Config) -> BehaviorChangeSection:
     for b in t["behavior"]:
         if b != "all" and b in in_study:
             pre = est.get(f"event_study_pretrend::{b}")
-            panels.append(EventPanel(b, bc.title(b, labels=labels), pre.reading if pre is not None else None))
+            panels.append(EventPanel(b, bc.title(b, labels=labels), pre["reading"] if pre is not None else None))
     return BehaviorChangeSection(
         result=bc,
         table=Table(show, "Coaching effect on the coached behavior's score (DiD, rep-clustered intervals)"),
-        sentences=tuple(e.reading for k, e in est.items() if k.startswith("behavior_change::")),
+        sentences=tuple(e["reading"] for k, e in est.items() if k.startswith("behavior_change::")),
         panels=tuple(panels),
         estimates=dict(est),
     )
@@ -334,7 +339,7 @@ def outcome_link(inp: effects.Inputs, cfg: Config) -> OutcomeLinkSection:
     return OutcomeLinkSection(
         result=ol,
         table=Table(show, "Win-rate change per point of behavior change, by lag (bootstrap over reps)"),
-        sentences=tuple(ol.status_sentences()) + tuple(e.reading for e in est.values()),
+        sentences=tuple(ol.status_sentences()) + tuple(e["reading"] for e in est.values()),
         scatter_lag=lag, scatter_reading=reading, estimates=dict(est),
     )
 
@@ -405,6 +410,12 @@ class RampSection:
     not_computed: dict[str, str] = field(default_factory=dict)
 
 
+def _km_title(cfg: Config, estimate_id: str, est: dict, milestone_label: str) -> str:
+    if est["value"] is None:
+        return f"Time to {milestone_label} by onboarding program: medians not reached yet"
+    return verdict.title(estimate_id, est, policy=verdict.Policy.from_config(cfg))
+
+
 def _fmt_median(v: float) -> str:
     return fmt_value(v, "weeks") if pd.notna(v) and v != float("inf") else "not reached"
 
@@ -454,16 +465,16 @@ def ramp(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None, cfg: Con
         weeks[m] = iv
         med = survival.km_table(d, f"weeks_to_{m}", m, "program", level=level)
         lr = survival.logrank(d, f"weeks_to_{m}", m, "program", treated, control)
-        txt = cohorts.reading(iv, unit="weeks", what=f"Weeks saved to the {mlabel}", n_label="new hires",
-                              up=f"{treated} hires got there faster", down=f"{treated} hires got there later",
-                              small=small, level=level)
-        txt += f" Log-rank test p = {lr.p_value:.2f}." if pd.notna(lr.p_value) else ""
+        note = f"Log-rank test p = {lr.p_value:.2f}." if pd.notna(lr.p_value) else None
+        est = _make(cfg, f"ramp_weeks_saved::{m}", iv, unit="weeks", n_unit="new hires", small_sample=small, note=note,
+                    treated_program=treated, control_program=control)
+        txt = est["reading"]
         if pd.notna(iv.value):
-            estimates[f"ramp_weeks_saved::{m}"] = cohorts.estimate_dict(iv, unit="weeks", text=txt, small=small)
+            estimates[f"ramp_weeks_saved::{m}"] = est
         else:
             not_computed[f"ramp_weeks_saved::{m}"] = "a program's median is not reached yet (fewer than half its hires got there)"
         panels.append(KMPanel(survival.km_curves(d, f"weeks_to_{m}", m, "program", level=level), med,
-                              survival.km_title(iv, mlabel, treated, small=small), [treated, control]))
+                              _km_title(cfg, f"ramp_weeks_saved::{m}", est, mlabel), [treated, control]))
         texts.append(f"{mlabel.capitalize()}: " + txt)
         medians.append(med.assign(milestone=mlabel))
     med_all = pd.concat(medians, ignore_index=True)
@@ -477,11 +488,11 @@ def ramp(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None, cfg: Con
     att_tab = survival.attainment_table(sample)
     small_att = bool(att_tab["n_observed"].min() < min_reps) if len(att_tab) else True
     months = A.ramp_attainment_months
-    att_txt = cohorts.reading(att, unit="pp", what=f"The {months}-month quota attainment gap ({treated} − {control})",
-                              n_label="hires followed 6 months", up=f"{treated} hires sold more of their quota in their first {months} months",
-                              down=f"{treated} hires sold less of their quota", small=small_att, level=level)
+    att_est = _make(cfg, "six_month_attainment_gap", att, unit="fraction", n_unit="new hires", small_sample=small_att,
+                    treated_program=treated, control_program=control, months=months)
+    att_txt = att_est["reading"]
     if pd.notna(att.value):
-        estimates["six_month_attainment_gap"] = cohorts.estimate_dict(att, unit="fraction", text=att_txt, small=small_att)
+        estimates["six_month_attainment_gap"] = att_est
     return RampSection(
         sample=sample, sentences=(cohort,), small=small, weeks_saved=weeks, panels=tuple(panels),
         milestone_sentences=tuple(texts), medians_table=medians_table, attainment=att,
@@ -542,18 +553,18 @@ def deal_cycle(opportunities: pd.DataFrame | None, discovery_scores: pd.DataFram
         intervals[b] = iv
         n_reps = fr["rep_id"].nunique() if len(fr) else 0
         small = bool(n_reps < 2 * min_reps or len(fr) < 40)
-        txt = cohorts.reading(iv, unit="fraction", what=f"The cycle advantage of deals high on '{label}'", n_label="deals",
-                              up="deals with a strong discovery call on this behavior close sooner (association, not proof of cause)",
-                              down="deals high on this behavior close more slowly", small=small, level=level)
-        txt += f" ({n_reps} reps; interval resamples reps.)"
+        est = _make(cfg, f"deal_cycle_pct_faster::{b}", iv, unit="fraction", n_unit="deals", small_sample=small,
+                    n_reps=int(n_reps),
+                    note=f"An association, not proof of cause ({n_reps} reps; the interval resamples reps).")
+        txt = est["reading"]
         if pd.notna(iv.value):
-            estimates[f"deal_cycle_pct_faster::{b}"] = cohorts.estimate_dict(iv, unit="fraction", text=txt, n_reps=int(n_reps), small=small)
+            estimates[f"deal_cycle_pct_faster::{b}"] = est
         else:
             not_computed[f"deal_cycle_pct_faster::{b}"] = "too few scored deals or a median not reached"
         if len(fr):
             panels.append(KMPanel(survival.km_curves(fr, "days", "closed", "group", level=level),
                                   survival.km_table(fr, "days", "closed", "group", level=level),
-                                  survival.cycle_title(iv, label), ["high", "low"]))
+                                  verdict.title(f"deal_cycle_pct_faster::{b}", est, policy=verdict.Policy.from_config(cfg), labels=labels), ["high", "low"]))
             tabs.append(survival.deal_cycle_by_outcome(fr).assign(behavior=label, threshold=float(fr["threshold"].iloc[0])))
         else:
             panels.append(None)
@@ -603,7 +614,7 @@ def money_section(
         return MoneySection(sentences=("Money cannot be computed without the reps and opportunities tables.",),
                             not_computed={"money": "needs reps and opportunities"})
     A, E = cfg.analysis, cfg.economics
-    level, min_reps = A.confidence_level, A.min_reps_per_group
+    min_reps = A.min_reps_per_group
     _, end = cfg.quarter_bounds()
     labels = cfg.rubric.labels
     cycle_iv = cycle_section.intervals
@@ -630,28 +641,26 @@ def money_section(
                   [["item", "value", "interval", "basis"]], "Money per year (intervals propagated from the estimates' intervals)")
     # the ramp value rests on the hires of the smaller program
     small_ramp = bool(len(sample) and sample["program"].value_counts().min() < min_reps)
-    ramp_txt = cohorts.reading(mres.ramp, unit="usd", what="Ramp acceleration value per year", n_label="new hires",
-                               up="faster ramp is worth real ARR", down="the structured program costs ramp time",
-                               small=small_ramp, level=level)
-    cyc_txt = cohorts.reading(mres.cycle, unit="usd", what="Cycle compression value per year", n_label="deals",
-                              up="shorter cycles add ARR throughput", down="longer cycles cost throughput", level=level)
-    roi_txt = cohorts.reading(mres.roi, unit="fraction", what=f"Phillips ROI (isolation {mres.isolation_factor:.0%}, confidence {mres.confidence_discount:.0%})",
-                              n_label="deals and hires behind the inputs", up="the attributed benefits exceed the program cost",
-                              down="the attributed benefits do not cover the program cost", level=level)
     small_any = bool(small_ramp and pd.notna(mres.ramp.value))
-    roi_txt += (" It assumes AEs keep their pipeline full as cycles shorten, and that the deal-cycle association is"
-                " partly causal (that is what the isolation factor discounts).")
+    ramp_est = _make(cfg, "ramp_value_usd", mres.ramp, unit="usd", n_unit="new hires", small_sample=small_any,
+                     basis=mres.ramp_basis)
+    cyc_est = _make(cfg, "cycle_value_usd", mres.cycle, unit="usd", n_unit="deals", basis=mres.cycle_basis)
+    roi_note = ("It assumes AEs keep their pipeline full as cycles shorten, and that the deal-cycle association is"
+                f" partly causal (isolation factor {mres.isolation_factor:.0%}, confidence {mres.confidence_discount:.0%}).")
     if small_any:
-        roi_txt += f" The ramp part rests on only {len(sample)} new hires."
-    roi_txt += f" Benefit-cost ratio {fmt_value(mres.bcr.value, 'ratio')} ({fmt_interval(mres.bcr.ci_low, mres.bcr.ci_high, 'ratio')})."
+        roi_note += f" The ramp part rests on only {len(sample)} new hires."
+    roi_note += f" Benefit-cost ratio {fmt_value(mres.bcr.value, 'ratio')} ({fmt_interval(mres.bcr.ci_low, mres.bcr.ci_high, 'ratio')})."
+    roi_est = _make(cfg, "roi_pct", mres.roi, unit="fraction", n_unit="deals", note=roi_note,
+                    benefit_cost_ratio=mres.bcr.value, isolation_factor=mres.isolation_factor,
+                    confidence_discount=mres.confidence_discount)
+    ramp_txt, cyc_txt, roi_txt = ramp_est["reading"], cyc_est["reading"], roi_est["reading"]
     estimates: Findings = {}
     if pd.notna(mres.ramp.value):
-        estimates["ramp_value_usd"] = cohorts.estimate_dict(mres.ramp, unit="usd", text=ramp_txt, basis=mres.ramp_basis, small=small_any)
+        estimates["ramp_value_usd"] = ramp_est
     if pd.notna(mres.cycle.value):
-        estimates["cycle_value_usd"] = cohorts.estimate_dict(mres.cycle, unit="usd", text=cyc_txt, basis=mres.cycle_basis)
+        estimates["cycle_value_usd"] = cyc_est
     if pd.notna(mres.roi.value):
-        estimates["roi_pct"] = cohorts.estimate_dict(mres.roi, unit="fraction", text=roi_txt, benefit_cost_ratio=mres.bcr.value,
-                                                     isolation_factor=mres.isolation_factor, confidence_discount=mres.confidence_discount)
+        estimates["roi_pct"] = roi_est
     title = (f"Attributed benefits {fmt_value(mres.benefits.value * mres.isolation_factor * mres.confidence_discount, 'usd')} a year "
              f"vs program cost {fmt_value(mres.program_cost, 'usd')}") if pd.notna(mres.benefits.value) else "Money: no benefit could be valued"
     readings = [ramp_txt, cyc_txt, roi_txt]
@@ -684,9 +693,10 @@ def summary_tables(estimates: Findings, not_computed: dict[str, str]) -> tuple[T
     rows = []
     for k, e in estimates.items():
         e = _as_dict(e)
-        shown_unit = "pp" if (e["unit"] == "fraction" and ("gap" in k or "per_point" in k)) else e["unit"]
-        rows.append({"estimate": k, "value": fmt_value(e["value"], shown_unit, signed=True),
-                     "interval": fmt_interval(e["ci_low"], e["ci_high"], shown_unit), "n": e["n"], "reading": e["reading"]})
+        shown = shown_unit(k, e["unit"])
+        rows.append({"estimate": estimate_label(k), "value": fmt_value(e["value"], shown, signed=True),
+                     "interval": fmt_interval(e["ci_low"], e["ci_high"], shown), "n": f"{e['n']:,} {e['n_unit']}",
+                     "verdict": e["verdict"].replace("_", " "), "reading": e["reading"]})
     est_table = Table(pd.DataFrame(rows), "Estimates written to findings.json") if rows else None
     nc_table = (Table(pd.DataFrame([{"not computed": k, "why": v} for k, v in not_computed.items()]), "Not computed, and why")
                 if not_computed else None)

@@ -7,8 +7,6 @@
   and re-draws the quartiles inside every resample.
 * :func:`activity_by_rep`, :func:`activity_by_coach`, :func:`activity_by_behavior`,
   :func:`activity_overview` — layer 1: what coaching was done, how regularly, how focused.
-* :func:`reading` — the one-line plain-English reading of an interval estimate, which never claims
-  more than the interval allows.
 """
 
 from __future__ import annotations
@@ -16,67 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coaching_roi.stats import Interval, fmt_interval, fmt_value, wilson_interval
+from coaching_roi.stats import Interval, wilson_interval
 
 QUARTILE_LABELS = {1: "Q1 (bottom)", 2: "Q2", 3: "Q3", 4: "Q4 (top)"}
-
-
-# ------------------------------------------------------------------------------------ readings
-def reading(
-    iv: Interval,
-    *,
-    unit: str,
-    what: str,
-    up: str,
-    down: str,
-    n_label: str = "reps",
-    small: bool = False,
-    level: float = 0.95,
-) -> str:
-    """Return one plain-English sentence for an estimate that never outruns its interval.
-
-    Parameters
-    ----------
-    iv : the estimate (value, ci_low, ci_high, n).
-    unit : a :func:`coaching_roi.stats.fmt_value` unit ("fraction", "pp", "weeks", "usd", ...).
-    what : the quantity, e.g. "Top-minus-bottom quartile win-rate gap".
-    up, down : what a clearly positive / clearly negative interval means, e.g.
-        "top-quartile reps win more often" / "top-quartile reps win less often".
-    small : True when n is below the small-sample threshold: the sentence is a warning.
-    """
-    pct = f"{level * 100:.0f}%"
-    val = fmt_value(iv.value, unit, signed=True)
-    n_txt = f"n = {iv.n} {n_label}"
-    if iv.value is None or not np.isfinite(iv.value):
-        return f"{what}: cannot be estimated from these data ({n_txt})."
-    if not (np.isfinite(iv.ci_low) and np.isfinite(iv.ci_high)):
-        return f"{what}: {val}, but no interval could be computed ({n_txt}) — treat it as anecdote, not evidence."
-    ci = f"{pct} CI {fmt_interval(iv.ci_low, iv.ci_high, unit)}"
-    if small:
-        return f"Small sample warning ({n_txt}): {what.lower()} is {val} ({ci}); too few to draw a conclusion."
-    if iv.ci_low > 0:
-        return f"{what} is {val} ({ci}, {n_txt}): {up}."
-    if iv.ci_high < 0:
-        return f"{what} is {val} ({ci}, {n_txt}): {down}."
-    return f"No clear difference: {what.lower()} is {val}, but the {pct} CI ({fmt_interval(iv.ci_low, iv.ci_high, unit)}) includes zero ({n_txt})."
-
-
-def estimate_dict(iv: Interval, *, unit: str, text: str, small: bool = False, **extra) -> dict:
-    """Pack an interval into the findings contract shape (value, ci_low, ci_high, n, unit, reading).
-
-    ``small`` marks an estimate whose smallest group is below the small-sample threshold (e.g. 4
-    hires per onboarding program although n = 8): the deck then warns instead of claiming.
-    """
-    return {
-        "value": iv.value,
-        "ci_low": iv.ci_low,
-        "ci_high": iv.ci_high,
-        "n": int(iv.n),
-        "unit": unit,
-        "reading": text,
-        "small_sample": bool(small),
-        **extra,
-    }
 
 
 # ---------------------------------------------------------------------------- cohort win rate
@@ -379,20 +319,6 @@ def read_artifact(cfg, name: str) -> pd.DataFrame | None:
     """Read an earlier notebook's Parquet artifact (e.g. ``02_rep_quarter_composite``); None when absent."""
     path = cfg.artifact(name)
     return pd.read_parquet(path) if path.exists() else None
-
-
-def gap_title(iv: Interval, *, small: bool) -> str:
-    """Figure title stating the quartile finding, no stronger than its interval."""
-    if not np.isfinite(iv.value):
-        return "Win rate by discovery-score quartile: gap not estimable"
-    pp = f"{abs(iv.value) * 100:.0f} points"
-    if small or not (np.isfinite(iv.ci_low) and np.isfinite(iv.ci_high)):
-        return f"Top vs bottom score quartile: {iv.value * 100:+.0f} points of win rate (too few reps to conclude)"
-    if iv.ci_low > 0:
-        return f"Top-quartile discovery scorers win {pp} more often than the bottom quartile"
-    if iv.ci_high < 0:
-        return f"Top-quartile discovery scorers win {pp} less often than the bottom quartile"
-    return "Win rate by discovery-score quartile: no clear top-vs-bottom difference"
 
 
 def activity_sentence(overview: pd.DataFrame, by_rep: pd.DataFrame, n_aes: int | None = None) -> str:

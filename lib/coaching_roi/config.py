@@ -124,6 +124,29 @@ class Analysis(_Strict):
     min_composite_coverage: float = Field(default=0.6, gt=0, le=1)
 
 
+class Verdicts(_Strict):
+    """What :mod:`coaching_roi.verdict` needs besides an estimate's interval."""
+
+    power: float = Field(default=0.80, gt=0.5, lt=1)
+    # below this many units (per unit of n) an estimate is too_few, whatever its interval
+    min_n: dict[str, int] = {}
+    # a clear estimate on fewer units than this reads as an early signal, not established
+    established_n: dict[str, int] = {}
+
+    @field_validator("min_n", "established_n")
+    @classmethod
+    def _units(cls, v: dict[str, int]) -> dict[str, int]:
+        from coaching_roi.estimate_ids import N_UNITS
+
+        unknown = [k for k in v if k not in N_UNITS]
+        if unknown:
+            raise ValueError(f"unknown unit(s) {', '.join(map(repr, unknown))} (known: {', '.join(N_UNITS)})")
+        bad = [k for k, n in v.items() if int(n) < 1]
+        if bad:
+            raise ValueError(f"minimums must be at least 1 (check {', '.join(bad)})")
+        return v
+
+
 class Benchmarks(_Strict):
     connect_rate: float = Field(default=0.10, gt=0, le=1)
     conversation_rate: float = Field(default=0.75, gt=0, le=1)
@@ -237,6 +260,7 @@ class Config(_Strict):
     sources: dict[str, Source]
     rubric: Rubric
     analysis: Analysis
+    verdicts: Verdicts = Verdicts()
     benchmarks: Benchmarks
     funnel: Funnel
     economics: Economics
@@ -357,7 +381,7 @@ def build(
             f"(known: {', '.join(defaults)})"
         )
     merged = _deep_merge(defaults, qf.overrides)
-    unknown_top = [k for k in merged if k not in ("rubric", "analysis", "benchmarks", "funnel", "economics", "report")]
+    unknown_top = [k for k in merged if k not in ("rubric", "analysis", "verdicts", "benchmarks", "funnel", "economics", "report")]
     if unknown_top:
         raise WorkbookError(f"Invalid params in defaults: unknown section {unknown_top[0]!r}")
 

@@ -110,6 +110,7 @@ class Deck:
     quarter: str
     headline: str
     slides: list[Slide]
+    headline_ids: list[str] = field(default_factory=list)
     pseudonymized: bool = False
     generated: str = ""
 
@@ -295,8 +296,8 @@ def _next_quarter(q: str) -> str:
 def _slide_quartiles(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     f = inputs.findings
     gap = _est(f, "quartile_win_rate_gap")
-    verdict = story.classify(gap, min_n=min_n)
-    lead = story.gap_sentence(f, min_n=min_n)
+    verdict = story.classify(gap)
+    lead = story.gap_sentence(f)
     if verdict == "positive":
         title = (
             "Reps who score higher on discovery calls win more: the top quartile wins "
@@ -370,7 +371,7 @@ def _slide_examples(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     else:
         s.title = f"{len(ex)} coached reps: before and after on the behavior they worked on"
     few = int(pd.concat([ex["n_deals_before"], ex["n_deals_after"]]).min()) if len(ex) else 0
-    l2 = story.layer2(f, min_n=min_n)
+    l2 = story.layer2(f)
     if l2.state != "moved":
         # Picking the clearest movers when the team-level change is not clear would be cherry-picking:
         # show them as individual cases and say so.
@@ -428,21 +429,21 @@ def _slide_examples(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
 def _slide_evidence(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     """Appendix: the layer 2 and layer 3 estimates behind the headline."""
     f = inputs.findings
-    l2 = story.layer2(f, min_n=min_n)
+    l2 = story.layer2(f)
     changes = story.estimates_with_prefix(f, "behavior_change")
     s = Slide(key="evidence", kicker="Backup · Evidence chain", appendix=True, title="")
     titles = {
         "moved": "Coached behaviors moved more than uncoached reps' did",
         "unfair": "Coached behaviors rose, but they were already rising before coaching",
         "fell": "Coached behaviors fell relative to uncoached reps",
-        "small_n": "Too few coached reps to judge behavior change yet",
+        "too_few": "Too few coached reps to judge behavior change yet",
         "not_moved": "No clear behavior change from coaching yet",
         "missing": "Behavior change: not measured this quarter",
     }
     s.title = titles[l2.state]
     if not changes:
         s.missing = f"Behavior change could not be measured ({story.reason_for(f, 'behavior_change')})."
-    order = sorted(changes, key=lambda b: (story.classify(changes[b], min_n=min_n) != "positive", b))
+    order = sorted(changes, key=lambda b: (story.classify(changes[b]) != "positive", b))
     keys = [(f"behavior_change::{b}", b.replace("_", " ")) for b in order]
     frame = _interval_frame(f, keys)
     if not frame.empty:
@@ -451,11 +452,11 @@ def _slide_evidence(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         s.figure = fig_png(fig)
         s.figure_alt = "Difference-in-differences effect of coaching on each coached behavior, with 95% intervals."
     for b in order:
-        s.bullets.append(story.sentence(f"behavior_change::{b}", changes[b], findings=f, min_n=min_n))
+        s.bullets.append(story.sentence(f"behavior_change::{b}", changes[b], findings=f))
     fair = []
     for b, e in sorted(story.estimates_with_prefix(f, "event_study_pretrend").items()):
-        if story.classify(e, min_n=1) in ("positive", "negative"):
-            s.bullets.append(story.sentence(f"event_study_pretrend::{b}", e, findings=f, min_n=1))
+        if story.classify(e) in ("positive", "negative"):
+            s.bullets.append(story.sentence(f"event_study_pretrend::{b}", e, findings=f))
         else:
             fair.append(story._label(b, None))
     if fair:
@@ -463,7 +464,7 @@ def _slide_evidence(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     links = story.estimates_with_prefix(f, "win_rate_change_per_point")
     if links:
         for b, e in sorted(links.items()):
-            s.bullets.append(story.sentence(f"win_rate_change_per_point::{b}", e, findings=f, min_n=min_n))
+            s.bullets.append(story.sentence(f"win_rate_change_per_point::{b}", e, findings=f))
     elif changes:
         s.bullets.append(
             f"Win-rate link: not yet observable — deals from coached reps close over the next quarters; "
@@ -471,7 +472,7 @@ def _slide_evidence(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         )
     auc = _est(f, "behavior_auc")
     if auc:
-        s.bullets.append(story.sentence("behavior_auc", auc, findings=f, min_n=min_n))
+        s.bullets.append(story.sentence("behavior_auc", auc, findings=f))
     s.lead = s.bullets[0] if s.bullets else ""
     s.bullets = s.bullets[1:] if s.bullets else []
     s.notes = " ".join([s.lead, *s.bullets])
@@ -483,15 +484,15 @@ def _slide_ramp(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     s = Slide(key="ramp", kicker="Backup · Ramp", appendix=True, title="")
     first, q80 = _est(f, "ramp_weeks_saved::first_win"), _est(f, "ramp_weeks_saved::quota_80")
     att, val = _est(f, "six_month_attainment_gap"), _est(f, "ramp_value_usd")
-    vq = story.classify(q80, min_n=min_n)
-    vf = story.classify(first, min_n=min_n)
+    vq = story.classify(q80)
+    vf = story.classify(first)
     if vq == "positive" or vf == "positive":
         best = q80 if vq == "positive" else first
         key = "ramp_weeks_saved::quota_80" if vq == "positive" else "ramp_weeks_saved::first_win"
         s.title = f"Structured onboarding ramps new hires {story.value_text(key, best)} faster"
     elif first is None and q80 is None:
         s.title = "Ramp time: not measured this quarter"
-    elif "small_n" in (vq, vf):
+    elif "too_few" in (vq, vf):
         s.title = "Too few new hires to judge ramp time between onboarding programs yet"
     else:
         s.title = "No clear ramp-time difference between onboarding programs yet"
@@ -507,10 +508,10 @@ def _slide_ramp(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     for key, e in (("ramp_weeks_saved::first_win", first), ("ramp_weeks_saved::quota_80", q80),
                    ("six_month_attainment_gap", att)):
         if e is not None:
-            s.bullets.append(story.sentence(key, e, findings=f, min_n=min_n))
+            s.bullets.append(story.sentence(key, e, findings=f))
     if val is not None:
-        s.bullets.append(story.sentence("ramp_value_usd", val, findings=f, min_n=min_n))
-        hc = story.headcount_sentence(val, role_cost=cfg.economics.enablement_role_cost_usd, min_n=min_n)
+        s.bullets.append(story.sentence("ramp_value_usd", val, findings=f))
+        hc = story.headcount_sentence(val, role_cost=cfg.economics.enablement_role_cost_usd)
         if hc:
             s.bullets.append(hc)
     s.lead = s.bullets[0] if s.bullets else ""
@@ -523,7 +524,7 @@ def _slide_cycle(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     f = inputs.findings
     s = Slide(key="cycle", kicker="Backup · Deal cycle", appendix=True, title="")
     cyc = story.estimates_with_prefix(f, "deal_cycle_pct_faster")
-    pos = [b for b, e in cyc.items() if story.classify(e, min_n=min_n) == "positive"]
+    pos = [b for b, e in cyc.items() if story.classify(e) == "positive"]
     if pos:
         b = pos[0]
         s.title = (
@@ -543,10 +544,10 @@ def _slide_cycle(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         s.figure = fig_png(fig)
         s.figure_alt = "Percent faster deal cycle for deals scored high vs low, with 95% intervals."
     for b in sorted(cyc):
-        s.bullets.append(story.sentence(f"deal_cycle_pct_faster::{b}", cyc[b], findings=f, min_n=min_n))
+        s.bullets.append(story.sentence(f"deal_cycle_pct_faster::{b}", cyc[b], findings=f))
     cv = _est(f, "cycle_value_usd")
     if cv is not None:
-        s.bullets.append(story.sentence("cycle_value_usd", cv, findings=f, min_n=min_n))
+        s.bullets.append(story.sentence("cycle_value_usd", cv, findings=f))
     s.lead = s.bullets[0] if s.bullets else ""
     s.bullets = s.bullets[1:]
     s.notes = " ".join([s.lead, *s.bullets])
@@ -558,17 +559,15 @@ def _slide_money(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     eco = cfg.economics
     s = Slide(key="money", kicker="Backup · Money", appendix=True, title="")
     roi = _est(f, "roi_pct")
-    v = story.classify(roi, min_n=min_n)
+    v = story.classify(roi)
     if v == "positive":
         s.title = f"Coaching returned {story.value_text('roi_pct', roi)} on its cost, after attribution and discount"
     elif v == "missing":
         s.title = "Money: ROI not computed this quarter"
     elif v == "negative":
         s.title = "On attributed benefits, coaching did not pay back its cost this quarter"
-    elif v == "small_n":
-        s.title = "Too few deals and hires behind the ROI to call it this quarter"
-    elif v == "no_interval":
-        s.title = f"ROI {story.value_text('roi_pct', roi)} — indicative only, no interval available"
+    elif v == "too_few":
+        s.title = "Too little data behind the ROI to call it this quarter"
     else:
         s.title = "ROI is not clearly positive yet: its interval includes break-even"
     frame = _interval_frame(f, [("ramp_value_usd", "Ramp acceleration value"), ("cycle_value_usd", "Cycle compression value")])
@@ -580,7 +579,7 @@ def _slide_money(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         s.figure = fig_png(fig)
         s.figure_alt = "Annual value of ramp acceleration and cycle compression, with the program cost marked."
     if roi is not None:
-        s.lead = story.sentence("roi_pct", roi, findings=f, min_n=min_n)
+        s.lead = story.sentence("roi_pct", roi, findings=f)
     else:
         s.missing = f"ROI could not be computed ({story.reason_for(f, 'roi_pct')})."
     s.bullets = [
@@ -591,7 +590,7 @@ def _slide_money(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     for key in ("ramp_value_usd", "cycle_value_usd"):
         e = _est(f, key)
         if e is not None:
-            s.bullets.append(story.sentence(key, e, findings=f, min_n=min_n))
+            s.bullets.append(story.sentence(key, e, findings=f))
     s.notes = " ".join([s.lead, *s.bullets])
     return s
 
@@ -641,7 +640,7 @@ def _slide_funnel(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
 def _slide_methods(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     f = inputs.findings
     a = cfg.analysis
-    cav = story.caveats(f, quarter=cfg.quarter, min_n=min_n, isolation_factor=cfg.economics.isolation_factor,
+    cav = story.caveats(f, quarter=cfg.quarter, isolation_factor=cfg.economics.isolation_factor,
                         confidence_discount=cfg.economics.confidence_discount)
     s = Slide(key="methods", kicker="Backup · Methods and caveats", appendix=True,
               title="How the numbers were made, and what they cannot say")
@@ -654,7 +653,9 @@ def _slide_methods(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         "(difference-in-differences, rep-clustered intervals; pre-period leads check fairness).",
         f"Outcome link: rep-level change in win rate against change in score, also {', '.join(str(x) for x in a.lag_quarters)} "
         "quarter(s) later when those deals have closed.",
-        f"Reading rules: an interval that includes zero is 'no clear difference'; fewer than {min_n} units gets a warning.",
+        "Reading rules: an estimate is a finding only when its whole interval lies on one side of zero (0.5 for an AUC, "
+        "the benchmark for a funnel rate) and it rests on enough units (a minimum per kind of unit, set in params); otherwise it reads "
+        "'no clear change' with the smallest effect the data could have detected, or 'too few to tell'.",
     ]
     s.lead = "Caveats: " + " ".join(cav[:2]) if cav else ""
     s.bullets += cav[2:]
@@ -719,7 +720,8 @@ def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = 
         inputs, repl = pseudonymize_inputs(inputs)
     f = inputs.findings
     min_n = cfg.analysis.min_reps_per_group
-    head = story.headline(f, quarter=cfg.quarter, min_n=min_n)
+    hl = story.headline_with_ids(f, quarter=cfg.quarter, labels=cfg.rubric.labels)
+    head = hl.text
     slides = [
         _slide_quartiles(inputs, cfg, min_n),
         _slide_examples(inputs, cfg, min_n),
@@ -750,6 +752,7 @@ def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = 
         company=cfg.report.company,
         quarter=cfg.quarter,
         headline=head,
+        headline_ids=list(hl.ids),
         slides=[title_slide, *slides],
         pseudonymized=pseudo,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -120,13 +120,12 @@ import pandas as pd
 import statsmodels.api as sm
 
 from coaching_roi import config as _config
-from coaching_roi.findings import Estimate
-from coaching_roi.stats import fmt_interval, fmt_value
+from coaching_roi import verdict
+from coaching_roi.estimate_ids import POOLED
 
 if TYPE_CHECKING:  # pragma: no cover
     from coaching_roi.config import Config
 
-POOLED = "all"
 DF_RULE = "treated"  # "treated": t(df = coached reps - 1, >= 2); "clusters": t(G - 1)
 _WEEK = pd.Timedelta(days=7)
 
@@ -480,56 +479,8 @@ def twfe_did(panel: pd.DataFrame) -> float:
 
 def _label(labels: dict[str, str] | None, behavior: str) -> str:
     if behavior == POOLED:
-        return "coached-behavior (all behaviors pooled)"
+        return "all coached behaviors"
     return (labels or {}).get(behavior, behavior.replace("_", " "))
-
-
-def _pts(v: float, signed: bool = False) -> str:
-    v = 0.0 if abs(v) < 0.05 else v  # never print "-0.0"
-    return fmt_value(v, "points", signed=signed)
-
-
-def _ci(lo: float, hi: float, level: float) -> str:
-    return f"{level:.0%} CI {_pts(lo)} to {_pts(hi)}" if np.isfinite(lo) and np.isfinite(hi) else "no interval"
-
-
-def _quoted(label: str) -> str:
-    return label if label.startswith("coached-behavior") else f"'{label}'"
-
-
-def change_reading(value: float, lo: float, hi: float, n: int, label: str, *, post_weeks: int, min_reps: int, level: float = 0.95) -> str:
-    """One plain sentence about a DiD estimate that never claims more than its interval."""
-    ci = _ci(lo, hi, level)
-    what = _quoted(label)
-    if not (np.isfinite(value) and np.isfinite(lo) and np.isfinite(hi)):
-        return f"No estimate for {what}: the comparison could not be estimated (n={n} coached reps)."
-    small = n < min_reps
-    if lo > 0 or hi < 0:
-        verb = "rose" if lo > 0 else "fell"
-        size = _pts(abs(value))
-        if small:
-            return (f"Only {n} coached reps: their {what} scores {verb} about {size} relative to comparison reps "
-                    f"({ci}) — a first signal from a small group, not a settled result.")
-        return (f"Coached reps' {what} scores {verb} about {size} {'more than' if verb == 'rose' else 'relative to'} "
-                f"comparable not-coached reps' over the {post_weeks + 1} weeks from the first session ({ci}, n={n} reps).")
-    if small:
-        return (f"Only {n} coached reps: no clear difference in {what} ({_pts(value, True)}, {ci}); "
-                f"too few to tell yet.")
-    return (f"No clear difference: {what} moved {_pts(value, True)} relative to not-coached reps, and the "
-            f"interval includes zero ({ci}, n={n} reps).")
-
-
-def pretrend_reading(value: float, lo: float, hi: float, n: int, label: str, level: float = 0.95) -> str:
-    """One sentence on the fairness check (mean pre-period lead)."""
-    ci = _ci(lo, hi, level)
-    what = _quoted(label)
-    if not (np.isfinite(value) and np.isfinite(lo) and np.isfinite(hi)):
-        return f"Fairness check for {what} not available: too few weeks of scores before coaching (n={n})."
-    if lo <= 0 <= hi:
-        return (f"Before coaching, coached and comparison reps' {what} scores moved alike (mean lead "
-                f"{_pts(value, True)}, {ci}, n={n}): no sign the comparison is unfair.")
-    return (f"Caution: coached reps' {what} scores already differed in the weeks before coaching (mean lead "
-            f"{_pts(value, True)}, {ci}, n={n}); the change estimate may be biased.")
 
 
 @dataclass
@@ -543,41 +494,39 @@ class BehaviorChangeResult:
     level: float
     min_reps: int
     labels: dict[str, str] = field(default_factory=dict)
+    policy: verdict.Policy = field(default_factory=verdict.Policy)
     control_rule: str = (
         "Comparison reps: reps never coached on that behavior, plus reps coached on it later whose own "
         "coaching starts after the comparison window ends (not-yet-coached); already-coached reps are never used."
     )
 
-    def estimates(self, labels: dict[str, str] | None = None) -> dict[str, Estimate]:
+    def estimates(self, labels: dict[str, str] | None = None) -> dict[str, dict]:
         """Findings estimates ``behavior_change::<b>`` and ``event_study_pretrend::<b>`` (status ok rows)."""
         labels = labels or self.labels
-        out: dict[str, Estimate] = {}
+        out: dict[str, dict] = {}
         for r in self.table.itertuples(index=False):
             if r.status != "ok":
                 continue
-            lab = _label(labels, r.behavior)
-            out[f"behavior_change::{r.behavior}"] = Estimate(
-                value=r.estimate, ci_low=r.ci_low, ci_high=r.ci_high, n=int(r.n_reps), unit="points",
-                reading=change_reading(r.estimate, r.ci_low, r.ci_high, int(r.n_reps), lab,
-                                       post_weeks=self.post_weeks, min_reps=self.min_reps, level=self.level),
+            df = max(2, int(r.n_reps) - 1)
+            out[f"behavior_change::{r.behavior}"] = verdict.make(
+                f"behavior_change::{r.behavior}", value=r.estimate, ci_low=r.ci_low, ci_high=r.ci_high, n=int(r.n_reps),
+                n_unit="coached reps", unit="points", policy=self.policy, labels=labels, df=df,
+                note=f"Average over the {self.post_weeks + 1} weeks from the first session.",
                 n_episodes=int(r.n_episodes), n_control_reps=int(r.n_controls),
             )
-            out[f"event_study_pretrend::{r.behavior}"] = Estimate(
-                value=r.pretrend, ci_low=r.pretrend_low, ci_high=r.pretrend_high, n=int(r.n_reps), unit="points",
-                reading=pretrend_reading(r.pretrend, r.pretrend_low, r.pretrend_high, int(r.n_reps), lab, self.level),
+            out[f"event_study_pretrend::{r.behavior}"] = verdict.make(
+                f"event_study_pretrend::{r.behavior}", value=r.pretrend, ci_low=r.pretrend_low, ci_high=r.pretrend_high,
+                n=int(r.n_reps), n_unit="coached reps", unit="points", policy=self.policy, labels=labels, df=df,
             )
         return out
 
     def title(self, behavior: str, labels: dict[str, str] | None = None) -> str:
-        """A figure title that states the finding and never outruns the interval or the n."""
+        """A figure title phrased from the estimate's verdict (never stronger than its interval or n)."""
         r = self.table.set_index("behavior").loc[behavior]
-        lab = _quoted(_label(labels or self.labels, behavior))
-        if r["status"] != "ok" or not (np.isfinite(r["ci_low"]) and np.isfinite(r["ci_high"])):
-            return f"{lab}: no estimate ({r['status']})"
-        moved = "rose" if r["ci_low"] > 0 else ("fell" if r["ci_high"] < 0 else "did not clearly move")
-        if int(r["n_reps"]) < self.min_reps:
-            return f"{lab}: scores {moved} after coaching — only {int(r['n_reps'])} coached reps, a first signal"
-        return f"{lab}: scores {moved} after coaching ({int(r['n_reps'])} coached reps)"
+        if r["status"] != "ok":
+            return f"{_label(labels or self.labels, behavior)}: no estimate ({r['status']})"
+        eid = f"behavior_change::{behavior}"
+        return verdict.title(eid, self.estimates(labels)[eid], policy=self.policy, labels=labels or self.labels)
 
     def skipped(self) -> dict[str, str]:
         """Behaviors without an estimate and why."""
@@ -683,7 +632,8 @@ def behavior_change(
     table = pd.DataFrame(rows, columns=_TABLE_COLS)
     es_df = pd.DataFrame(es_rows, columns=["behavior", "event_week", "estimate", "ci_low", "ci_high", "n"])
     es_df = es_df.sort_values(["behavior", "event_week"], ignore_index=True)
-    return BehaviorChangeResult(table, es_df, pre, post, lvl, s["min_reps"], dict(labels))
+    policy = verdict.Policy.from_config(cfg) if cfg is not None else verdict.Policy(level=lvl)
+    return BehaviorChangeResult(table, es_df, pre, post, lvl, s["min_reps"], dict(labels), policy)
 
 
 # ------------------------------------------------------------------------------------ layer 3
@@ -773,27 +723,6 @@ def _boot_slope(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, level: 
     return b0 - (b0 - lo) * infl, b0 + (hi - b0) * infl
 
 
-def slope_reading(value: float, lo: float, hi: float, n: int, lag: int, *, min_reps: int, level: float = 0.95, later_status: str = "") -> str:
-    """One sentence on the win-rate-per-point slope that respects its interval."""
-    when = "in the same quarter" if lag == 0 else f"{lag} quarter{'s' if lag > 1 else ''} later"
-    ci = f"{level:.0%} CI {fmt_interval(lo, hi, 'pp')}"
-    val = fmt_value(value, "pp", signed=True)
-    tail = f" {later_status}" if later_status else ""
-    if not (np.isfinite(value) and np.isfinite(lo) and np.isfinite(hi)):
-        return f"No estimate of the win-rate link {when}: too few coached reps with deals before and after (n={n}).{tail}"
-    if n < min_reps:
-        return (f"Too few coached reps (n={n}) to link behavior change to win rate {when} "
-                f"({val} per point, {ci}); not yet known.{tail}")
-    if lo > 0:
-        return (f"Reps whose coached behavior rose more also won more {when}: about {val} win rate per point "
-                f"of behavior change ({ci}, n={n} reps).{tail}")
-    if hi < 0:
-        return (f"Reps whose coached behavior rose more won less {when}: {val} win rate per point ({ci}, n={n} reps)."
-                f"{tail}")
-    return (f"No clear link yet between behavior change and win rate {when}: {val} per point, and the interval "
-            f"includes zero ({ci}, n={n} reps).{tail}")
-
-
 @dataclass
 class OutcomeLinkResult:
     """Layer 3 results: slopes per lag (with observability status) and rep-level points."""
@@ -803,6 +732,7 @@ class OutcomeLinkResult:
     level: float
     min_reps: int
     quarter: str = ""
+    policy: verdict.Policy = field(default_factory=verdict.Policy)
     design: str = (
         "One point per coached rep (its first coaching episode): behavior change = the rep's average weekly score "
         "on the coached behavior in the quarter coaching started minus the quarter before; win-rate change = win "
@@ -831,19 +761,24 @@ class OutcomeLinkResult:
         same = t[t["lag_quarters"] == 0]
         return same.iloc[0] if len(same) else None
 
-    def estimates(self) -> dict[str, Estimate]:
-        """``{"win_rate_change_per_point::all": Estimate(..., lag_quarters=L)}`` (empty when nothing is observable)."""
+    def estimates(self) -> dict[str, dict]:
+        """``{"win_rate_change_per_point::all": {..., lag_quarters=L}}``; when no lag has a number yet, the
+        estimate is ``too_few`` and its reading says why (e.g. "not yet observable: ...")."""
+        eid = f"win_rate_change_per_point::{POOLED}"
         r = self.primary()
         if r is None:
-            return {}
-        later = ""
-        if int(r["lag_quarters"]) == 0:
-            later = " ".join(self.status_sentences())
-        reading = slope_reading(r["value"], r["ci_low"], r["ci_high"], int(r["n"]), int(r["lag_quarters"]),
-                                min_reps=self.min_reps, level=self.level, later_status=later)
-        return {f"win_rate_change_per_point::{POOLED}": Estimate(
-            value=r["value"], ci_low=r["ci_low"], ci_high=r["ci_high"], n=int(r["n"]), unit="fraction",
-            reading=reading, lag_quarters=int(r["lag_quarters"]), target_quarter=str(r["target_quarter"]))}
+            if not len(self.table):
+                return {}
+            lagged = self.table[self.table["lag_quarters"] >= 1].sort_values("lag_quarters")
+            first = lagged.iloc[0] if len(lagged) else self.table.iloc[0]
+            return {eid: verdict.make(eid, value=None, ci_low=None, ci_high=None, n=int(first["n"]), n_unit="coached reps",
+                                      unit="fraction", policy=self.policy, why=str(first["status"]).removeprefix("skipped: "),
+                                      lag_quarters=int(first["lag_quarters"]), target_quarter=str(first["target_quarter"]))}
+        note = " ".join(self.status_sentences()) if int(r["lag_quarters"]) == 0 else None
+        return {eid: verdict.make(
+            eid, value=r["value"], ci_low=r["ci_low"], ci_high=r["ci_high"], n=int(r["n"]), n_unit="coached reps",
+            unit="fraction", policy=self.policy, note=note, lag_quarters=int(r["lag_quarters"]),
+            target_quarter=str(r["target_quarter"]))}
 
 
 def rep_quarter_behavior(weekly: pd.DataFrame) -> pd.DataFrame:
@@ -955,7 +890,8 @@ def outcome_link(
              "behavior_change", "win_rate_before", "win_rate_after", "win_rate_change", "n_deals_before",
              "n_deals_after", "cycle_days_before", "cycle_days_after"]
     points = pd.concat(pts, ignore_index=True)[pcols] if pts else pd.DataFrame(columns=pcols)
-    return OutcomeLinkResult(table, points, s["level"], s["min_reps"], quarter=q)
+    policy = verdict.Policy.from_config(cfg) if cfg is not None else verdict.Policy(level=s["level"])
+    return OutcomeLinkResult(table, points, s["level"], s["min_reps"], quarter=q, policy=policy)
 
 
 # ------------------------------------------------------------------------------- example reps

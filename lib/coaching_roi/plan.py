@@ -787,71 +787,61 @@ def make_plan(inputs: Inputs, cfg) -> PlanResult:
 
 
 # -------------------------------------------------------------------------------------- findings
-def _wilson_estimate(k: int, n: int, level: float, unit_reading: str) -> dict:
+STAGE_N_UNIT = {"connect_rate": "dials", "conversation_rate": "connects", "meeting_rate": "conversations",
+                "show_rate": "meetings", "sql_rate": "meetings", "email_reply_rate": "emails"}
+
+
+def _wilson_estimate(estimate_id: str, k: int, n: int, *, n_unit: str, policy, reference: float,
+                     note: str | None = None, **extra) -> dict:
+    from coaching_roi import verdict
     from coaching_roi.stats import wilson_interval
 
-    lo, hi = wilson_interval(k, n, level) if n > 0 else (float("nan"), float("nan"))
-    return {"value": k / n if n else None, "ci_low": lo, "ci_high": hi, "n": int(n), "unit": "fraction", "reading": unit_reading}
+    lo, hi = wilson_interval(k, n, policy.level) if n > 0 else (float("nan"), float("nan"))
+    return verdict.make(estimate_id, value=k / n if n else None, ci_low=lo, ci_high=hi, n=n, n_unit=n_unit,
+                        unit="fraction", policy=policy, reference=reference, note=note, **extra)
 
 
 def findings_estimates(res: PlanResult, cfg) -> dict[str, dict]:
     """The notebook's findings (SPEC §9 shape). IDs (absent when their input is absent):
 
-    ``funnel_team_<stage>`` (pooled team rate, Wilson, n = the stage's denominator),
+    ``funnel_team_<stage>`` (pooled team rate vs its benchmark, Wilson, n = the stage's denominator),
     ``funnel_reps_below_benchmark`` (share of SDRs with enough volume that have a diagnosed gap),
-    ``funnel_focus_coverage`` (share of active reps whose focus rests on data, not "no data"),
-    ``funnel_sessions_focused_share`` (share of this quarter's sessions with one behavior and an
-    observable).
+    ``funnel_focus_coverage`` (share of active reps whose focus rests on data, not "no data"; compared
+    with one half), ``funnel_sessions_focused_share`` (share of this quarter's sessions with one
+    behavior and an observable; compared with one half).
     """
-    level = cfg.analysis.confidence_level
-    small = cfg.analysis.min_reps_per_group
+    from coaching_roi import verdict
+
+    policy = verdict.Policy.from_config(cfg)
     est: dict[str, dict] = {}
     if res.funnel is not None and res.funnel.counts["n_rows"].sum() > 0:
         for _, t in res.funnel.team.iterrows():
             if t["n"] <= 0:
                 continue
-            short = fn.STAGE_SHORT.get(t["stage"], t["stage"])
-            if t["ci_high"] < t["benchmark"]:
-                verdict = "below the benchmark"
-            elif t["ci_low"] > t["benchmark"]:
-                verdict = "above the benchmark"
-            else:
-                verdict = "no clear difference from the benchmark"
-            reading = (
-                f"Team {short} rate {t['rate']:.1%} ({fn.fmt_level(level)} CI {t['ci_low']:.1%}–{t['ci_high']:.1%}, "
-                f"n={int(t['n']):,} over {int(t['n_reps'])} SDRs) vs benchmark {t['benchmark']:.0%}: {verdict}."
-            )
-            e = _wilson_estimate(int(t["k"]), int(t["n"]), level, reading)
-            e["benchmark"] = float(t["benchmark"])
-            est[f"funnel_team_{t['stage']}"] = e
+            eid = f"funnel_team_{t['stage']}"
+            est[eid] = _wilson_estimate(eid, int(t["k"]), int(t["n"]), n_unit=STAGE_N_UNIT.get(t["stage"], "calls"),
+                                        policy=policy, reference=float(t["benchmark"]),
+                                        note=f"Pooled over {int(t['n_reps'])} SDRs.", benchmark=float(t["benchmark"]))
         d = res.funnel.diagnosis
         diagnosable = res.funnel.rates.groupby("rep_id", observed=True)["enough_volume"].any()
         n = int(diagnosable.sum())
         k = int(((d["status"] == "gap") & d["rep_id"].map(diagnosable).fillna(False).astype(bool)).sum())
         if n > 0:
-            e = _wilson_estimate(k, n, level, "")
-            reading = f"{k} of {n} SDRs with enough volume have a stage below benchmark beyond noise"
-            if n < small:
-                reading += f" (only {n} SDRs: read it as a count, not a team rate)."
-            else:
-                reading += f" ({k / n:.0%}, {fn.fmt_level(level)} CI {e['ci_low']:.0%}–{e['ci_high']:.0%})."
-            e["reading"] = reading
-            est["funnel_reps_below_benchmark"] = e
+            est["funnel_reps_below_benchmark"] = _wilson_estimate(
+                "funnel_reps_below_benchmark", k, n, n_unit="SDRs", policy=policy, reference=0.0,
+                note=f"{k} of {n} SDRs with enough volume.")
     if res.plan is not None and len(res.plan):
         n = len(res.plan)
         k = int((res.plan["focus_kind"] != "no data").sum())
         est["funnel_focus_coverage"] = _wilson_estimate(
-            k, n, level, f"{k} of {n} active reps have a data-backed focus for next period; every rep has exactly one focus."
-        )
+            "funnel_focus_coverage", k, n, n_unit="reps", policy=policy, reference=0.5,
+            note=f"{k} of {n} active reps; every rep has exactly one focus.")
     if res.sessions is not None and len(res.sessions):
         n = len(res.sessions)
         k = int(res.sessions["focused"].sum())
-        e = _wilson_estimate(k, n, level, "")
-        e["reading"] = (
-            f"{k} of {n} sessions this quarter ({k / n:.0%}, {fn.fmt_level(level)} CI {e['ci_low']:.0%}–{e['ci_high']:.0%}) "
-            "targeted one behavior and recorded an observable."
-        )
-        est["funnel_sessions_focused_share"] = e
+        est["funnel_sessions_focused_share"] = _wilson_estimate(
+            "funnel_sessions_focused_share", k, n, n_unit="sessions", policy=policy, reference=0.5,
+            note=f"{k} of {n} sessions this quarter.")
     return est
 
 

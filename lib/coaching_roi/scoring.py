@@ -615,20 +615,6 @@ def fit_win_model(
     )
 
 
-def describe_auc(res: WinModelResult, level: float = 0.95) -> str:
-    """One plain-English reading of the win model's AUC that never outruns its interval."""
-    head = (f"AUC {res.auc:.2f} ({level:.0%} CI {res.ci_low:.2f} to {res.ci_high:.2f}; "
-            f"{res.n_deals} closed deals, {res.n_won} won)")
-    if res.ci_low > 0.5:
-        strength = "modestly" if res.auc < 0.65 else "clearly"
-        return (f"Discovery-call behavior scores {strength} help tell won from lost deals: {head}. "
-                "This is prediction, not proof that the behaviors cause wins.")
-    if res.ci_high < 0.5:
-        return f"The model ranks deals worse than a coin flip ({head}); treat it as no usable signal."
-    return (f"No clear predictive signal: {head} — the interval includes 0.5, a coin flip. "
-            "Behavior scores alone do not reliably separate won from lost deals here.")
-
-
 # ------------------------------------------------------------------------------------ agreement
 def quadratic_kappa(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Quadratic-weighted Cohen's kappa of integer ratings, vectorised over leading axes.
@@ -1083,11 +1069,16 @@ def describe_win_model_skip(why: str) -> str:
             "describe noise, so no AUC is reported rather than a misleading one.")
 
 
-def auc_estimate(win: WinModelResult, *, level: float = 0.95) -> dict:
-    """The ``behavior_auc`` entry of findings.json (value, interval, n, reading and how it was made)."""
-    return {"value": win.auc, "ci_low": win.ci_low, "ci_high": win.ci_high, "n": win.n_deals, "unit": "auc",
-            "reading": describe_auc(win, level=level), "auc_sd": win.auc_sd, "n_won": win.n_won, "n_lost": win.n_lost,
-            "interval_method": win.interval_method, "features": list(win.features)}
+def auc_estimate(win: WinModelResult, *, policy) -> dict:
+    """The ``behavior_auc`` entry of findings.json (compared with 0.5, a coin flip), with how it was made."""
+    from coaching_roi import verdict
+
+    return verdict.make(
+        "behavior_auc", value=win.auc, ci_low=win.ci_low, ci_high=win.ci_high, n=win.n_deals, n_unit="deals",
+        unit="auc", policy=policy, reference=0.5,
+        note=f"{win.n_won} of the {win.n_deals} closed deals were won. This is prediction, not proof that the behaviors cause wins.",
+        auc_sd=win.auc_sd, n_won=win.n_won, n_lost=win.n_lost, interval_method=win.interval_method,
+        features=list(win.features))
 
 
 def win_model_table(win: WinModelResult, *, level: float = 0.95) -> pd.DataFrame:

@@ -1,12 +1,12 @@
-"""Headline and caveat sentences made from estimates, by explicit rules.
+"""Headline and caveat sentences made from the findings, by explicit rules over stored verdicts.
 
-Every sentence the QBR deck shows comes from here. The rules are deliberately simple and each one
-is tested:
+Every estimate already carries its verdict and reading (:mod:`coaching_roi.verdict` decides both);
+this module only combines them:
 
-* an estimate whose interval covers zero is read as "no clear difference", never as an effect;
-* an estimate with fewer than ``min_n`` units gets a warning instead of a confident sentence;
-* when coached behaviors moved (layer 2) but win rates did not, or cannot be seen yet (layer 3),
-  the headline says so and names the quarter we are watching;
+* the headline rests on the evidence chain's layers: behavior change (layer 2) first, then the
+  outcome link (layer 3) within its lag window; with no layer-2 evidence, the quartile gap;
+* an estimate that is ``no_clear_change`` or ``too_few`` is never stated as a finding: the headline
+  names what did not move (or cannot be told yet) without its number;
 * a missing estimate is named as missing, with the reason the notebook recorded.
 
 Functions take plain findings dicts (``coaching_roi.findings.load``) so they can be tested on
@@ -22,10 +22,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from coaching_roi import estimate_ids as ids
+from coaching_roi import verdict as vd
 from coaching_roi.config import quarter_label
-from coaching_roi.stats import fmt_interval, fmt_value
+from coaching_roi.estimate_ids import MILESTONES, POOLED  # noqa: F401 - re-exported for callers
+from coaching_roi.stats import fmt_value
 
-Verdict = Literal["missing", "no_interval", "small_n", "covers_zero", "positive", "negative"]
+Classified = Literal["missing", "positive", "negative", "no_clear_change", "too_few"]
 
 NOTEBOOKS = {
     "01": "01_data_intake",
@@ -41,10 +44,13 @@ SOURCE_NOTEBOOK = {
     "behavior_change": "03_cohort_comparison",
     "event_study_pretrend": "03_cohort_comparison",
     "win_rate_change_per_point": "03_cohort_comparison",
+    "cycle_change_per_point": "03_cohort_comparison",
     "ramp_weeks_saved": "03_cohort_comparison",
     "six_month_attainment_gap": "03_cohort_comparison",
     "deal_cycle_pct_faster": "03_cohort_comparison",
     "ramp_value_usd": "03_cohort_comparison",
+    "realized_value_usd": "03_cohort_comparison",
+    "upside_value_usd": "03_cohort_comparison",
     "cycle_value_usd": "03_cohort_comparison",
     "roi_pct": "03_cohort_comparison",
     "behavior_auc": "02_behavioral_scoring",
@@ -62,51 +68,16 @@ def _num(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def display_unit(estimate_id: str, unit: str) -> str:
-    """Return the unit to show: differences of fractions read as percentage points."""
-    base = estimate_id.split("::")[0]
-    if unit == "fraction" and base in ("quartile_win_rate_gap", "six_month_attainment_gap", "win_rate_change_per_point"):
-        return "pp"
-    return unit
-
-
-def classify(est: Mapping[str, Any] | None, *, min_n: int = 5) -> Verdict:
-    """Read one estimate by the deck's rules.
-
-    ``missing`` (absent or no value) → ``no_interval`` (value without an interval) → ``small_n``
-    (n below ``min_n``, or flagged ``small_sample`` by the notebook that made it, e.g. 4 hires per
-    program) → ``covers_zero`` → ``positive`` (interval above zero) or ``negative``.
-    """
-    if not est or _num(est.get("value")) is None:
+def classify(est: Mapping[str, Any] | None) -> Classified:
+    """The stored verdict of an estimate, or ``missing`` when there is no estimate."""
+    if not est or est.get("verdict") not in vd.VERDICTS:
         return "missing"
-    lo, hi = _num(est.get("ci_low")), _num(est.get("ci_high"))
-    if lo is None or hi is None:
-        return "no_interval"
-    if int(est.get("n") or 0) < min_n or est.get("small_sample"):
-        return "small_n"
-    if lo <= 0 <= hi:
-        return "covers_zero"
-    return "positive" if lo > 0 else "negative"
+    return est["verdict"]
 
 
 def value_text(estimate_id: str, est: Mapping[str, Any], *, signed: bool = False) -> str:
-    """Format an estimate's value in its display unit (e.g. '+18 pp', '3.2 weeks')."""
-    unit = display_unit(estimate_id, est.get("unit", ""))
-    return fmt_value(_num(est.get("value")), unit, signed=signed)
-
-
-def interval_text(estimate_id: str, est: Mapping[str, Any], *, level: float = 0.95) -> str:
-    """Format an estimate's interval, e.g. '95% CI 4 pp to 22 pp'."""
-    unit = display_unit(estimate_id, est.get("unit", ""))
-    lo, hi = _num(est.get("ci_low")), _num(est.get("ci_high"))
-    if lo is None or hi is None:
-        return "no interval available"
-    return f"{level * 100:.0f}% CI {fmt_interval(lo, hi, unit)}"
-
-
-def n_text(n: Any, unit_name: str = "reps") -> str:
-    """'n = 30 reps'."""
-    return f"n = {int(n or 0)} {unit_name}"
+    """Format an estimate's value in its shown unit (e.g. '+18 pp', '3.2 weeks')."""
+    return vd.value_text(estimate_id, est, signed=signed)
 
 
 def missing_reason(findings: Mapping[str, Any], notebook: str) -> str:
@@ -123,7 +94,7 @@ def missing_reason(findings: Mapping[str, Any], notebook: str) -> str:
 
 def reason_for(findings: Mapping[str, Any], estimate_id: str) -> str:
     """Why ``estimate_id`` is absent: the notebook's ``extra.not_computed`` reason, else its status."""
-    base = estimate_id.split("::")[0]
+    base = ids.base_of(estimate_id)
     nb = SOURCE_NOTEBOOK.get(base, "03_cohort_comparison")
     extra = (findings.get("extra") or {}).get(nb) or {}
     nc = extra.get("not_computed") if isinstance(extra, dict) else None
@@ -136,257 +107,104 @@ def reason_for(findings: Mapping[str, Any], estimate_id: str) -> str:
 
 def behavior_of(estimate_id: str) -> str | None:
     """'behavior_change::quantified_impact' -> 'quantified_impact'."""
-    return estimate_id.split("::", 1)[1] if "::" in estimate_id else None
+    return ids.sub_of(estimate_id)
 
 
 def estimates_with_prefix(findings: Mapping[str, Any], prefix: str) -> dict[str, dict]:
     """All estimates whose ID starts with ``prefix::``, keyed by the part after ``::``."""
-    out = {}
-    for k, v in (findings.get("estimates") or {}).items():
-        if k.startswith(prefix + "::"):
-            out[k.split("::", 1)[1]] = v
-    return out
+    return ids.with_prefix(findings.get("estimates") or {}, prefix)
 
 
 def _label(key: str | None, labels: Mapping[str, str] | None) -> str:
-    if key is None:
-        return ""
-    if key == POOLED:
-        return "coached-behavior (all pooled)"
-    if labels and key in labels:
-        return labels[key]
-    return key.replace("_", " ")
+    return ids.sub_label(key, labels)
 
 
-# --------------------------------------------------------------------------- generic sentence
-@dataclass(frozen=True)
-class Phrasing:
-    """How to say one kind of estimate: what it measures and what each direction means."""
-
-    what: str  # e.g. "the win-rate gap between top- and bottom-quartile reps"
-    positive: str  # with {value}: e.g. "top-quartile reps won {value} more of their deals"
-    negative: str  # e.g. "bottom-quartile reps won {value} more"
-    n_unit: str = "reps"
-
-
-PHRASINGS: dict[str, Phrasing] = {
-    "quartile_win_rate_gap": Phrasing(
-        "the win-rate gap between top- and bottom-quartile reps",
-        "top-quartile reps won {value} more of their closed deals than bottom-quartile reps",
-        "bottom-quartile reps won {value} more of their closed deals than top-quartile reps",
-    ),
-    "behavior_change": Phrasing(
-        "the change in {behavior} scores after coaching",
-        "coached reps' {behavior} scores rose {value} more than uncoached reps' did",
-        "coached reps' {behavior} scores fell {value} relative to uncoached reps",
-        "coached reps",
-    ),
-    "win_rate_change_per_point": Phrasing(
-        "the link between {behavior} score change and win-rate change",
-        "reps whose {behavior} score rose won {value} more deals per point gained",
-        "reps whose {behavior} score rose won {value} fewer deals per point gained",
-    ),
-    "ramp_weeks_saved": Phrasing(
-        "the ramp-time difference between onboarding programs ({milestone})",
-        "new hires in the structured program reached {milestone} {value} sooner",
-        "new hires in the structured program reached {milestone} {value} later",
-        "new hires",
-    ),
-    "six_month_attainment_gap": Phrasing(
-        "the 6-month quota attainment gap between onboarding programs",
-        "the structured program's new hires reached {value} more of quota by month six",
-        "the structured program's new hires reached {value} less of quota by month six",
-        "new hires",
-    ),
-    "deal_cycle_pct_faster": Phrasing(
-        "the deal-cycle difference between high and low {behavior} scorers",
-        "deals scored high on {behavior} closed {value} faster",
-        "deals scored high on {behavior} closed {value} slower",
-        "deals",
-    ),
-    "roi_pct": Phrasing(
-        "the coaching ROI",
-        "the program returned {value} on its cost after attribution",
-        "the program returned {value} on its cost after attribution (a loss)",
-        "reps",
-    ),
-    "ramp_value_usd": Phrasing(
-        "the value of faster ramp",
-        "faster ramp is worth {value} in ARR a year",
-        "slower ramp costs {value} in ARR a year",
-        "new hires",
-    ),
-    "cycle_value_usd": Phrasing(
-        "the value of shorter deal cycles",
-        "shorter cycles are worth {value} in ARR throughput a year",
-        "longer cycles cost {value} in ARR throughput a year",
-        "AEs",
-    ),
-    "behavior_auc": Phrasing(
-        "how well call scores predict wins (cross-validated AUC)",
-        "call scores predict wins better than chance (AUC {value})",
-        "call scores predict wins worse than chance (AUC {value})",
-        "deals",
-    ),
-    "event_study_pretrend": Phrasing(
-        "the pre-coaching trend check for {behavior}",
-        "coached reps' {behavior} scores were already rising {value} before coaching",
-        "coached reps' {behavior} scores were already falling {value} before coaching",
-        "coached reps",
-    ),
-}
-
-POOLED = "all"  # behavior key of the pooled estimate (all coached behaviors together)
-
-MILESTONES = {"first_win": "their first won deal", "quota_80": "80% of monthly quota"}
-
-
-def sentence(
-    estimate_id: str,
-    est: Mapping[str, Any] | None,
-    *,
-    findings: Mapping[str, Any] | None = None,
-    labels: Mapping[str, str] | None = None,
-    min_n: int = 5,
-) -> str:
-    """One plain-English sentence for an estimate that never claims more than its interval.
-
-    Branches: missing (with the recorded reason), no interval (indicative only), small n (a
-    warning), covers zero ("no clear difference"), positive and negative (the direction stated
-    with its interval and n). AUC is compared with 0.5, not zero.
-    """
-    base = estimate_id.split("::")[0]
-    sub = behavior_of(estimate_id)
-    ph = PHRASINGS.get(base, Phrasing(estimate_id.replace("_", " "), "{value}", "{value}"))
-    fill = {"behavior": _label(sub, labels), "milestone": MILESTONES.get(sub or "", _label(sub, labels))}
-    what = ph.what.format(**fill)
-    verdict = classify(est, min_n=min_n)
-    if verdict == "missing":
-        why = reason_for(findings or {}, estimate_id)
-        reading = (est or {}).get("reading")
-        if est and reading:  # the notebook recorded why (e.g. "not yet observable")
-            return f"{what[:1].upper() + what[1:]} is not available: {reading}"
-        return f"{what[:1].upper() + what[1:]} could not be computed ({why})."
+def sentence(estimate_id: str, est: Mapping[str, Any] | None, *, findings: Mapping[str, Any] | None = None,
+             labels: Mapping[str, str] | None = None) -> str:  # noqa: ARG001 - labels kept for callers
+    """The estimate's stored reading; for a missing estimate, what could not be computed and why."""
+    if classify(est) == "missing":
+        what = ids.label(estimate_id, labels)
+        return f"{what} could not be computed ({reason_for(findings or {}, estimate_id)})."
     assert est is not None
-    n_unit = ph.n_unit
-    val = value_text(estimate_id, est)
-    ci = interval_text(estimate_id, est)
-    n = int(est.get("n") or 0)
-    lag = est.get("lag_quarters")
-    lag_txt = f" ({int(lag)} quarter{'s' if int(lag) != 1 else ''} later)" if lag else ""
-    if base == "behavior_auc":
-        _v, lo, hi = _num(est["value"]), _num(est.get("ci_low")), _num(est.get("ci_high"))
-        if verdict in ("no_interval", "small_n"):
-            return f"Call scores gave an AUC of {val} on only {n} deals ({ci}); too little to judge prediction."
-        if lo is not None and lo > 0.5:
-            return f"Call scores predict wins better than chance: AUC {val} ({ci}, {n_text(n, n_unit)}) — prediction, not proof of cause."
-        if hi is not None and hi < 0.5:
-            return f"Call scores predict wins no better than chance (AUC {val}, {ci}, {n_text(n, n_unit)})."
-        return f"No clear evidence that call scores predict wins: AUC {val} ({ci}, {n_text(n, n_unit)}) is close to chance (0.50)."
-    if verdict == "no_interval":
-        return (
-            f"{what[:1].upper() + what[1:]} is {val}{lag_txt}, but no interval could be computed "
-            f"({n_text(n, n_unit)}), so treat it as indicative only."
-        )
-    if verdict == "small_n":
-        return (
-            f"Too few {n_unit} ({n}{', split into small groups' if est.get('small_sample') else ''}) to read "
-            f"{what}{lag_txt}: {val} ({ci}) is a warning sign to watch, not a finding."
-        )
-    if verdict == "covers_zero":
-        if base == "event_study_pretrend":
-            return (
-                f"Before coaching, coached and uncoached reps' {fill['behavior']} scores moved alike "
-                f"({val}, {ci}, {n_text(n, n_unit)}), so the comparison looks fair."
-            )
-        return f"No clear difference in {what}{lag_txt}: {val} ({ci}, {n_text(n, n_unit)}); the interval includes zero."
-    absval = {**est, "value": abs(_num(est["value"]) or 0.0)}
-    template = ph.positive if verdict == "positive" else ph.negative
-    claim = template.format(value=value_text(estimate_id, absval), **fill)
-    out = f"{claim[:1].upper() + claim[1:]}{lag_txt} ({ci}, {n_text(n, n_unit)})."
-    if base == "event_study_pretrend":
-        out += " The comparison may not be fair; read the behavior change with care."
-    return out
+    return str(est["reading"])
 
 
 # ------------------------------------------------------------------------------- evidence layers
 @dataclass(frozen=True)
 class LayerSummary:
-    """What layer 2 (behavior) or layer 3 (outcomes) shows across behaviors."""
+    """What layer 2 (behavior) or layer 3 (outcomes) shows across behaviors, with the IDs behind it."""
 
-    state: Literal["missing", "small_n", "not_moved", "moved", "fell", "not_observable", "unfair"]
+    state: Literal["missing", "too_few", "not_moved", "moved", "fell", "not_observable", "unfair"]
     behaviors: tuple[str, ...]  # behaviors behind the state (e.g. the ones that moved)
     mean_value: float | None  # mean effect of those behaviors (points for layer 2)
     n: int  # largest n behind the state
+    ids: tuple[str, ...] = ()  # the estimate IDs the state rests on
 
 
-def layer2(findings: Mapping[str, Any], *, min_n: int = 5) -> LayerSummary:
-    """Summarise behavior change across coached behaviors.
+def _summary(state: str, prefix: str, chosen: dict[str, dict], *, with_value: bool = True) -> LayerSummary:
+    bs = tuple(sorted(chosen))
+    vals = [_num(chosen[b].get("value")) or 0.0 for b in bs]
+    mean = (sum(vals) / len(vals)) if (vals and with_value) else None
+    n = max((int(chosen[b].get("n") or 0) for b in bs), default=0)
+    return LayerSummary(state, bs, mean, n, tuple(ids.make(prefix, b) for b in bs))  # type: ignore[arg-type]
 
-    ``moved``: at least one behavior's interval lies above zero and its pre-trend check does not
-    flag it; ``unfair``: the only rises come with a flagged pre-trend; ``fell``: only falls;
-    ``small_n``: every estimate rests on fewer than ``min_n`` reps; ``not_moved``: intervals
-    cover zero; ``missing``: no estimate.
+
+def layer2(findings: Mapping[str, Any]) -> LayerSummary:
+    """Summarise behavior change across coached behaviors from their stored verdicts.
+
+    ``moved``: at least one behavior is ``positive`` and its pre-trend check is not; ``unfair``: the
+    only rises come with a flagged pre-trend; ``fell``: only falls; ``too_few``: every estimate is
+    ``too_few``; ``not_moved``: otherwise; ``missing``: no estimate. The pooled estimate, when it
+    qualifies, speaks for all coached behaviors at once.
     """
-    changes = estimates_with_prefix(findings, "behavior_change")
+    changes = {b: e for b, e in estimates_with_prefix(findings, "behavior_change").items() if classify(e) != "missing"}
     pretrends = estimates_with_prefix(findings, "event_study_pretrend")
-    verdicts = {b: classify(e, min_n=min_n) for b, e in changes.items()}
-    verdicts = {b: v for b, v in verdicts.items() if v != "missing"}
-    if not verdicts:
+    if not changes:
         return LayerSummary("missing", (), None, 0)
-    ns = {b: int(changes[b].get("n") or 0) for b in verdicts}
-    rose = [b for b, v in verdicts.items() if v == "positive"]
-    fair = [b for b in rose if classify(pretrends.get(b), min_n=1) not in ("positive", "negative")]
-    if POOLED in fair:  # the pooled estimate speaks for all coached behaviors at once
-        fair = [POOLED]
+    rose = {b: e for b, e in changes.items() if classify(e) == "positive"}
+    fair = {b: e for b, e in rose.items() if classify(pretrends.get(b)) not in ("positive", "negative")}
+    if POOLED in fair:
+        fair = {POOLED: fair[POOLED]}
+    elif POOLED in rose:
+        rose = {POOLED: rose[POOLED]}
     if fair:
-        vals = [_num(changes[b]["value"]) or 0.0 for b in fair]
-        return LayerSummary("moved", tuple(sorted(fair)), sum(vals) / len(vals), max(ns[b] for b in fair))
+        return _summary("moved", "behavior_change", fair)
     if rose:
-        vals = [_num(changes[b]["value"]) or 0.0 for b in rose]
-        return LayerSummary("unfair", tuple(sorted(rose)), sum(vals) / len(vals), max(ns[b] for b in rose))
-    fell = [b for b, v in verdicts.items() if v == "negative"]
+        return _summary("unfair", "behavior_change", rose)
+    fell = {b: e for b, e in changes.items() if classify(e) == "negative"}
     if fell:
-        vals = [_num(changes[b]["value"]) or 0.0 for b in fell]
-        return LayerSummary("fell", tuple(sorted(fell)), sum(vals) / len(vals), max(ns[b] for b in fell))
-    if all(v in ("small_n", "no_interval") for v in verdicts.values()):
-        bs = tuple(sorted(verdicts))
-        vals = [_num(changes[b]["value"]) or 0.0 for b in bs]
-        return LayerSummary("small_n", bs, sum(vals) / len(vals), max(ns.values()))
-    bs = tuple(sorted(verdicts))
-    vals = [_num(changes[b]["value"]) or 0.0 for b in bs]
-    return LayerSummary("not_moved", bs, sum(vals) / len(vals), max(ns.values()))
+        return _summary("fell", "behavior_change", fell)
+    if all(classify(e) == "too_few" for e in changes.values()):
+        return _summary("too_few", "behavior_change", changes)
+    unclear = {b: e for b, e in changes.items() if classify(e) == "no_clear_change"}
+    if POOLED in unclear:
+        unclear = {POOLED: unclear[POOLED]}
+    return _summary("not_moved", "behavior_change", unclear, with_value=False)
 
 
-def layer3(findings: Mapping[str, Any], behaviors: Iterable[str] | None = None, *, min_n: int = 5) -> LayerSummary:
+def layer3(findings: Mapping[str, Any], behaviors: Iterable[str] | None = None) -> LayerSummary:
     """Summarise the outcome link (win-rate change per point) for ``behaviors`` (default: all).
 
-    ``moved``: an interval above zero; ``fell``: only below; ``not_moved``: intervals cover zero
-    (or too small / no interval); ``not_observable``: no estimate with a value yet (lag window).
+    ``moved``: a ``positive`` verdict; ``fell``: only ``negative``; ``not_moved``: ``no_clear_change``;
+    ``not_observable``: only ``too_few`` (no number yet, or too few coached reps) or no estimate.
     """
     links = estimates_with_prefix(findings, "win_rate_change_per_point")
     if behaviors is not None:
         wanted = set(behaviors) | {POOLED}
         links = {b: e for b, e in links.items() if b in wanted}
-    verdicts = {b: classify(e, min_n=min_n) for b, e in links.items()}
-    verdicts = {b: v for b, v in verdicts.items() if v != "missing"}
-    if not verdicts:
-        return LayerSummary("not_observable", tuple(sorted(links)), None, 0)
-    ns = {b: int(links[b].get("n") or 0) for b in verdicts}
-    for state, want in (("moved", "positive"), ("fell", "negative")):
-        bs = tuple(sorted(b for b, v in verdicts.items() if v == want))
-        if bs:
-            vals = [_num(links[b]["value"]) or 0.0 for b in bs]
-            return LayerSummary(state, bs, sum(vals) / len(vals), max(ns[b] for b in bs))
-    bs = tuple(sorted(verdicts))
-    return LayerSummary("not_moved", bs, None, max(ns.values()))
+    links = {b: e for b, e in links.items() if classify(e) != "missing"}
+    for state, want in (("moved", "positive"), ("fell", "negative"), ("not_moved", "no_clear_change")):
+        chosen = {b: e for b, e in links.items() if classify(e) == want}
+        if chosen:
+            return _summary(state, "win_rate_change_per_point", chosen, with_value=state != "not_moved")
+    return _summary("not_observable", "win_rate_change_per_point", links, with_value=False)
 
 
 def _behaviors_phrase(behaviors: Iterable[str], labels: Mapping[str, str] | None) -> str:
     behaviors = list(behaviors)
     if POOLED in behaviors:
         return "the coached behaviors"
-    names = [_label(b, labels) for b in behaviors]
+    names = [f"“{_label(b, labels)}”" if labels and b in labels else _label(b, labels) for b in behaviors]
     if len(names) == 1:
         return names[0]
     if len(names) == 2:
@@ -394,84 +212,88 @@ def _behaviors_phrase(behaviors: Iterable[str], labels: Mapping[str, str] | None
     return "the coached behaviors"
 
 
-def headline(
-    findings: Mapping[str, Any],
-    *,
-    quarter: str,
-    labels: Mapping[str, str] | None = None,
-    min_n: int = 5,
-) -> str:
-    """The title slide's one sentence, from the layers' states (rules in the module docstring).
+@dataclass(frozen=True)
+class Headline:
+    """The title slide's sentence and the estimate IDs it rests on."""
+
+    text: str
+    ids: tuple[str, ...]
+
+
+def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, str] | None = None) -> Headline:
+    """The title slide's one sentence, from the layers' stored verdicts (rules in the module docstring).
 
     Order of rules: behavior change (layer 2) first, because it is what coaching can move every
     quarter; then the outcome link (layer 3) within the lag window; with no layer 2 evidence the
-    quartile gap (scores predict wins) is the most the deck can say.
+    quartile gap (scores predict wins) is the most the deck can say. Only ``positive`` or
+    ``negative`` estimates contribute a number.
     """
-    l2 = layer2(findings, min_n=min_n)
+    l2 = layer2(findings)
     nxt = quarter_label(quarter, 1)
     gap = (findings.get("estimates") or {}).get("quartile_win_rate_gap")
-    gap_v = classify(gap, min_n=min_n)
+    gap_v = classify(gap)
     if l2.state in ("moved", "unfair"):
         what = _behaviors_phrase(l2.behaviors, labels)
         pts = fmt_value(l2.mean_value, "points")
         if l2.state == "unfair":
-            return (
+            pre = tuple(ids.make("event_study_pretrend", b) for b in l2.behaviors)
+            return Headline(
                 f"Scores on {what} rose {pts} after coaching, but coached reps were already improving "
-                f"before it, so we are not yet claiming coaching moved them; we re-check in {nxt}."
-            )
-        l3 = layer3(findings, l2.behaviors, min_n=min_n)
+                f"before it, so we are not yet claiming coaching moved them; we re-check in {nxt}.", l2.ids + pre)
+        l3 = layer3(findings, l2.behaviors)
         if l3.state == "moved":
-            return (
+            return Headline(
                 f"Coaching moved {what} scores up {pts}, and reps whose scores rose also won more deals "
-                f"({fmt_value(l3.mean_value, 'pp', signed=True)} win rate per point)."
-            )
-        return (
+                f"({fmt_value(l3.mean_value, 'pp', signed=True)} win rate per point).", l2.ids + l3.ids)
+        if l3.state == "fell":
+            return Headline(
+                f"Coaching moved {what} scores up {pts}, but reps whose scores rose won fewer deals "
+                f"({fmt_value(l3.mean_value, 'pp', signed=True)} win rate per point); we are reviewing what is coached.",
+                l2.ids + l3.ids)
+        return Headline(
             f"Scores on {what} rose {pts} on average; win rates have not moved yet — "
-            f"we are watching the cohort through {nxt}."
-        )
+            f"we are watching the cohort through {nxt}.", l2.ids + l3.ids)
     if l2.state == "fell":
         what = _behaviors_phrase(l2.behaviors, labels)
-        return (
+        return Headline(
             f"Scores on {what} fell {fmt_value(abs(l2.mean_value or 0.0), 'points')} after coaching — "
-            "the coaching is not landing as planned, and we are changing the approach."
-        )
-    if l2.state == "small_n":
-        return (
+            "the coaching is not landing as planned, and we are changing the approach.", l2.ids)
+    if l2.state == "too_few":
+        return Headline(
             f"Too few coached reps (at most {l2.n}) to tell whether coaching moved scores this quarter; "
-            f"we keep measuring through {nxt}."
-        )
+            f"we keep measuring through {nxt}.", l2.ids)
     if l2.state == "not_moved":
-        tail = ""
         if gap_v == "positive":
-            tail = (
-                f"; higher-scoring reps still win more ({value_text('quartile_win_rate_gap', gap)} "
-                "top vs bottom quartile)"
-            )
-        return f"Coaching has not clearly moved call scores yet, so we make no revenue claim this quarter{tail}."
+            return Headline(
+                "Coaching has not clearly moved call scores yet, so we make no revenue claim this quarter; "
+                f"higher-scoring reps still win more ({value_text('quartile_win_rate_gap', gap, signed=True)} "
+                "top vs bottom quartile).", l2.ids + ("quartile_win_rate_gap",))
+        return Headline("Coaching has not clearly moved call scores yet, so we make no revenue claim this quarter.", l2.ids)
     # layer 2 missing: the quartile gap is all the deck can stand on
     if gap_v == "positive":
-        return (
+        return Headline(
             f"Higher-scoring reps win more: the top score quartile wins "
             f"{value_text('quartile_win_rate_gap', gap)} more of its deals than the bottom "
-            f"({interval_text('quartile_win_rate_gap', gap)}); coaching's effect on scores is not measured yet."
-        )
+            f"({vd.interval_text('quartile_win_rate_gap', gap, vd.Policy())}); coaching's effect on scores is not measured yet.",
+            ("quartile_win_rate_gap",))
     if gap_v == "negative":
-        return "Higher call scores did not go with higher win rates this quarter; we are reviewing the rubric."
-    if gap_v in ("covers_zero", "small_n", "no_interval"):
-        return (
-            "No clear win-rate difference between score quartiles this quarter, and coaching's effect on "
-            "scores is not measured yet."
-        )
-    return "Not enough data this quarter to connect coaching to outcomes — the appendix lists what is missing."
+        return Headline("Higher call scores did not go with higher win rates this quarter; we are reviewing the rubric.",
+                        ("quartile_win_rate_gap",))
+    if gap_v in ("no_clear_change", "too_few"):
+        return Headline("No clear win-rate difference between score quartiles this quarter, and coaching's effect on "
+                        "scores is not measured yet.", ("quartile_win_rate_gap",))
+    return Headline("Not enough data this quarter to connect coaching to outcomes — the appendix lists what is missing.", ())
 
 
-def gap_sentence(findings: Mapping[str, Any], *, min_n: int = 5) -> str:
+def headline(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, str] | None = None) -> str:
+    """The title slide's one sentence (see :func:`headline_with_ids`)."""
+    return headline_with_ids(findings, quarter=quarter, labels=labels).text
+
+
+def gap_sentence(findings: Mapping[str, Any]) -> str:
     """Slide 1's sentence: the top-minus-bottom quartile gap in plain words."""
     est = (findings.get("estimates") or {}).get("quartile_win_rate_gap")
-    s = sentence("quartile_win_rate_gap", est, findings=findings, min_n=min_n)
-    if classify(est, min_n=min_n) == "positive":
-        s += " This shows scores predict wins; it does not by itself prove coaching caused them."
-    return s
+    return sentence("quartile_win_rate_gap", est, findings=findings)
 
 
 def caveats(
@@ -479,7 +301,6 @@ def caveats(
     *,
     quarter: str,
     labels: Mapping[str, str] | None = None,
-    min_n: int = 5,
     isolation_factor: float | None = None,
     confidence_discount: float | None = None,
 ) -> list[str]:
@@ -487,26 +308,26 @@ def caveats(
     out: list[str] = []
     est = findings.get("estimates") or {}
     for b, e in sorted(estimates_with_prefix(findings, "event_study_pretrend").items()):
-        if classify(e, min_n=1) in ("positive", "negative"):
+        if classify(e) in ("positive", "negative"):
             out.append(
                 f"Pre-trend check fails for {_label(b, labels)}: coached reps were already diverging "
                 f"before coaching ({value_text('event_study_pretrend::' + b, e, signed=True)} per week), "
                 "so that behavior change may be overstated."
             )
-    small = sorted(k for k, e in est.items() if classify(e, min_n=min_n) == "small_n")
-    if small:
+    few = sorted(k for k, e in est.items() if classify(e) == "too_few")
+    if few:
         out.append(
-            f"Small samples (fewer than {min_n}): {', '.join(s.replace('::', ' — ').replace('_', ' ') for s in small)}; "
-            "these are warnings, not findings."
+            "Too few to tell yet: " + "; ".join(ids.label(k, labels) for k in few)
+            + ". These are not findings; the appendix says what data would settle each."
         )
-    l2 = layer2(findings, min_n=min_n)
-    l3 = layer3(findings, l2.behaviors if l2.behaviors else None, min_n=min_n)
+    l2 = layer2(findings)
+    l3 = layer3(findings, l2.behaviors if l2.behaviors else None)
     if l3.state == "not_observable":
         out.append(
             f"Win-rate effects lag behavior change; the lagged comparison is not observable yet, "
             f"so we will bring it when {quarter_label(quarter, 1)} deals close."
         )
-    if classify(est.get("quartile_win_rate_gap"), min_n=min_n) == "positive":
+    if classify(est.get("quartile_win_rate_gap")) == "positive":
         out.append("Score quartiles show that behaviors predict wins, not that coaching caused the scores.")
     if "roi_pct" in est and isolation_factor is not None and confidence_discount is not None:
         out.append(
@@ -604,13 +425,13 @@ def scrub(text: str, replacements: Mapping[str, str]) -> str:
     return text
 
 
-def headcount_sentence(ramp_value: Mapping[str, Any] | None, *, role_cost: float, min_n: int = 5) -> str | None:
+def headcount_sentence(ramp_value: Mapping[str, Any] | None, *, role_cost: float) -> str | None:
     """The headcount argument (seed 000): ramp value vs one enablement role — only when clearly positive.
 
     Uses the interval's lower end, so the claim holds across the whole interval; returns None when
     the value is missing, uncertain or too small to cover one role.
     """
-    if classify(ramp_value, min_n=min_n) != "positive" or not role_cost or role_cost <= 0:
+    if classify(ramp_value) != "positive" or not role_cost or role_cost <= 0:
         return None
     assert ramp_value is not None
     lo = _num(ramp_value.get("ci_low")) or 0.0

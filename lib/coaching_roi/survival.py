@@ -430,27 +430,3 @@ def ramp_cohort_start(as_of: pd.Timestamp, opportunities: pd.DataFrame | None, m
         start = max(start, pd.Timestamp(opportunities["created_date"].min()))
     return start
 
-
-def km_title(iv: Interval, milestone_label: str, treated: str, *, small: bool) -> str:
-    """Figure title stating the ramp finding, no stronger than its interval."""
-    if not np.isfinite(iv.value):
-        return f"Time to {milestone_label} by onboarding program: medians not reached yet"
-    w = f"{abs(iv.value):.0f} weeks"
-    if small or not (np.isfinite(iv.ci_low) and np.isfinite(iv.ci_high)):
-        return f"Time to {milestone_label}: {treated} {iv.value:+.0f} weeks vs standard (too few hires to conclude)"
-    if iv.ci_low > 0:
-        return f"{treated} hires reach their {milestone_label} about {w} sooner"
-    if iv.ci_high < 0:
-        return f"{treated} hires reach their {milestone_label} about {w} later"
-    return f"Time to {milestone_label}: no clear difference between onboarding programs"
-
-
-def cycle_title(iv: Interval, label: str) -> str:
-    """Figure title stating the deal-cycle finding for one behavior."""
-    if not np.isfinite(iv.value):
-        return f"{label}: deal-cycle difference not estimable"
-    if np.isfinite(iv.ci_low) and iv.ci_low > 0:
-        return f"Deals high on '{label}' close {iv.value:.0%} faster"
-    if np.isfinite(iv.ci_high) and iv.ci_high < 0:
-        return f"Deals high on '{label}' close {abs(iv.value):.0%} slower"
-    return f"'{label}': no clear deal-cycle difference"
