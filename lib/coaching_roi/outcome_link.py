@@ -210,6 +210,24 @@ class LinkFit:
 _NAN_FIT = dict(value=np.nan, ci_low=np.nan, ci_high=np.nan, se=np.nan, df=np.nan, p_value=np.nan)
 
 
+def _wls(x: np.ndarray, y: np.ndarray, svar: np.ndarray | None) -> dict[str, Any]:
+    """Weighted fit with an intercept: weights 1 / (svar + tau²); returns what the interval and the
+    wild bootstrap need (beta, per-point slope coefficients ``c`` with slope = c @ y, residuals, leverages)."""
+    n = len(x)
+    X = np.column_stack([np.ones(n), x])
+    b_ols = np.linalg.lstsq(X, y, rcond=None)[0]
+    r = y - X @ b_ols
+    tau2 = max(0.0, float(r @ r) / (n - 2) - float(svar.mean())) if svar is not None else 0.0
+    w = 1.0 / np.maximum(svar + tau2, 1e-12) if svar is not None else np.ones(n)
+    sw = np.sqrt(w / w.mean())
+    Xs = X * sw[:, None]
+    bread = np.linalg.inv(Xs.T @ Xs)
+    a = Xs @ bread[:, 1]  # slope = a @ (sw * y)
+    beta = bread @ Xs.T @ (y * sw)
+    h = np.einsum("ij,jk,ik->i", Xs, bread, Xs)
+    return dict(beta=beta, a=a, sw=sw, Xs=Xs, bread=bread, resid=y - X @ beta, h=h, tau2=tau2, c=a * sw)
+
+
 def fit_link(x: np.ndarray, y: np.ndarray, svar: np.ndarray | None = None, *, level: float = 0.95) -> LinkFit:
     """Slope of ``y`` on ``x`` (with an intercept), weighted 1 / (``svar`` + tau²), HC2 / Bell-McCaffrey t.
 
@@ -224,31 +242,31 @@ def fit_link(x: np.ndarray, y: np.ndarray, svar: np.ndarray | None = None, *, le
     n = len(x)
     if n < MIN_FIT_REPS or np.ptp(x) <= 1e-9:
         return LinkFit(**_NAN_FIT, n=n)
-    X = np.column_stack([np.ones(n), x])
-    b_ols = np.linalg.lstsq(X, y, rcond=None)[0]
-    r = y - X @ b_ols
-    tau2 = max(0.0, float(r @ r) / (n - 2) - float(sv.mean())) if svar is not None else 0.0
-    w = 1.0 / np.maximum(sv + tau2, 1e-12) if svar is not None else np.ones(n)
-    sw = np.sqrt(w / w.mean())
-    Xs, ys = X * sw[:, None], y * sw
-    bread = np.linalg.inv(Xs.T @ Xs)
-    beta = bread @ Xs.T @ ys
-    e = ys - Xs @ beta
-    h = np.einsum("ij,jk,ik->i", Xs, bread, Xs)
+    m = _wls(x, y, sv if svar is not None else None)
+    a, h = m["a"], m["h"]
+    e = m["resid"] * m["sw"]
     one_minus_h = np.clip(1.0 - h, 1e-8, None)
-    a = Xs @ bread[:, 1]  # slope = a @ ys
     se = math.sqrt(float(np.sum(a ** 2 * e ** 2 / one_minus_h)))
     # Bell-McCaffrey degrees of freedom for the HC2 variance (Imbens & Kolesar 2016)
-    M = np.eye(n) - Xs @ bread @ Xs.T
+    M = np.eye(n) - m["Xs"] @ m["bread"] @ m["Xs"].T
     G = M * (a / np.sqrt(one_minus_h))[None, :]
     GtG = G.T @ G
     df = float(np.trace(GtG) ** 2 / max(np.trace(GtG @ GtG), 1e-300))
-    b = float(beta[1])
+    b, b0, tau2 = float(m["beta"][1]), float(m["beta"][0]), float(m["tau2"])
     if not se > 0:
-        return LinkFit(b, b, b, 0.0, df, 0.0 if b else 1.0, n, float(beta[0]), tau2)
+        return LinkFit(b, b, b, 0.0, df, 0.0 if b else 1.0, n, b0, tau2)
     q = float(st.t.ppf(0.5 + level / 2, df))
     p = float(2 * st.t.sf(abs(b) / se, df))
-    return LinkFit(b, b - q * se, b + q * se, se, df, p, n, float(beta[0]), tau2)
+    return LinkFit(b, b - q * se, b + q * se, se, df, p, n, b0, tau2)
+
+
+def wild_slope_draws(x: np.ndarray, y: np.ndarray, svar: np.ndarray | None, weights: np.ndarray) -> np.ndarray:
+    """Slope draws of a wild bootstrap: each point's HC2-scaled residual times its weight (``weights``:
+    draws x points, e.g. Webb's six-point weights), refitted with the same regression weights."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    m = _wls(x, y, None if svar is None else np.asarray(svar, float))
+    scaled = m["resid"] / np.sqrt(np.clip(1.0 - m["h"], 1e-8, None))
+    return float(m["beta"][1]) + np.asarray(weights, float) @ (m["c"] * scaled)
 
 
 def link_table(points: Points, *, level: float = 0.95) -> pd.DataFrame:
