@@ -41,6 +41,8 @@ def test_fit_link_weights_reps_by_their_deals():
 
 def test_fit_link_refuses_too_few_or_flat():
     assert np.isnan(ol.fit_link(np.array([1.0, 2.0]), np.array([0.1, 0.2])).value)
+    # 3-4 reps leave HC2 one or two residual degrees of freedom: no number rather than a false-precise one
+    assert np.isnan(ol.fit_link(np.array([-0.3, -0.1, 0.2, 0.4]), np.array([0.2, 0.0, -0.1, -0.3])).value)
     assert np.isnan(ol.fit_link(np.ones(6), np.arange(6.0)).value)
 
 

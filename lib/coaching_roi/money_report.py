@@ -185,7 +185,7 @@ def money_section(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None,
     ramp_est = _make(cfg, "ramp_value_usd", mres.ramp, unit="usd", n_unit="new hires", small_sample=small_ramp,
                      basis=mres.ramp_basis)
     up_est = _make(cfg, "upside_value_usd", mres.upside, unit="usd", n_unit="AEs", basis=mres.upside_basis,
-                   note="A potential, not a return: it rests on a team-wide association, not on a change coaching made.")
+                   note="It rests on a team-wide association between discovery-call behavior and deal cycle, not on a change coaching made.")
     for key, est, iv in (("ramp_value_usd", ramp_est, mres.ramp), ("upside_value_usd", up_est, mres.upside)):
         if pd.notna(iv.value):
             estimates[key] = est

@@ -43,7 +43,8 @@ OUTCOMES: dict[str, dict[str, str]] = {
     "win_rate": {"id": f"win_rate_change_per_point::{POOLED}", "unit": "fraction", "y": "win_rate_change"},
     "cycle": {"id": f"cycle_change_per_point::{POOLED}", "unit": "days", "y": "cycle_change"},
 }
-MIN_FIT_REPS = 3  # a slope with an intercept needs 3 points for any residual; the verdict's min n is separate
+MIN_FIT_REPS = 5  # below 5 points HC2 has 1-2 residual degrees of freedom and is not reliable (at 3 points it
+# collapsed to a near-zero SE on a no-effect demo team); calibration was measured from 5 coached reps up
 
 
 # ------------------------------------------------------------------------------------ frames
