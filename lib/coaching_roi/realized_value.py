@@ -15,8 +15,9 @@ Interval: ONE joint rep-level wild bootstrap (Webb's six-point weights). Each co
 weight, used for its DiD contribution (its own post-minus-pre change) and for its residuals in both
 outcome links; each comparison rep draws its own weight for its post-minus-pre change over the coached
 reps' windows. The stacked DiD is not re-fitted per draw (too slow on 2 cores): its draws are the
-estimate plus the weighted rep-level contributions' deviations — an approximation stated in
-docs/METHODS.md. The economic inputs are held fixed.
+estimate plus the weighted rep-level contributions' deviations; and each part's spread is rescaled to
+its own small-sample interval (DiD t, link HC2 / Bell-McCaffrey), so the bootstrap supplies only how
+the parts move together — approximations stated in docs/METHODS.md. Economic inputs are held fixed.
 """
 
 from __future__ import annotations
