@@ -246,7 +246,13 @@ def test_money_section_keeps_realized_ramp_and_upside_apart(d, layers):
     first = d.cfg.analysis.deal_cycle_behaviors[0]
     real = est["realized_value_usd"]
     assert real["n_unit"] == "coached reps" and real["n"] == layers[0].estimates["behavior_change::all"]["n"]
-    assert real["basis"] == m.result.realized_basis and "coached reps" in real["basis"]
+    assert real["basis"] == m.result.realized_basis
+    win = layers[1].estimates["win_rate_change_per_point::all"]
+    if win["value"] is not None:
+        assert "coached reps ×" in real["basis"] and real["verdict"] != "too_few" or real["n"] < 5
+    else:  # the small demo's lag is not estimable yet: realized value says so instead of guessing
+        assert real["verdict"] == "too_few" and real["value"] is None
+        assert "the win-rate link of behavior change is not measured yet" in real["reading"]
     assert est["upside_value_usd"]["n_unit"] == "AEs" and est["upside_value_usd"]["n"] == int(m.result.inputs.ae_count)
     assert "potential, not a return" in est["upside_value_usd"]["reading"]
     if "ramp_value_usd" in est:
