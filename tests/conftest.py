@@ -32,7 +32,8 @@ def _demo_run(tmp: Path, *, no_effect: bool, seed: int = 11) -> DemoRun:
     truth = demo.generate(data_dir, seed=seed, size=demo.DemoSize.small(), no_effect=no_effect, inject_errors=True)
     params = tmp / "e2e.yaml"
     params.write_text(
-        yaml.safe_dump({"quarter": truth.get("end_quarter", "2026Q3"), "name": "e2e", "data_dir": str(data_dir)}),
+        yaml.safe_dump({"quarter": truth.get("end_quarter", "2026Q3"), "name": "e2e", "data_dir": str(data_dir),
+                        "overrides": {"economics": {"program_cost_usd": 200_000}}}),  # as params/demo.yaml
         encoding="utf-8",
     )
     result = pipeline.run(params, out_dir=tmp / "outputs" / "e2e", progress=lambda s: None)

@@ -23,11 +23,13 @@ from coaching_roi import (
     effects,
     findings,
     intake,
+    money,
     scoring,
     survival,
     verdict,
 )
 from coaching_roi.plots import cohorts as cplots
+from coaching_roi.stats import Interval
 
 
 # ------------------------------------------------------------------------------------ demo inputs
@@ -136,10 +138,15 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
         pre = l2.estimates.get(f"event_study_pretrend::{p.behavior}")
         assert p.pretrend_reading == (pre["reading"] if pre is not None else None)
     l3 = cohort_report.outcome_link(d.inp, d.cfg)
-    assert set(l3.estimates) <= {"win_rate_change_per_point::all"}
-    assert l3.table.df.columns[0] == "lag_quarters" and not l3.not_computed
+    assert set(l3.estimates) == {"win_rate_change_per_point::all", "cycle_change_per_point::all"}
+    assert l3.estimates["cycle_change_per_point::all"]["unit"] == "days"
+    assert all(e["n_unit"] == "coached reps" and e["lag_quarters"] >= 1 for e in l3.estimates.values())
+    assert l3.table.df.columns[:2].tolist() == ["outcome", "lag_quarters"] and not l3.not_computed
     if len(l3.result.points):
         assert l3.scatter_reading.startswith("Reading: each dot is a coached rep")
+        wr = l3.estimates["win_rate_change_per_point::all"]
+        assert l3.scatter_title == verdict.title("win_rate_change_per_point::all", wr,
+                                                 policy=verdict.Policy.from_config(d.cfg), labels=labels)
     ex = cohort_report.example_reps(d.inp, d.cfg)
     assert ex.sentences[0] == "Rule: " + ex.result.rule
     if ex.has_examples:
@@ -222,20 +229,76 @@ def test_deal_cycle_table_widens_outcomes():
 
 
 # ---------------------------------------------------------------------------------------- 8 · money
-def test_money_section_values_the_ramp_and_cycle_estimates(d):
-    m = cohort_report.money_section(d.reps, d.opps, d.cfg, ramp_section=d.ramp, cycle_section=d.cycle)
+@pytest.fixture(scope="module")
+def layers(d):
+    return cohort_report.behavior_change(d.inp, d.cfg), cohort_report.outcome_link(d.inp, d.cfg)
+
+
+def _money(d, layers, cfg=None):
+    l2, l3 = layers
+    return cohort_report.money_section(d.reps, d.opps, cfg or d.cfg, ramp_section=d.ramp, cycle_section=d.cycle,
+                                       behavior_section=l2, outcome_section=l3, inp=d.inp)
+
+
+def test_money_section_keeps_realized_ramp_and_upside_apart(d, layers):
+    m = _money(d, layers)
+    est = m.estimates
     first = d.cfg.analysis.deal_cycle_behaviors[0]
-    assert m.result.cycle.n == d.cycle.intervals[first].n
-    assert m.estimates["roi_pct"]["isolation_factor"] == d.cfg.economics.isolation_factor
-    assert m.estimates["cycle_value_usd"]["basis"] == m.result.cycle_basis
-    if "ramp_value_usd" in m.estimates:
-        assert m.estimates["ramp_value_usd"]["small_sample"] == d.ramp.small
+    real = est["realized_value_usd"]
+    assert real["n_unit"] == "coached reps" and real["n"] == layers[0].estimates["behavior_change::all"]["n"]
+    assert real["basis"] == m.result.realized_basis
+    win = layers[1].estimates["win_rate_change_per_point::all"]
+    if win["value"] is not None:
+        assert "coached reps ×" in real["basis"] and real["verdict"] != "too_few" or real["n"] < 5
+    else:  # the small demo's lag is not estimable yet: realized value says so instead of guessing
+        assert real["verdict"] == "too_few" and real["value"] is None
+        assert "the win-rate link of behavior change is not measured yet" in real["reading"]
+    assert est["upside_value_usd"]["n_unit"] == "AEs" and est["upside_value_usd"]["n"] == int(m.result.inputs.ae_count)
+    assert "potential, not a return" in est["upside_value_usd"]["reading"]
+    if "ramp_value_usd" in est:
+        assert est["ramp_value_usd"]["n_unit"] == "new hires"
+        assert est["ramp_value_usd"]["small_sample"] == d.ramp.small
         assert m.result.ramp.n == d.ramp.weeks_saved["quota_80"].n
-    assert m.inputs_table.df["input"].iloc[-1] == "Deal-cycle behavior used"
+    # no program cost in the defaults: ROI is not computed from a made-up one
+    roi = est["roi_pct"]
+    assert roi["verdict"] == "too_few" and roi["value"] is None and roi["program_cost_usd"] is None
+    assert "no program cost in params (economics.program_cost_usd)" in roi["reading"]
+    assert roi["n_unit"] == "coached reps" and roi["isolation_factor"] == d.cfg.economics.isolation_factor
+    assert m.inputs_table.df["input"].iloc[-1] == "Deal-cycle behavior used for the upside"
     assert m.inputs_table.df["value"].iloc[-1] == d.cfg.rubric.labels[first]
     assert m.table.df.columns.tolist() == ["item", "value", "interval", "basis"]
-    assert m.readings[2] == m.estimates["roi_pct"]["reading"] and "Benefit-cost ratio" in m.readings[2]
-    assert m.title.startswith("Attributed benefits ")
+    assert m.readings[:4] == tuple(est[k]["reading"] if k in est else m.readings[i] for i, k in
+                                   enumerate(["realized_value_usd", "ramp_value_usd", "upside_value_usd", "roi_pct"]))
+    assert m.readings[4].startswith("Headcount argument: ")
+    assert "cycle_value_usd" not in est
+
+
+def test_roi_is_claimed_only_from_a_positive_realized_value(d, layers):
+    cfg = config.build(quarter=d.cfg.quarter, name="t", data_dir=str(d.cfg.data_dir), run_dir=str(d.cfg.run_dir),
+                       overrides={"analysis": {"n_bootstrap": 200}, "economics": {"program_cost_usd": 150_000}})
+    m = _money(d, layers, cfg)
+    real, roi = m.estimates["realized_value_usd"], m.estimates["roi_pct"]
+    assert roi["program_cost_usd"] == 150_000
+    if real["verdict"] == "positive":
+        assert roi["verdict"] != "too_few" and roi["benefit_cost_ratio"] == pytest.approx(m.result.bcr.value)
+    else:
+        assert roi["verdict"] == "too_few" and roi["benefit_cost_ratio"] is None
+        assert "break-even needs" in roi["reading"]
+    # by hand: an unclear realized value never yields a claimed (positive or negative) ROI
+    from coaching_roi import money_report
+
+    pol = verdict.Policy.from_config(cfg)
+    res = m.result
+    for lo, hi, want in ((-400_000, 900_000, "too_few"), (-900_000, -100_000, "too_few"),
+                         (300_000, 900_000, "no_clear_change"), (1_000_000, 2_000_000, "positive")):
+        r = verdict.make("realized_value_usd", value=(lo + hi) / 2, ci_low=lo, ci_high=hi, n=12, n_unit="coached reps",
+                         unit="usd", policy=pol)
+        mr = money.compute(weeks_saved=None, pct_faster=None, realized=Interval(r["value"], lo, hi, 12), inputs=res.inputs,
+                           program_cost=150_000, isolation_factor=0.5, confidence_discount=0.8, role_cost=160_000)
+        e = money_report._roi_estimate(cfg, mr, r)
+        assert e["verdict"] == want and e["n"] == 12, (lo, hi, e["reading"])
+        if want == "too_few":
+            assert "break-even needs $375K a year" in e["reading"]
 
 
 def test_money_section_without_inputs_or_estimates(d):
@@ -243,8 +306,9 @@ def test_money_section_without_inputs_or_estimates(d):
     assert none.not_computed == {"money": "needs reps and opportunities"} and none.result is None
     bare = cohort_report.money_section(d.reps, d.opps, d.cfg, ramp_section=cohort_report.RampSection(),
                                        cycle_section=cohort_report.DealCycleSection())
-    assert not bare.estimates and bare.title == "Money: no benefit could be valued"
-    assert bare.inputs_table.df["value"].iloc[-1] == "none" and len(bare.readings) == 3
+    assert not bare.estimates  # no layer 2-3 inputs: no realized value, so no ROI either
+    assert set(bare.not_computed) == {"realized_value_usd", "roi_pct", "ramp_value_usd", "upside_value_usd"}
+    assert bare.inputs_table.df["value"].iloc[-1] == "none" and len(bare.readings) == 5
 
 
 # -------------------------------------------------------------------------------------- summary

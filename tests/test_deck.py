@@ -21,7 +21,8 @@ REAL_NAMES = ["Avery Quinn", "Blake Moreno", "Casey Lindqvist", "Dana Okafor", "
 
 N_UNIT = {"quartile_win_rate_gap": "AEs", "behavior_change": "coached reps", "event_study_pretrend": "coached reps",
           "win_rate_change_per_point": "coached reps", "ramp_weeks_saved": "new hires", "six_month_attainment_gap": "new hires",
-          "deal_cycle_pct_faster": "deals", "ramp_value_usd": "new hires", "cycle_value_usd": "deals", "roi_pct": "coached reps",
+          "deal_cycle_pct_faster": "deals", "ramp_value_usd": "new hires", "upside_value_usd": "AEs", "roi_pct": "coached reps",
+          "realized_value_usd": "coached reps",
           "behavior_auc": "deals"}
 
 
@@ -56,7 +57,8 @@ def findings_effect(raw: bool = False) -> dict:
             "deal_cycle_pct_faster::decision_process_mapping": est(0.18, 0.08, 0.27, 400, "fraction"),
             "deal_cycle_pct_faster::next_steps_specificity": est(0.05, -0.04, 0.13, 400, "fraction"),
             "ramp_value_usd": est(600_000, 250_000, 950_000, 8, "usd"),
-            "cycle_value_usd": est(900_000, 300_000, 1_400_000, 30, "usd"),
+            "realized_value_usd": est(700_000, 200_000, 1_300_000, 12, "usd"),
+            "upside_value_usd": est(900_000, 300_000, 1_400_000, 30, "usd"),
             "roi_pct": est(2.1, 0.6, 3.5, 30, "fraction"),
             "behavior_auc": est(0.66, 0.61, 0.71, 500, "auc"),
         },
@@ -87,7 +89,8 @@ def findings_no_effect() -> dict:
         e[k] = est(0.4, -2.0, 2.5, 14, "weeks")
     e["deal_cycle_pct_faster::decision_process_mapping"] = est(0.01, -0.08, 0.09, 400, "fraction")
     e["ramp_value_usd"] = est(40_000, -150_000, 220_000, 8, "usd")
-    e["cycle_value_usd"] = est(20_000, -300_000, 330_000, 30, "usd")
+    e["upside_value_usd"] = est(20_000, -300_000, 330_000, 30, "usd")
+    e["realized_value_usd"] = est(20_000, -300_000, 330_000, 12, "usd")
     e["roi_pct"] = est(-0.6, -1.5, 0.4, 30, "fraction")
     e["behavior_auc"] = est(0.51, 0.46, 0.56, 500, "auc")
     f["estimates"] = made(e)

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("e2e")]
 
 UNITS = {"fraction", "points", "days", "weeks", "usd", "ratio", "auc"}
 OWN_IDS = ["quartile_win_rate_gap", "ramp_weeks_saved::first_win", "ramp_weeks_saved::quota_80",
-           "six_month_attainment_gap", "ramp_value_usd", "cycle_value_usd", "roi_pct"]
+           "six_month_attainment_gap", "ramp_value_usd", "realized_value_usd", "upside_value_usd", "roi_pct"]
 
 
 def _part(run) -> dict:
@@ -28,7 +28,7 @@ def test_findings_hold_every_id_or_say_why(demo_run):
     ids = OWN_IDS + [f"deal_cycle_pct_faster::{b}" for b in demo_run.cfg.analysis.deal_cycle_behaviors]
     for k in ids:
         assert k in est or any(k.startswith(n) or n.startswith(k.split("::")[0]) for n in not_computed), k
-    for k in ("quartile_win_rate_gap", "cycle_value_usd", "roi_pct",
+    for k in ("quartile_win_rate_gap", "upside_value_usd", "realized_value_usd", "roi_pct",
               *[f"deal_cycle_pct_faster::{b}" for b in demo_run.cfg.analysis.deal_cycle_behaviors]):
         assert k in est, k
     for k, e in est.items():
@@ -36,6 +36,12 @@ def test_findings_hold_every_id_or_say_why(demo_run):
         if e["ci_low"] is not None and e["ci_high"] is not None and e["value"] is not None:
             assert e["ci_low"] - 1e-9 <= e["value"] <= e["ci_high"] + 1e-9, k
     assert est["roi_pct"]["isolation_factor"] == demo_run.cfg.economics.isolation_factor
+    # ROI rests on realized value only, and is claimed only when that value is clearly positive
+    assert est["roi_pct"]["program_cost_usd"] == demo_run.cfg.economics.program_cost_usd
+    if est["realized_value_usd"]["verdict"] != "positive":
+        assert est["roi_pct"]["verdict"] == "too_few"
+    for k, unit in (("realized_value_usd", "coached reps"), ("upside_value_usd", "AEs"), ("roi_pct", "coached reps")):
+        assert est[k]["n_unit"] == unit, k
     # the planted deal-cycle speed-up points the right way
     for b in demo_run.cfg.analysis.deal_cycle_behaviors:
         assert est[f"deal_cycle_pct_faster::{b}"]["value"] > 0

@@ -153,29 +153,39 @@ def _outcome_frames(slope: float = 0.05, lag: int = 1, coached_q: int = 1):
     return pd.DataFrame(weekly), pd.DataFrame(eps), pd.DataFrame(opps)
 
 
+def _wr(res):
+    """The win-rate rows of an outcome-link table, by lag."""
+    return res.table[res.table["outcome"] == "win_rate"].set_index("lag_quarters")
+
+
 def test_outcome_link_recovers_lagged_slope_and_says_not_yet_observable():
     weekly, eps, opps = _outcome_frames(slope=0.05, lag=1)
-    res = effects.outcome_link(weekly, eps, opps, quarter="2026Q3", lags=(0, 1, 2, 3), n_boot=500, seed=1)
-    t = res.table.set_index("lag_quarters")
+    res = effects.outcome_link(weekly, eps, opps, quarter="2026Q3", lags=(0, 1, 2, 3))
+    t = _wr(res)
     assert abs(t.loc[0, "value"]) < 1e-9
     assert t.loc[1, "value"] == pytest.approx(0.05, abs=0.003)
     assert t.loc[2, "value"] == pytest.approx(0.05, abs=0.003)
     # 2026Q1 + 3 = 2026Q4: after the data end -> a status, never a number
     assert np.isnan(t.loc[3, "value"]) and t.loc[3, "status"] == "not yet observable: 2026Q4 has no closed deals yet"
+    assert t.loc[3, "observable_from"] == "2026Q4"
     est = res.estimates()["win_rate_change_per_point::all"]
     assert est["unit"] == "fraction" and est["lag_quarters"] == 1 and est["n"] == 6 and est["n_unit"] == "coached reps"
+    cyc = res.estimates()["cycle_change_per_point::all"]
+    assert cyc["unit"] == "days" and cyc["lag_quarters"] == 1 and cyc["value"] == pytest.approx(0.0, abs=1e-9)
 
 
-def test_outcome_link_for_last_quarter_cohort_only_has_lag_zero():
+def test_outcome_link_for_last_quarter_cohort_is_not_yet_observable():
     weekly, eps, opps = _outcome_frames(coached_q=3)
     eps = eps.assign(first_session_date=pd.Timestamp("2026-07-08"), episode_week=pd.Timestamp("2026-07-06"))
-    res = effects.outcome_link(weekly, eps, opps, quarter="2026Q3", cohort="quarter", lags=(0, 1, 2), n_boot=200)
-    t = res.table.set_index("lag_quarters")
-    assert t.loc[0, "status"] == "ok"
+    res = effects.outcome_link(weekly, eps, opps, quarter="2026Q3", cohort="quarter", lags=(1, 2))
+    t = _wr(res)
+    assert t.loc[0, "status"] == "ok"  # the same-quarter reference is shown, never the finding
     assert t.loc[1, "status"] == "not yet observable: 2026Q4 has no closed deals yet"
     assert t.loc[2, "status"] == "not yet observable: 2027Q1 has no closed deals yet"
-    e = res.estimates()["win_rate_change_per_point::all"]
-    assert e["lag_quarters"] == 0 and "not yet observable" in e["reading"]
+    for eid in ("win_rate_change_per_point::all", "cycle_change_per_point::all"):
+        e = res.estimates()[eid]
+        assert e["verdict"] == "too_few" and e["value"] is None and e["lag_quarters"] == 1
+        assert e["observable_from"] == "2026Q4" and "not yet observable" in e["reading"]
 
 
 def test_lag_observable_incomplete_quarter():
@@ -238,7 +248,7 @@ def test_plots_return_axes_and_handle_empty():
     assert isinstance(P.plot_event_study(res.event_study, behavior="b"), Axes)
     assert isinstance(P.plot_event_study(res.event_study, behavior="missing"), Axes)
     w, e, o = _outcome_frames()
-    ol = effects.outcome_link(w, e, o, quarter="2026Q3", n_boot=100)
+    ol = effects.outcome_link(w, e, o, quarter="2026Q3")
     assert isinstance(P.plot_outcome_scatter(ol.points, lag=1, slope=0.05), Axes)
     assert isinstance(P.plot_outcome_scatter(ol.points.iloc[0:0], lag=2), Axes)
     assert isinstance(P.plot_example_trajectories(pd.DataFrame()), Axes)
@@ -316,7 +326,7 @@ def test_recovery_lag_zero_flat_lag_one_covers_planted_slope(recovery):
     lag0, lag1, n1 = 0, 0, 0
     for truth, _, ol in recovery["effect"]:
         assert truth["lag_quarters"] == 1
-        t = ol.table.set_index("lag_quarters")
+        t = _wr(ol)
         assert t.loc[2, "n_not_yet"] > 0
         lag0 += t.loc[0, "ci_low"] <= 0 <= t.loc[0, "ci_high"]
         if t.loc[1, "status"] == "ok":
@@ -332,7 +342,7 @@ def test_recovery_lag_zero_flat_lag_one_covers_planted_slope(recovery):
 def test_recovery_no_effect_lags_cover_zero(recovery):
     hits, total = 0, 0
     for _, _, ol in recovery["none"]:
-        for r in ol.table[ol.table["status"] == "ok"].itertuples():
+        for r in ol.table[(ol.table["status"] == "ok") & (ol.table["outcome"] == "win_rate")].itertuples():
             total += 1
             hits += r.ci_low <= 0 <= r.ci_high
     assert total >= 6 and hits >= total - 1

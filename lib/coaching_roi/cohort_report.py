@@ -33,13 +33,16 @@ from typing import Any
 
 import pandas as pd
 
-from coaching_roi import cohorts, effects, money, survival, verdict
+from coaching_roi import cohorts, effects, survival, verdict
 from coaching_roi.config import Config
 from coaching_roi.estimate_ids import label as estimate_label
 from coaching_roi.estimate_ids import shown_unit
 from coaching_roi.stats import Interval, fmt_interval, fmt_value
 
 Findings = dict[str, Any]
+
+from coaching_roi.money_report import MoneySection, money_section  # noqa: E402,F401 - section 8, re-exported
+from coaching_roi.outcome_report import OutcomeLinkSection, outcome_link  # noqa: E402,F401 - section 4, re-exported
 
 
 def _make(cfg: Config, estimate_id: str, iv: Interval, *, unit: str, n_unit: str, **kw: Any) -> dict:
@@ -306,42 +309,7 @@ def behavior_change(inp: effects.Inputs, cfg: Config) -> BehaviorChangeSection:
     )
 
 
-@dataclass(frozen=True)
-class OutcomeLinkSection:
-    """Section 4 (layer 3): ``table``, ``sentences``, then (when there are points) the scatter at lag
-    ``scatter_lag`` and its ``scatter_reading``. Empty when layers 2-3 lack inputs."""
-
-    result: effects.OutcomeLinkResult | None = None
-    table: Table | None = None
-    sentences: tuple[str, ...] = ()
-    scatter_lag: int = 0
-    scatter_reading: str | None = None
-    estimates: Findings = field(default_factory=dict)
-    not_computed: dict[str, str] = field(default_factory=dict)
-
-
-def outcome_link(inp: effects.Inputs, cfg: Config) -> OutcomeLinkSection:
-    """Section 4: win-rate change per point of behavior change, by lag (:func:`coaching_roi.effects.outcome_link`)."""
-    if inp.missing:
-        return OutcomeLinkSection()
-    ol = effects.outcome_link(inp.weekly, inp.episodes, inp.opportunities, cfg=cfg)
-    est = ol.estimates()
-    t = ol.table
-    show = t.assign(value=[fmt_value(v, "fraction", signed=True) for v in t["value"]],
-                    interval=_intervals(t["ci_low"], t["ci_high"], "fraction"))
-    show = show[[c for c in ["lag_quarters", "target_quarter", "value", "interval", "n", "status"] if c in show.columns]]
-    lag = 0
-    reading = None
-    if len(ol.points):
-        lag = min([lq for lq in sorted(set(ol.points["lag_quarters"])) if lq > 0] or [0])
-        reading = (f"Reading: each dot is a coached rep ({'same quarter' if lag == 0 else f'{lag} quarter(s) later'}); "
-                   "a rising cloud means reps whose behavior improved more also gained more win rate.")
-    return OutcomeLinkSection(
-        result=ol,
-        table=Table(show, "Win-rate change per point of behavior change, by lag (bootstrap over reps)"),
-        sentences=tuple(ol.status_sentences()) + tuple(e["reading"] for e in est.values()),
-        scatter_lag=lag, scatter_reading=reading, estimates=dict(est),
-    )
+# Section 4 (layer 3) lives in coaching_roi.outcome_report (OutcomeLinkSection, outcome_link), re-exported above.
 
 
 EXAMPLE_COLUMNS = ["rep_id", "rep_name", "behavior", "behavior_label", "observable", "n_sessions", "first_session_date",
@@ -582,95 +550,7 @@ def deal_cycle(opportunities: pd.DataFrame | None, discovery_scores: pd.DataFram
 
 
 # ---------------------------------------------------------------------------------------- 8 · money
-@dataclass(frozen=True)
-class MoneySection:
-    """Section 8: ``inputs_table`` (or ``sentences`` saying why nothing), then the money ``table``, the
-    figure (``result.table()`` titled ``title``) and ``readings`` (ramp, cycle, ROI, headcount)."""
-
-    result: money.MoneyResult | None = None
-    sentences: tuple[str, ...] = ()
-    inputs_table: Table | None = None
-    table: Table | None = None
-    title: str = ""
-    readings: tuple[str, ...] = ()
-    estimates: Findings = field(default_factory=dict)
-    not_computed: dict[str, str] = field(default_factory=dict)
-
-
-def money_section(
-    reps: pd.DataFrame | None,
-    opportunities: pd.DataFrame | None,
-    cfg: Config,
-    *,
-    ramp_section: RampSection,
-    cycle_section: DealCycleSection,
-) -> MoneySection:
-    """Section 8: ramp and cycle value per year, Phillips ROI and the headcount argument.
-
-    Weeks saved to the quota threshold come from ``ramp_section``; % faster from the first of
-    ``analysis.deal_cycle_behaviors`` with an estimate in ``cycle_section`` (chosen before results).
-    """
-    if reps is None or opportunities is None:
-        return MoneySection(sentences=("Money cannot be computed without the reps and opportunities tables.",),
-                            not_computed={"money": "needs reps and opportunities"})
-    A, E = cfg.analysis, cfg.economics
-    min_reps = A.min_reps_per_group
-    _, end = cfg.quarter_bounds()
-    labels = cfg.rubric.labels
-    cycle_iv = cycle_section.intervals
-    sample = ramp_section.sample
-    m_inputs = money.resolve_inputs(E, reps, opportunities, as_of=end, ramp_months=A.ramp_attainment_months)
-    cycle_b = next((b for b in A.deal_cycle_behaviors if b in cycle_iv and pd.notna(cycle_iv[b].value)), None)
-    mres = money.compute(weeks_saved=ramp_section.weeks_saved.get("quota_80"), pct_faster=cycle_iv.get(cycle_b) if cycle_b else None,
-                         inputs=m_inputs, program_cost=E.program_cost_usd, isolation_factor=E.isolation_factor,
-                         confidence_discount=E.confidence_discount, role_cost=E.enablement_role_cost_usd)
-    inputs_table = Table(pd.DataFrame([
-        {"input": "Monthly ARR of a ramped rep", "value": fmt_value(m_inputs.monthly_arr_ramped_rep, "usd"), "source": m_inputs.monthly_arr_source},
-        {"input": "New hires per year", "value": f"{m_inputs.new_hires_per_year:.0f}", "source": m_inputs.new_hires_source},
-        {"input": "AE count", "value": f"{m_inputs.ae_count:.0f}", "source": m_inputs.ae_count_source},
-        {"input": "Program cost", "value": fmt_value(E.program_cost_usd, "usd"), "source": "params (economics.program_cost_usd)"},
-        {"input": "Isolation factor", "value": f"{E.isolation_factor:.0%}", "source": "params (economics.isolation_factor)"},
-        {"input": "Confidence discount", "value": f"{E.confidence_discount:.0%}", "source": "params (economics.confidence_discount)"},
-        {"input": "Deal-cycle behavior used", "value": labels.get(cycle_b, cycle_b) if cycle_b else "none",
-         "source": "first of analysis.deal_cycle_behaviors with an estimate (chosen before seeing results)"},
-    ]), "Economic inputs")
-
-    mt = mres.table()
-    table = Table(mt.assign(value=[fmt_value(v, u) for v, u in zip(mt["value"], mt["unit"], strict=True)],
-                            interval=[fmt_interval(a, b, u) for a, b, u in zip(mt["ci_low"], mt["ci_high"], mt["unit"], strict=True)])
-                  [["item", "value", "interval", "basis"]], "Money per year (intervals propagated from the estimates' intervals)")
-    # the ramp value rests on the hires of the smaller program
-    small_ramp = bool(len(sample) and sample["program"].value_counts().min() < min_reps)
-    small_any = bool(small_ramp and pd.notna(mres.ramp.value))
-    ramp_est = _make(cfg, "ramp_value_usd", mres.ramp, unit="usd", n_unit="new hires", small_sample=small_any,
-                     basis=mres.ramp_basis)
-    cyc_est = _make(cfg, "cycle_value_usd", mres.cycle, unit="usd", n_unit="deals", basis=mres.cycle_basis)
-    roi_note = ("It assumes AEs keep their pipeline full as cycles shorten, and that the deal-cycle association is"
-                f" partly causal (isolation factor {mres.isolation_factor:.0%}, confidence {mres.confidence_discount:.0%}).")
-    if small_any:
-        roi_note += f" The ramp part rests on only {len(sample)} new hires."
-    roi_note += f" Benefit-cost ratio {fmt_value(mres.bcr.value, 'ratio')} ({fmt_interval(mres.bcr.ci_low, mres.bcr.ci_high, 'ratio')})."
-    roi_est = _make(cfg, "roi_pct", mres.roi, unit="fraction", n_unit="deals", note=roi_note,
-                    benefit_cost_ratio=mres.bcr.value, isolation_factor=mres.isolation_factor,
-                    confidence_discount=mres.confidence_discount)
-    ramp_txt, cyc_txt, roi_txt = ramp_est["reading"], cyc_est["reading"], roi_est["reading"]
-    estimates: Findings = {}
-    if pd.notna(mres.ramp.value):
-        estimates["ramp_value_usd"] = ramp_est
-    if pd.notna(mres.cycle.value):
-        estimates["cycle_value_usd"] = cyc_est
-    if pd.notna(mres.roi.value):
-        estimates["roi_pct"] = roi_est
-    title = (f"Attributed benefits {fmt_value(mres.benefits.value * mres.isolation_factor * mres.confidence_discount, 'usd')} a year "
-             f"vs program cost {fmt_value(mres.program_cost, 'usd')}") if pd.notna(mres.benefits.value) else "Money: no benefit could be valued"
-    readings = [ramp_txt, cyc_txt, roi_txt]
-    if pd.notna(mres.roles_covered.value):
-        readings.append(f"Headcount argument: the ramp value alone equals {mres.roles_covered.value:.1f} enablement roles at "
-                        f"{fmt_value(mres.role_cost, 'usd')} each (interval {fmt_interval(mres.roles_covered.ci_low, mres.roles_covered.ci_high, 'ratio')}) "
-                        "— before any isolation factor"
-                        + ("; with so few hires, a range to discuss, not a promise." if small_any else "."))
-    return MoneySection(result=mres, inputs_table=inputs_table, table=table, title=title, readings=tuple(readings),
-                        estimates=estimates)
+# The money section lives in coaching_roi.money_report (MoneySection, money_section), re-exported above.
 
 
 # -------------------------------------------------------------------------------------- summary

@@ -168,7 +168,7 @@ class Funnel(_Strict):
 
 
 class Economics(_Strict):
-    program_cost_usd: float = Field(default=200_000, gt=0)
+    program_cost_usd: float | None = Field(default=None, gt=0)
     enablement_role_cost_usd: float = Field(default=160_000, gt=0)
     isolation_factor: float = Field(default=0.5, ge=0, le=1)
     confidence_discount: float = Field(default=0.8, ge=0, le=1)

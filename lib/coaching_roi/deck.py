@@ -545,9 +545,9 @@ def _slide_cycle(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         s.figure_alt = "Percent faster deal cycle for deals scored high vs low, with 95% intervals."
     for b in sorted(cyc):
         s.bullets.append(story.sentence(f"deal_cycle_pct_faster::{b}", cyc[b], findings=f))
-    cv = _est(f, "cycle_value_usd")
+    cv = _est(f, "upside_value_usd")
     if cv is not None:
-        s.bullets.append(story.sentence("cycle_value_usd", cv, findings=f))
+        s.bullets.append(story.sentence("upside_value_usd", cv, findings=f))
     s.lead = s.bullets[0] if s.bullets else ""
     s.bullets = s.bullets[1:]
     s.notes = " ".join([s.lead, *s.bullets])
@@ -570,11 +570,13 @@ def _slide_money(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         s.title = "Too little data behind the ROI to call it this quarter"
     else:
         s.title = "ROI is not clearly positive yet: its interval includes break-even"
-    frame = _interval_frame(f, [("ramp_value_usd", "Ramp acceleration value"), ("cycle_value_usd", "Cycle compression value")])
+    frame = _interval_frame(f, [("realized_value_usd", "Realized value (coaching)"), ("ramp_value_usd", "Ramp value"),
+                                ("upside_value_usd", "Upside (potential)")])
     if not frame.empty:
         fig, ax = plt.subplots(figsize=(10, 0.9 + 0.8 * len(frame)))
+        cost = eco.program_cost_usd
         deck_plots.plot_intervals(frame, scale=1e-3, xlabel="Annual ARR value, $K (95% CI)",
-                                  ref_line=(eco.program_cost_usd / 1e3, f"program cost {fmt_value(eco.program_cost_usd, 'usd')}"),
+                                  ref_line=(cost / 1e3, f"program cost {fmt_value(cost, 'usd')}") if cost else None,
                                   ax=ax)
         s.figure = fig_png(fig)
         s.figure_alt = "Annual value of ramp acceleration and cycle compression, with the program cost marked."
@@ -583,11 +585,11 @@ def _slide_money(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
     else:
         s.missing = f"ROI could not be computed ({story.reason_for(f, 'roi_pct')})."
     s.bullets = [
-        f"Program cost {fmt_value(eco.program_cost_usd, 'usd')}; isolation factor {eco.isolation_factor * 100:.0f}% "
+        f"Program cost {fmt_value(eco.program_cost_usd, 'usd') if eco.program_cost_usd else 'not set'}; isolation factor {eco.isolation_factor * 100:.0f}% "
         f"(share of benefit attributed to coaching); confidence discount {eco.confidence_discount * 100:.0f}%.",
         "ROI = (attributed benefits − program cost) / program cost (Phillips method); both factors are params, not measurements.",
     ]
-    for key in ("ramp_value_usd", "cycle_value_usd"):
+    for key in ("realized_value_usd", "ramp_value_usd", "upside_value_usd"):
         e = _est(f, key)
         if e is not None:
             s.bullets.append(story.sentence(key, e, findings=f))

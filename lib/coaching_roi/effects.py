@@ -69,28 +69,10 @@ Estimate}`` (unit "points", n = coached reps, reading respects the interval and 
 
 Layer 3 — :func:`outcome_link` -> :class:`OutcomeLinkResult`
 -----------------------------------------------------------
-One point per coached rep (its first episode), Q_e = the quarter of its first session. Behavior
-change = the rep's mean weekly score on the coached behavior in Q_e minus in Q_e - 1; win-rate
-change = win rate (won / (won + lost), by close date) in Q_e + lag minus in Q_e - 1, for lag in
-``(0, *cfg.analysis.lag_quarters)``. Both use the same calendar quarters, so "per point" means per
-point of quarter-average score gain — the unit the demo's lag is planted in (a deal closing in Q
-uses the gain averaged over Q - lag); a post-window change (weeks 0..8) would straddle quarters and
-blur the lag. Slope = OLS across coached reps with an intercept (absorbs drift every rep shares);
-not-coached reps are NOT zero-change anchors (their scores move too; calling that zero would be
-made up). Interval: percentile bootstrap over reps, widened by sqrt(n/(n-2)) for small n. Fewer
-than 4 reps -> no slope. Per-behavior n is tiny, so the estimate is pooled:
-``win_rate_change_per_point::all`` (behavior "all"). An episode whose Q_e + lag is not complete in
-the data is left out of that lag and counted (``n_not_yet``); a lag with no observable episode gets
-the status "not yet observable: 2026Q4 has no closed deals yet" — never a number.
-
-``OutcomeLinkResult``: ``.table`` (lag_quarters, target_quarter (= cfg.quarter + lag), behavior,
-value, ci_low, ci_high, n, n_not_yet, n_no_before, status), ``.points`` (rep_id, behavior,
-lag_quarters, q_e, target_quarter, score_before, score_after, behavior_change, win_rate_before,
-win_rate_after, win_rate_change, n_deals_before, n_deals_after, cycle_days_before, cycle_days_after)
-for the scatter, ``.status_sentences()`` (lags without a number, reps not yet observable), and
-``.estimates()`` -> ``{"win_rate_change_per_point::all": Estimate(..., lag_quarters=L,
-target_quarter=...)}`` with L the smallest configured lag >= 1 that has a number; else the
-same-quarter comparison (L = 0) whose reading says why the lagged ones are missing.
+Lives in :mod:`coaching_roi.outcome_link` (re-exported here): the rep-level slope of win-rate change
+(``win_rate_change_per_point::all``) and deal-cycle change (``cycle_change_per_point::all``, days
+shorter per point) on behavior change, lag 1 and 2 quarters, weighted by deal counts, HC2 robust
+standard error with Bell-McCaffrey t degrees of freedom; "not yet observable" lags get no number.
 
 Example reps — :func:`example_reps` -> :class:`ExampleReps`
 ---------------------------------------------------------
@@ -122,6 +104,15 @@ import statsmodels.api as sm
 from coaching_roi import config as _config
 from coaching_roi import verdict
 from coaching_roi.estimate_ids import POOLED
+from coaching_roi.outcome_link import (  # noqa: F401 - layer 3 lives there; re-exported for callers
+    OutcomeLinkResult,
+    data_end,
+    lag_observable,
+    outcome_link,
+    quarter_of,
+    rep_quarter_behavior,
+    rep_quarter_outcomes,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from coaching_roi.config import Config
@@ -135,12 +126,6 @@ def week_start(dates: pd.Series) -> pd.Series:
     """Return the Monday (midnight) of each date's week."""
     d = pd.to_datetime(dates).dt.normalize()
     return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
-
-
-def quarter_of(ts: pd.Timestamp) -> str:
-    """Return the quarter label (e.g. 2026Q3) of a timestamp."""
-    p = pd.Timestamp(ts).to_period("Q")
-    return f"{p.year}Q{p.quarter}"
 
 
 def _z_or_t(level: float, df: int | None = None) -> float:
@@ -655,243 +640,6 @@ def episode_changes(weekly: pd.DataFrame, episodes: pd.DataFrame, *, pre_weeks: 
     out["behavior_change"] = out["score_after"] - out["score_before"]
     return out[["rep_id", "behavior", "episode_week", "score_before", "score_after", "behavior_change", "pre_sd",
                 "n_weeks_before", "n_weeks_after"]]
-
-
-def rep_quarter_outcomes(opportunities: pd.DataFrame) -> pd.DataFrame:
-    """Per rep and close quarter: n_won, n_lost, n_deals (closed), win_rate, median_cycle_days (won deals)."""
-    o = opportunities[opportunities["status"].isin(["won", "lost"]) & opportunities["close_date"].notna()].copy()
-    o["close_date"] = pd.to_datetime(o["close_date"])
-    o["quarter"] = o["close_date"].dt.to_period("Q").map(lambda p: f"{p.year}Q{p.quarter}")
-    o["won"] = (o["status"] == "won").astype(int)
-    o["cycle_days"] = (o["close_date"] - pd.to_datetime(o["created_date"])).dt.days.where(o["won"] == 1)
-    g = o.groupby(["rep_id", "quarter"], observed=True)
-    out = g.agg(n_won=("won", "sum"), n_deals=("won", "size"), median_cycle_days=("cycle_days", "median")).reset_index()
-    out["n_lost"] = out["n_deals"] - out["n_won"]
-    out["win_rate"] = out["n_won"] / out["n_deals"]
-    return out
-
-
-def data_end(opportunities: pd.DataFrame) -> pd.Timestamp:
-    """The last date the opportunities table knows about (latest created or close date)."""
-    dates = [pd.to_datetime(opportunities[c]).max() for c in ("created_date", "close_date") if c in opportunities]
-    dates = [d for d in dates if pd.notna(d)]
-    return max(dates) if dates else pd.NaT
-
-
-def lag_observable(target_quarter: str, end: pd.Timestamp, outcomes: pd.DataFrame, *, slack_days: int = 14) -> tuple[bool, str]:
-    """Whether the deals closed in ``target_quarter`` are all in the data; else the reason (never extrapolate)."""
-    q_start, q_end = _config.quarter_bounds(target_quarter)
-    n_closed = int(outcomes.loc[outcomes["quarter"] == target_quarter, "n_deals"].sum()) if len(outcomes) else 0
-    if pd.isna(end) or q_start > end or n_closed == 0:
-        return False, f"not yet observable: {target_quarter} has no closed deals yet"
-    if end < q_end - pd.Timedelta(days=slack_days):
-        return False, f"not yet observable: {target_quarter} is not complete (data end {end.date()})"
-    return True, "ok"
-
-
-MIN_SLOPE_REPS = 4
-
-
-def _slope(x: np.ndarray, y: np.ndarray) -> float:
-    if len(x) < MIN_SLOPE_REPS or np.var(x) <= 1e-12:
-        return float("nan")
-    return float(np.cov(x, y, ddof=1)[0, 1] / np.var(x, ddof=1))
-
-
-def _boot_slope(x: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, level: float) -> tuple[float, float]:
-    n = len(x)
-    if n < MIN_SLOPE_REPS:
-        return float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n))
-    xs, ys = x[idx], y[idx]
-    xm, ym = xs.mean(1, keepdims=True), ys.mean(1, keepdims=True)
-    sxx = ((xs - xm) ** 2).sum(1)
-    sxy = ((xs - xm) * (ys - ym)).sum(1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        b = np.where(sxx > 1e-12, sxy / sxx, np.nan)
-    ok = b[np.isfinite(b)]
-    if len(ok) < max(20, n_boot // 10):
-        return float("nan"), float("nan")
-    a = (1 - level) / 2
-    lo, hi = float(np.quantile(ok, a)), float(np.quantile(ok, 1 - a))
-    # With a handful of reps the bootstrap spread of a slope is too narrow by about sqrt((n-2)/n)
-    # (it divides by n and ignores the two fitted parameters); widen around the point estimate.
-    # Measured on the demo (30 seeds, n = 6-9 reps): 87-90% coverage without, 93-97% with it.
-    b0 = _slope(x, y)
-    infl = math.sqrt(n / (n - 2))
-    return b0 - (b0 - lo) * infl, b0 + (hi - b0) * infl
-
-
-@dataclass
-class OutcomeLinkResult:
-    """Layer 3 results: slopes per lag (with observability status) and rep-level points."""
-
-    table: pd.DataFrame
-    points: pd.DataFrame
-    level: float
-    min_reps: int
-    quarter: str = ""
-    policy: verdict.Policy = field(default_factory=verdict.Policy)
-    design: str = (
-        "One point per coached rep (its first coaching episode): behavior change = the rep's average weekly score "
-        "on the coached behavior in the quarter coaching started minus the quarter before; win-rate change = win "
-        "rate of deals closed `lag` quarters after the coaching quarter minus the quarter before it. Every rep "
-        "coached so far whose later quarter is complete counts. The slope is fitted across coached reps only, "
-        "with an intercept (not-coached reps are not used as zero-change anchors); interval: bootstrap over reps."
-    )
-
-    def status_sentences(self) -> list[str]:
-        """The lags that have no number yet, and why."""
-        out = []
-        for r in self.table.itertuples():
-            if r.status != "ok":
-                out.append(f"Lag {r.lag_quarters}: {r.status}.")
-            elif r.n_not_yet:
-                out.append(f"Lag {r.lag_quarters}: {r.n_not_yet} more coached rep(s) are not yet observable "
-                           f"(their quarter {r.lag_quarters} after coaching is not complete in the data).")
-        return out
-
-    def primary(self) -> pd.Series | None:
-        """The row written to findings: the smallest observable configured lag >= 1, else lag 0."""
-        t = self.table[(self.table["behavior"] == POOLED) & (self.table["status"] == "ok")]
-        lagged = t[t["lag_quarters"] >= 1]
-        if len(lagged):
-            return lagged.sort_values("lag_quarters").iloc[0]
-        same = t[t["lag_quarters"] == 0]
-        return same.iloc[0] if len(same) else None
-
-    def estimates(self) -> dict[str, dict]:
-        """``{"win_rate_change_per_point::all": {..., lag_quarters=L}}``; when no lag has a number yet, the
-        estimate is ``too_few`` and its reading says why (e.g. "not yet observable: ...")."""
-        eid = f"win_rate_change_per_point::{POOLED}"
-        r = self.primary()
-        if r is None:
-            if not len(self.table):
-                return {}
-            lagged = self.table[self.table["lag_quarters"] >= 1].sort_values("lag_quarters")
-            first = lagged.iloc[0] if len(lagged) else self.table.iloc[0]
-            return {eid: verdict.make(eid, value=None, ci_low=None, ci_high=None, n=int(first["n"]), n_unit="coached reps",
-                                      unit="fraction", policy=self.policy, why=str(first["status"]).removeprefix("skipped: "),
-                                      lag_quarters=int(first["lag_quarters"]), target_quarter=str(first["target_quarter"]))}
-        note = " ".join(self.status_sentences()) if int(r["lag_quarters"]) == 0 else None
-        return {eid: verdict.make(
-            eid, value=r["value"], ci_low=r["ci_low"], ci_high=r["ci_high"], n=int(r["n"]), n_unit="coached reps",
-            unit="fraction", policy=self.policy, note=note, lag_quarters=int(r["lag_quarters"]),
-            target_quarter=str(r["target_quarter"]))}
-
-
-def rep_quarter_behavior(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Per rep, behavior and calendar quarter (of the week's Monday): mean weekly score and n_weeks."""
-    w = weekly.assign(quarter=weekly["week"].dt.to_period("Q").map(lambda p: f"{p.year}Q{p.quarter}"))
-    return (w.groupby(["rep_id", "behavior", "quarter"], observed=True)["mean_score"]
-            .agg(quarter_score="mean", n_weeks="size").reset_index())
-
-
-def outcome_link(
-    weekly: pd.DataFrame,
-    episodes: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    *,
-    cfg: Config | None = None,
-    quarter: str | None = None,
-    lags: tuple[int, ...] | None = None,
-    cohort: str = "to_date",
-    n_boot: int | None = None,
-    seed: int | None = None,
-    level: float | None = None,
-    min_weeks: int = 3,
-) -> OutcomeLinkResult:
-    """Relate each coached rep's behavior change to its win-rate change 0, 1, 2 quarters later.
-
-    Per coached episode (rep, behavior; one point per rep: its earliest episode), with Q_e the quarter
-    of the first session: behavior change = the rep's mean weekly score on the coached behavior in
-    Q_e minus in Q_e - 1; win-rate change = win rate of deals closed in Q_e + lag minus in Q_e - 1.
-    Both are measured on the same calendar quarters, so "per point" means per point of
-    quarter-average score gain. ``cohort="to_date"`` (default) uses every episode that started by
-    the end of ``quarter``; ``"quarter"`` only those that started in it. An episode whose Q_e + lag is
-    not complete in the data is left out of that lag (counted in ``n_not_yet``); a lag with no
-    observable episode gets a status row and no number.
-    """
-    s = _settings(cfg, quarter=quarter, lags=lags, n_boot=n_boot, seed=seed, level=level)
-    q = s["quarter"]
-    if q is None:
-        raise ValueError("outcome_link needs cfg or quarter")
-    q_start, q_end = _config.quarter_bounds(q)
-    eps = select_episodes(episodes, q_start if cohort == "quarter" else None, q_end)
-    eps = eps.sort_values(["rep_id", "first_session_date"]).drop_duplicates("rep_id", keep="first").copy()
-    eps["q_e"] = eps["first_session_date"].map(quarter_of)
-    eps["q_before"] = eps["q_e"].map(lambda x: _config.quarter_label(x, -1))
-    qb = rep_quarter_behavior(weekly[weekly["week"] < q_end]).set_index(["rep_id", "behavior", "quarter"])
-    def _score(rep: str, beh: str, qq: str) -> float:
-        key = (rep, beh, qq)
-        if key in qb.index and qb.loc[key, "n_weeks"] >= min_weeks:
-            return float(qb.loc[key, "quarter_score"])
-        return float("nan")
-    eps["score_before"] = [_score(r, b, x) for r, b, x in zip(eps["rep_id"], eps["behavior"], eps["q_before"], strict=True)]
-    eps["score_after"] = [_score(r, b, x) for r, b, x in zip(eps["rep_id"], eps["behavior"], eps["q_e"], strict=True)]
-    eps["behavior_change"] = eps["score_after"] - eps["score_before"]
-    eps = eps.dropna(subset=["behavior_change"])  # reps without scores on the behavior (e.g. SDRs) cannot enter
-    outc = rep_quarter_outcomes(opportunities).set_index(["rep_id", "quarter"])
-    outc_flat = outc.reset_index()
-    end_date = data_end(opportunities)
-    observable: dict[str, tuple[bool, str]] = {}
-
-    def _obs(qq: str) -> tuple[bool, str]:
-        if qq not in observable:
-            observable[qq] = lag_observable(qq, end_date, outc_flat)
-        return observable[qq]
-
-    def _wr(rep: str, qq: str, col: str) -> float:
-        return float(outc.loc[(rep, qq), col]) if (rep, qq) in outc.index else float("nan")
-
-    rows, pts = [], []
-    for lag in s["lags"]:
-        target_q = _config.quarter_label(q, lag)
-        p = eps.copy()
-        p["lag_quarters"] = lag
-        p["target_quarter"] = p["q_e"].map(lambda x, lag=lag: _config.quarter_label(x, lag))
-        has_before = p["q_before"].map(lambda x: _obs(x)[0])
-        ok = p["target_quarter"].map(lambda x: _obs(x)[0]) & has_before
-        n_no_before = int((~has_before).sum())
-        n_not_yet = int((has_before & ~ok).sum())
-        waiting = sorted(set(p.loc[has_before & ~ok, "target_quarter"]))
-        p = p[ok]
-        p["win_rate_before"] = [_wr(r, x, "win_rate") for r, x in zip(p["rep_id"], p["q_before"], strict=True)]
-        p["win_rate_after"] = [_wr(r, x, "win_rate") for r, x in zip(p["rep_id"], p["target_quarter"], strict=True)]
-        p["n_deals_before"] = [int(np.nan_to_num(_wr(r, x, "n_deals"))) for r, x in zip(p["rep_id"], p["q_before"], strict=True)]
-        p["n_deals_after"] = [int(np.nan_to_num(_wr(r, x, "n_deals"))) for r, x in zip(p["rep_id"], p["target_quarter"], strict=True)]
-        p["cycle_days_before"] = [_wr(r, x, "median_cycle_days") for r, x in zip(p["rep_id"], p["q_before"], strict=True)]
-        p["cycle_days_after"] = [_wr(r, x, "median_cycle_days") for r, x in zip(p["rep_id"], p["target_quarter"], strict=True)]
-        p["win_rate_change"] = p["win_rate_after"] - p["win_rate_before"]
-        pts.append(p)
-        p = p.dropna(subset=["win_rate_change", "behavior_change"])
-        if len(p) == 0 and n_not_yet:
-            first_missing = next((x for x in waiting if not _obs(x)[0]), target_q)
-            reason = _obs(first_missing)[1] if not _obs(first_missing)[0] else "not yet observable"
-            rows.append(dict(lag_quarters=lag, target_quarter=target_q, behavior=POOLED, value=np.nan, ci_low=np.nan,
-                             ci_high=np.nan, n=0, n_not_yet=n_not_yet, n_no_before=n_no_before, status=reason))
-            continue
-        x, y = p["behavior_change"].to_numpy(float), p["win_rate_change"].to_numpy(float)
-        val = _slope(x, y)
-        lo, hi = _boot_slope(x, y, n_boot=s["n_boot"], seed=s["seed"] + lag, level=s["level"])
-        if np.isfinite(val):
-            st = "ok"
-        elif len(p) >= MIN_SLOPE_REPS:
-            st = "skipped: the coached reps' behavior changes are all the same, so no slope can be fitted"
-        else:
-            st = (f"skipped: only {len(p)} coached rep(s) with scores and closed deals before and after "
-                  f"(need {MIN_SLOPE_REPS})")
-        rows.append(dict(lag_quarters=lag, target_quarter=target_q, behavior=POOLED, value=val, ci_low=lo, ci_high=hi,
-                         n=len(p), n_not_yet=n_not_yet, n_no_before=n_no_before, status=st))
-    table = pd.DataFrame(rows, columns=["lag_quarters", "target_quarter", "behavior", "value", "ci_low", "ci_high", "n",
-                                        "n_not_yet", "n_no_before", "status"])
-    pcols = ["rep_id", "behavior", "lag_quarters", "q_e", "target_quarter", "score_before", "score_after",
-             "behavior_change", "win_rate_before", "win_rate_after", "win_rate_change", "n_deals_before",
-             "n_deals_after", "cycle_days_before", "cycle_days_after"]
-    points = pd.concat(pts, ignore_index=True)[pcols] if pts else pd.DataFrame(columns=pcols)
-    policy = verdict.Policy.from_config(cfg) if cfg is not None else verdict.Policy(level=s["level"])
-    return OutcomeLinkResult(table, points, s["level"], s["min_reps"], quarter=q, policy=policy)
 
 
 # ------------------------------------------------------------------------------- example reps

@@ -73,7 +73,6 @@ KINDS: dict[str, Kind] = {
     "ramp_value_usd": Kind("Value of faster ramp (ARR per year)"),
     "realized_value_usd": Kind("Value of the behavior change coaching produced (ARR per year)"),
     "upside_value_usd": Kind("Potential if every rep reached top-quartile behavior (ARR per year)"),
-    "cycle_value_usd": Kind("Value of shorter deal cycles (ARR per year)"),
     "roi_pct": Kind("Return on the coaching program (Phillips ROI)"),
     "benefit_cost_ratio": Kind("Benefit-cost ratio of the coaching program"),
     "funnel_team": Kind("Team {sub}", level=True),

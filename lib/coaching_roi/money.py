@@ -1,20 +1,21 @@
-"""Money (SPEC §6): what faster ramp and shorter cycles are worth, ROI the Phillips way, headcount.
+"""Money: what coaching's measured change is worth, what faster ramp is worth, the potential, ROI.
 
-Formulas (all annual, in the report currency):
+Three values, kept apart (all per year, in the report currency):
 
-* ramp value      = new hires per year × weeks saved × weekly ARR of a ramped rep
-  (weekly ARR = monthly ARR × 12 / 52);
-* cycle value     = AE count × annual won ARR per ramped AE × throughput gain, where the throughput
-  gain of a cycle shortened by the fraction ``f`` on the share ``s`` of deals that score low today
-  is ``1 / (1 − s·f) − 1`` (Little's law: with the pipeline an AE carries held constant, closed
-  volume per year scales with 1 / cycle length);
-* ROI %           = (benefits × isolation factor × confidence discount − program cost) / program cost;
-  benefit-cost ratio = benefits × isolation × confidence / program cost;
-* headcount       = ramp value / fully loaded cost of one enablement role.
+* realized value  = what the behavior change coaching produced is worth — coached reps only, their
+  measured behavior change × the measured outcome links (:mod:`coaching_roi.realized_value`);
+* ramp value      = new hires per year × weeks saved × weekly ARR of a ramped rep (monthly × 12 / 52);
+* upside (potential, never a return) = AE count × annual won ARR per ramped AE × throughput gain, where
+  the gain of a cycle shortened by the fraction ``f`` on the share ``s`` of deals that score low today
+  is ``1 / (1 − s·f) − 1`` (Little's law: with the pipeline an AE carries held constant, closed volume
+  per year scales with 1 / cycle length) — what the team would gain if every deal got top-half behavior.
 
-Intervals are propagated from the weeks-saved and %-faster intervals by evaluating the same formula
-at their ends (every formula is monotone in them). The ROI interval combines both lower ends and
-both upper ends, which is wider than a joint interval would be — conservative by construction.
+ROI % (Phillips) = (realized value × isolation factor × confidence discount − program cost) / program
+cost; benefit-cost ratio = realized × isolation × confidence / cost; neither uses ramp value or upside.
+Headcount = ramp value / fully loaded cost of one enablement role.
+
+Ramp value and upside intervals evaluate the formula at the ends of the weeks-saved / %-faster
+intervals (each formula is monotone in them); ROI's interval maps realized value's interval.
 """
 
 from __future__ import annotations
@@ -138,8 +139,8 @@ def throughput_gain(pct_faster: float, share_low: float = 0.5) -> float:
     return float(1 / (1 - avg) - 1)
 
 
-def cycle_value(ae_count: float, monthly_arr: float, pct_faster: float, share_low: float = 0.5) -> float:
-    """AE count × annual ARR per ramped AE × throughput gain from the shorter cycle."""
+def upside_value(ae_count: float, monthly_arr: float, pct_faster: float, share_low: float = 0.5) -> float:
+    """AE count × annual ARR per ramped AE × throughput gain if low-scoring deals closed like high-scoring ones."""
     return float(ae_count * monthly_arr * 12 * throughput_gain(pct_faster, share_low))
 
 
@@ -166,32 +167,35 @@ def _map(iv: Interval, f) -> Interval:
 
 @dataclass(frozen=True)
 class MoneyResult:
-    """The money section in one object; every value is an :class:`Interval` (usd or fraction)."""
+    """The money section in one object; every value is an :class:`Interval` (usd, fraction or ratio).
+
+    ``program_cost`` is None when params hold none: ROI and benefit-cost ratio are then NaN."""
 
     inputs: Inputs
     ramp: Interval
-    cycle: Interval
-    benefits: Interval
+    realized: Interval
+    upside: Interval
     roi: Interval
     bcr: Interval
     roles_covered: Interval
-    program_cost: float
+    program_cost: float | None
     isolation_factor: float
     confidence_discount: float
     role_cost: float
     ramp_basis: str
-    cycle_basis: str
+    realized_basis: str
+    upside_basis: str
 
     def table(self) -> pd.DataFrame:
         """A tidy table for display: item, value, ci_low, ci_high, unit, basis."""
+        cost = "no program cost in params" if self.program_cost is None else f"program cost {self.program_cost:,.0f}"
         rows = [
-            ("Ramp acceleration value (per year)", self.ramp, "usd", self.ramp_basis),
-            ("Cycle compression value (per year)", self.cycle, "usd", self.cycle_basis),
-            ("Total benefits before attribution", self.benefits, "usd", "ramp + cycle"),
-            ("ROI % (Phillips)", self.roi, "fraction",
-             f"isolation factor {self.isolation_factor:.0%} × confidence {self.confidence_discount:.0%}, "
-             f"program cost {self.program_cost:,.0f}"),
-            ("Benefit-cost ratio", self.bcr, "ratio", "adjusted benefits / program cost"),
+            ("Realized value: the behavior change coaching produced (per year)", self.realized, "usd", self.realized_basis),
+            ("Ramp value: faster onboarding (per year)", self.ramp, "usd", self.ramp_basis),
+            ("Upside: if every deal got top-half behavior (potential, not a return)", self.upside, "usd", self.upside_basis),
+            ("ROI % (Phillips, realized value only)", self.roi, "fraction",
+             f"isolation factor {self.isolation_factor:.0%} × confidence {self.confidence_discount:.0%}, {cost}"),
+            ("Benefit-cost ratio", self.bcr, "ratio", "attributed realized value / program cost"),
             ("Enablement roles paid for by ramp value", self.roles_covered, "ratio",
              f"ramp value / {self.role_cost:,.0f} per role"),
         ]
@@ -201,52 +205,47 @@ class MoneyResult:
         )
 
 
+NAN_IV = Interval(float("nan"), float("nan"), float("nan"), 0)
+
+
 def compute(
     *,
     weeks_saved: Interval | None,
     pct_faster: Interval | None,
+    realized: Interval | None,
     inputs: Inputs,
-    program_cost: float,
+    program_cost: float | None,
     isolation_factor: float,
     confidence_discount: float,
     role_cost: float,
     share_low: float = 0.5,
+    realized_basis: str = "",
 ) -> MoneyResult:
-    """Value the ramp and cycle estimates, then ROI, benefit-cost ratio and the headcount argument.
+    """Value the ramp estimate and the upside, and the ROI / benefit-cost ratio of the realized value.
 
-    A missing input (None or nan estimate) contributes 0 to the benefits and is named in the basis.
+    A missing input (None or NaN) leaves its line NaN and says so in the basis; ROI rests on the
+    realized value alone and is NaN without a program cost.
     """
-    nan_iv = Interval(float("nan"), float("nan"), float("nan"), 0)
     arr = inputs.monthly_arr_ramped_rep
     if weeks_saved is not None and np.isfinite(weeks_saved.value) and np.isfinite(arr):
         ramp_iv = _map(weeks_saved, lambda w: ramp_value(inputs.new_hires_per_year, w, arr))
         ramp_basis = (f"{inputs.new_hires_per_year:.0f} new hires × {weeks_saved.value:.1f} weeks saved × "
                       f"{arr * 12 / WEEKS_PER_YEAR:,.0f} weekly ARR")
     else:
-        ramp_iv, ramp_basis = nan_iv, "not computed: no weeks-saved estimate"
+        ramp_iv, ramp_basis = NAN_IV, "not computed: no weeks-saved estimate"
     if pct_faster is not None and np.isfinite(pct_faster.value) and np.isfinite(arr):
-        cyc_iv = _map(pct_faster, lambda f: cycle_value(inputs.ae_count, arr, f, share_low))
-        cycle_basis = (f"{inputs.ae_count:.0f} AEs × {arr * 12:,.0f} annual ARR × "
-                       f"{throughput_gain(pct_faster.value, share_low):.1%} more throughput")
+        up_iv = _map(pct_faster, lambda f: upside_value(inputs.ae_count, arr, f, share_low))
+        up_iv = Interval(up_iv.value, up_iv.ci_low, up_iv.ci_high, int(inputs.ae_count))
+        upside_basis = (f"{inputs.ae_count:.0f} AEs × {arr * 12:,.0f} annual ARR × "
+                        f"{throughput_gain(pct_faster.value, share_low):.1%} more throughput (team-wide association)")
     else:
-        cyc_iv, cycle_basis = nan_iv, "not computed: no deal-cycle estimate"
-
-    def _z(x: float) -> float:
-        return x if np.isfinite(x) else 0.0
-
-    have = [iv for iv in (ramp_iv, cyc_iv) if np.isfinite(iv.value)]
-    if have:
-        ends_ok = all(np.isfinite(iv.ci_low) for iv in have)
-        ben = Interval(
-            sum(_z(iv.value) for iv in have),
-            sum(iv.ci_low for iv in have) if ends_ok else float("nan"),
-            sum(iv.ci_high for iv in have) if ends_ok else float("nan"),
-            max(iv.n for iv in have),
-        )
+        up_iv, upside_basis = NAN_IV, "not computed: no deal-cycle estimate"
+    real = realized if realized is not None else NAN_IV
+    if program_cost:
+        roi_iv = _map(real, lambda b: roi(b, program_cost, isolation_factor, confidence_discount))
+        bcr_iv = _map(real, lambda b: benefit_cost_ratio(b, program_cost, isolation_factor, confidence_discount))
     else:
-        ben = nan_iv
-    roi_iv = _map(ben, lambda b: roi(b, program_cost, isolation_factor, confidence_discount))
-    bcr_iv = _map(ben, lambda b: benefit_cost_ratio(b, program_cost, isolation_factor, confidence_discount))
+        roi_iv = bcr_iv = Interval(float("nan"), float("nan"), float("nan"), real.n)
     roles = _map(ramp_iv, lambda v: v / role_cost)
-    return MoneyResult(inputs, ramp_iv, cyc_iv, ben, roi_iv, bcr_iv, roles, program_cost, isolation_factor,
-                       confidence_discount, role_cost, ramp_basis, cycle_basis)
+    return MoneyResult(inputs, ramp_iv, real, up_iv, roi_iv, bcr_iv, roles, program_cost, isolation_factor,
+                       confidence_discount, role_cost, ramp_basis, realized_basis or "not computed", upside_basis)

@@ -223,16 +223,19 @@ ESTIMATE_LABELS = {
     "six_month_attainment_gap": "6-month quota attainment gap (structured − standard)",
     "deal_cycle_pct_faster": "Faster close when the discovery call scored high on",
     "ramp_value_usd": "Value of faster ramp per year",
-    "cycle_value_usd": "Value of shorter deal cycles per year",
+    "realized_value_usd": "Value of the behavior change coaching produced per year",
+    "upside_value_usd": "Potential if every rep reached top-quartile behavior (not a return)",
+    "cycle_change_per_point": "Deal-cycle change per point of behavior change (days shorter)",
     "roi_pct": "Program ROI after attribution and discount",
 }
 
 # Sections of the index page, in reading order: (title, predicate on the estimate ID).
 ESTIMATE_GROUPS: tuple[tuple[str, object], ...] = (
-    ("The evidence chain", lambda k: k.split("::")[0] in {"quartile_win_rate_gap", "behavior_auc", "win_rate_change_per_point"}
+    ("The evidence chain", lambda k: k.split("::")[0] in {"quartile_win_rate_gap", "behavior_auc", "win_rate_change_per_point",
+                                                 "cycle_change_per_point"}
      or k in {"behavior_change::all", "event_study_pretrend::all"}),
     ("Ramp and deal cycle", lambda k: k.startswith(("ramp_weeks_saved", "six_month_attainment", "deal_cycle_pct_faster"))),
-    ("Money", lambda k: k in {"ramp_value_usd", "cycle_value_usd", "roi_pct"}),
+    ("Money", lambda k: k in {"realized_value_usd", "ramp_value_usd", "upside_value_usd", "roi_pct"}),
     ("SDR funnel", lambda k: k.startswith("funnel_")),
 )
 

@@ -51,7 +51,6 @@ SOURCE_NOTEBOOK = {
     "ramp_value_usd": "03_cohort_comparison",
     "realized_value_usd": "03_cohort_comparison",
     "upside_value_usd": "03_cohort_comparison",
-    "cycle_value_usd": "03_cohort_comparison",
     "roi_pct": "03_cohort_comparison",
     "behavior_auc": "02_behavioral_scoring",
 }

@@ -223,11 +223,6 @@ PHRASINGS: dict[str, Phrasing] = {
         "top-quartile behavior goes with {value} less ARR a year",
         no_clear="No clear upside from top-quartile behavior: {value}",
     ),
-    "cycle_value_usd": Phrasing(
-        "the value of shorter deal cycles",
-        "shorter cycles are worth {value} in ARR throughput a year",
-        "longer cycles cost {value} in ARR throughput a year",
-    ),
     "roi_pct": Phrasing(
         "the program's return on its cost",
         "the program returned {value} on its cost after attribution",

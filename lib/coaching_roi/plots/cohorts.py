@@ -222,17 +222,18 @@ def _usd(x: float, _pos=None) -> str:
     return f"{s}${a:.0f}"
 
 
-def plot_money(table: pd.DataFrame, *, program_cost: float, title: str = "", ax: Axes | None = None) -> Axes:
-    """Bars of ramp and cycle value (with intervals), the attributed total and the program cost."""
+def plot_money(table: pd.DataFrame, *, program_cost: float | None, title: str = "", ax: Axes | None = None) -> Axes:
+    """Bars of realized value, ramp value and upside (with intervals), and the program cost when there is one."""
     ax = _ax(ax, (9, 3.6))
     rows = table.loc[table["unit"] == "usd"].reset_index(drop=True)
-    y = np.arange(len(rows) + 1)[::-1]
-    names = list(rows["item"]) + ["Program cost"]
-    vals = list(rows["value"]) + [program_cost]
+    names = list(rows["item"]) + (["Program cost"] if program_cost else [])
+    vals = list(rows["value"]) + ([program_cost] if program_cost else [])
+    y = np.arange(len(names))[::-1]
     for yi, v, (i, name) in zip(y, vals, enumerate(names), strict=True):
-        color = PALETTE[4] if name == "Program cost" else PALETTE[0]
+        color = PALETTE[4] if name == "Program cost" else (PALETTE[2] if name.startswith("Upside") else PALETTE[0])
         if np.isfinite(v):
-            ax.barh(yi, v, color=color, alpha=0.85)
+            ax.barh(yi, v, color=color, alpha=0.85 if not name.startswith("Upside") else 0.45,
+                    hatch=None if not name.startswith("Upside") else "//")
         if i < len(rows):
             lo, hi = rows.loc[i, "ci_low"], rows.loc[i, "ci_high"]
             if np.isfinite(lo) and np.isfinite(hi):
