@@ -2,8 +2,9 @@
 
 * :func:`win_model_frame`, :func:`win_model_inputs` — closed deals with a scored discovery call, their
   rep, the usable behaviors, and why the model cannot be fitted when it cannot.
-* :func:`fit_win_model` — L2 logistic regression; out-of-fold predictions from folds grouped by rep (a
-  rep's deals are never in training and test at once); AUC with a rep-cluster bootstrap interval.
+* :func:`fit_win_model` — L2 logistic regression tested on folds grouped by rep (a rep's deals are
+  never in training and test at once); AUC over the won/lost pairs held out together, with a
+  rep-cluster bootstrap interval widened for the folds' shared training data.
 * :func:`rep_pair_wins`, :func:`cluster_bootstrap_auc` — the vectorised bootstrap: the AUC of a rep
   resample is a quadratic form in how often each rep was drawn.
 * :func:`auc_estimate` and the ``describe_*`` / table helpers — the ``behavior_auc`` estimate and its words.
@@ -144,11 +145,10 @@ def cluster_bootstrap_auc(pair_wins: np.ndarray, n_won: np.ndarray, n_lost: np.n
 
     ``pair_wins`` sums :func:`rep_pair_wins` over the held-out folds of every repeat (pairs of deals in
     one fold only); ``folds[r, g]`` is the fold that held rep ``g`` out in repeat ``r`` (-1 when that
-    fold was left out). With ``w`` the
-    number of times each rep is drawn, the resample's AUC is ``w·C·w`` over the sum, across repeats and
-    folds, of (won deals drawn in the fold) × (lost deals drawn in the fold) — exactly the AUC recomputed
-    on the stacked copies, in a few matrix products per chunk of resamples. Resamples without a
-    comparable pair are nan.
+    fold was left out). With ``w`` the number of times each rep is drawn, the resample's AUC is ``w·C·w``
+    over the sum, across repeats and folds, of (won deals drawn in the fold) × (lost deals drawn in the
+    fold) — exactly the AUC recomputed on the stacked copies, in a few matrix products per chunk of
+    resamples. Resamples without a comparable pair are nan.
     """
     g = len(n_won)
     out = np.empty(n_boot)
@@ -384,7 +384,7 @@ def auc_estimate(win: WinModelResult, *, policy) -> dict:
     return verdict.make(
         "behavior_auc", value=win.auc, ci_low=win.ci_low, ci_high=win.ci_high, n=win.n_deals, n_unit="deals",
         unit="auc", policy=policy, reference=0.5,
-        note=(f"{win.n_won} of the {win.n_deals} closed deals of {win.n_reps} reps were won; the model was always tested "
+        note=(f"{win.n_won:,} of the {win.n_deals:,} closed deals of {win.n_reps:,} reps were won; the model was always tested "
               "on reps it had not seen. This is prediction, not proof that the behaviors cause wins."),
         auc_sd=win.auc_sd, n_won=win.n_won, n_lost=win.n_lost, n_reps=win.n_reps, n_splits=win.n_splits,
         n_repeats=win.n_repeats, interval_method=win.interval_method, features=list(win.features))
