@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from sklearn.metrics import cohen_kappa_score, roc_auc_score  # noqa: E402
+from sklearn.metrics import cohen_kappa_score  # noqa: E402
 
 from coaching_roi import scoring as sc  # noqa: E402
 from coaching_roi import verdict  # noqa: E402
@@ -203,17 +203,6 @@ def test_before_after_known_answer():
 
 
 # ------------------------------------------------------------------------------------ win model
-def test_delong_and_fast_auc_match_sklearn():
-    rng = np.random.default_rng(1)
-    y = rng.random(200) < 0.4
-    s = rng.normal(size=200) + y * 0.8
-    s[:20] = np.round(s[:20])  # ties
-    auc, var = sc.delong_auc(y, s)
-    assert auc == pytest.approx(roc_auc_score(y, s))
-    assert 0 < var < 0.01
-    assert sc._fast_auc(y, s[None, :])[0] == pytest.approx(roc_auc_score(y, s))
-
-
 def test_win_model_frame_keeps_closed_deals_before_end():
     opps = pd.DataFrame({"opportunity_id": ["o1", "o2", "o3", "o4"], "status": ["won", "lost", "open", "won"],
                          "close_date": pd.to_datetime(["2026-08-01", "2026-09-01", None, "2026-11-01"])})
@@ -224,14 +213,15 @@ def test_win_model_frame_keeps_closed_deals_before_end():
     assert feats == ["a"]  # b is scored on none of the usable deals
 
 
-def _synthetic_deals(seed: int, effect: float, n: int = 240, n_feat: int = 6) -> tuple[pd.DataFrame, list[str]]:
+def _synthetic_deals(seed: int, effect: float, n: int = 240, n_feat: int = 6, n_reps: int = 24) -> tuple[pd.DataFrame, list[str]]:
     rng = np.random.default_rng(seed)
     X = rng.normal(5, 1.5, size=(n, n_feat))
     X[rng.random(X.shape) < 0.03] = np.nan  # some behaviors not scored
     z = np.nan_to_num((X - 5) / 1.5)
     p = 1 / (1 + np.exp(-(-0.8 + effect * z[:, 0] + 0.5 * effect * z[:, 1])))
     feats = [f"b{i}" for i in range(n_feat)]
-    df = pd.DataFrame(X, columns=feats).assign(won=(rng.random(n) < p).astype(int))
+    df = pd.DataFrame(X, columns=feats).assign(won=(rng.random(n) < p).astype(int),
+                                               rep_id=[f"r{i % n_reps}" for i in range(n)])
     return df, feats
 
 
@@ -247,7 +237,7 @@ def test_win_model_recovers_strong_effect_and_stays_quiet_without_one():
     # the planted behavior b0 is the most important one in most strong runs
     assert sum(r.importance.iloc[0]["behavior"] == "b0" for r in strong) >= 5
     r = strong[0]
-    assert r.n_deals == 240 and len(r.fold_aucs) == 25 and r.ci_low < r.auc < r.ci_high
+    assert r.n_deals == 240 and r.n_reps == 24 and len(r.fold_aucs) == 25 and r.ci_low < r.auc < r.ci_high
     assert set(r.importance.columns) >= {"behavior", "importance", "ci_low", "ci_high", "direction"}
 
 
@@ -278,17 +268,20 @@ def _demo_frames(tmp_path, seed: int, no_effect: bool, win_logit_per_point: floa
 
 
 def test_win_model_on_demo_data_effect_vs_no_effect(tmp_path):
-    # The small demo's default win effect (0.8 logit per composite point over 14 AEs) gives AUCs of
-    # only ~0.52-0.60; a strong planted effect (2.0) must be detected, no effect must not be.
+    # The small demo has 14 AEs and its planted win effect works through each rep's skill, i.e. between
+    # reps. Tested on reps it has not seen, the model recovers a strong effect (4.0 logit per composite
+    # point) as an AUC well above 0.5; with no effect it makes no positive claim. (Fourteen reps give a
+    # wide interval: the full-size check is benchmarks/win_model_calibration.py, see docs/METHODS.md.)
     eff, null = [], []
     for seed in (1, 2, 3):
-        (fr, feats), _, _ = _demo_frames(tmp_path, seed, False, win_logit_per_point=2.0)
+        (fr, feats), _, _ = _demo_frames(tmp_path, seed, False, win_logit_per_point=4.0)
         eff.append(sc.fit_win_model(fr, feats, seed=seed, n_repeats=5, importance_folds=5))
         (fr, feats), _, _ = _demo_frames(tmp_path, seed, True)
         null.append(sc.fit_win_model(fr, feats, seed=seed, n_repeats=5, importance_folds=5))
-    assert sum(r.ci_low > 0.5 for r in eff) >= 2, [(r.auc, r.ci_low) for r in eff]
-    assert np.mean([r.auc for r in eff]) > 0.62
-    assert sum(r.ci_low <= 0.5 <= r.ci_high for r in null) >= 2, [(r.ci_low, r.ci_high) for r in null]
+    assert all(r.n_reps == 14 for r in eff + null)
+    assert np.mean([r.auc for r in eff]) > 0.6 and all(r.ci_high > 0.5 for r in eff), [(r.auc, r.ci_low) for r in eff]
+    assert abs(np.mean([r.auc for r in null]) - 0.5) < 0.05
+    assert all(r.ci_low <= 0.5 for r in null), [(r.ci_low, r.ci_high) for r in null]
 
 
 # ------------------------------------------------------------------------------------ agreement
@@ -347,7 +340,7 @@ def test_agreement_on_demo_has_real_signal(tmp_path):
 
 # ------------------------------------------------------------------------------------ sentences and plots
 def test_auc_reading_never_outruns_interval():
-    base = dict(n_deals=100, n_won=40, n_lost=60, features=("a",), auc_sd=0.05, fold_aucs=np.array([0.5]),
+    base = dict(n_deals=100, n_won=40, n_lost=60, n_reps=20, features=("a",), auc_sd=0.05, fold_aucs=np.array([0.5]),
                 n_splits=5, n_repeats=1, importance=pd.DataFrame())
     pol = verdict.Policy()
     unclear = sc.auc_estimate(sc.WinModelResult(auc=0.56, ci_low=0.47, ci_high=0.65, **base), policy=pol)
@@ -502,7 +495,7 @@ def test_describe_phase_trends_prefixes_what_is_drawn():
 def test_win_model_inputs_reasons():
     end = pd.Timestamp("2026-10-01")
     assert sc.win_model_inputs(None, None, behaviors=["a"], end=end, min_deals=10)[2] == sc.NO_SCORES
-    ods = pd.DataFrame({"opportunity_id": [f"o{i}" for i in range(20)], "rep_id": ["r"] * 20,
+    ods = pd.DataFrame({"opportunity_id": [f"o{i}" for i in range(20)], "rep_id": [f"r{i % 5}" for i in range(20)],
                         "a": np.linspace(1, 9, 20)})
     assert sc.win_model_inputs(None, ods, behaviors=["a"], end=end, min_deals=10)[2] == sc.NO_OPPORTUNITIES
     opps = pd.DataFrame({"opportunity_id": ods["opportunity_id"], "status": ["won", "lost"] * 10,
@@ -513,13 +506,20 @@ def test_win_model_inputs_reasons():
     assert why == "only 20 closed deals with a scored discovery call (10 won); the model needs at least 30 and five of each outcome"
     _, _, why = sc.win_model_inputs(opps.assign(status=["won"] * 16 + ["lost"] * 4), ods, behaviors=["a"], end=end, min_deals=10)
     assert why.startswith("only 20 closed deals") and "(16 won)" in why  # four lost deals are too few
+    # the folds and the interval are built from reps: the deals of four reps are too few
+    _, _, why = sc.win_model_inputs(opps, ods.assign(rep_id=[f"r{i % 4}" for i in range(20)]), behaviors=["a"], end=end,
+                                    min_deals=10)
+    assert why == ("the 20 closed deals with a scored discovery call belong to only 4 reps; the model is tested on "
+                   "reps it did not see, so it needs the deals of at least 5 reps")
+    assert sc.win_model_inputs(opps, ods.assign(rep_id=[f"r{i % 4}" for i in range(20)]), behaviors=["a"], end=end,
+                               min_deals=10, min_reps=4)[2] is None
     assert sc.describe_win_model_skip(sc.NO_SCORES).startswith("Not available: there are no scored calls")
     assert "Fix: add opportunities.csv" in sc.describe_win_model_skip(sc.NO_OPPORTUNITIES)
     assert sc.describe_win_model_skip("only 3 deals").startswith("The win model is skipped: only 3 deals. ")
 
 
 def _win_result(**kw):
-    base = dict(n_deals=100, n_won=40, n_lost=60, features=("a", "b"), auc=0.7, auc_sd=0.05, ci_low=0.6, ci_high=0.8,
+    base = dict(n_deals=100, n_won=40, n_lost=60, n_reps=20, features=("a", "b"), auc=0.7, auc_sd=0.05, ci_low=0.6, ci_high=0.8,
                 fold_aucs=np.full(10, 0.7), n_splits=5, n_repeats=2, importance=pd.DataFrame(), interval_method="made so")
     return sc.WinModelResult(**(base | kw))
 
@@ -529,12 +529,14 @@ def test_auc_estimate_table_and_interval_sentence():
     est = sc.auc_estimate(win, policy=verdict.Policy(level=0.9))
     assert est["value"] == 0.7 and est["n"] == 100 and est["unit"] == "auc" and est["features"] == ["a", "b"]
     assert est["n_unit"] == "deals" and est["reference"] == 0.5 and "90% CI" in est["reading"]
+    assert est["n_reps"] == 20 and est["interval_method"] == "made so" and est["verdict"] == "positive"
+    assert "20 reps" in est["reading"] and "not proof" in est["reading"]
     tab = sc.win_model_table(win, level=0.9)
-    assert tab.to_dict("records") == [{"closed deals": 100, "won": 40, "lost": 60, "behaviors used": 2,
+    assert tab.to_dict("records") == [{"closed deals": 100, "reps": 20, "won": 40, "lost": 60, "behaviors used": 2,
                                        "cross-validated AUC": "0.70", "90% interval": "0.60 to 0.80",
                                        "spread across folds (SD)": "0.05"}]
     assert sc.describe_auc_interval(win) == ("How the interval is made: made so. The spread is the standard deviation of "
-                                             "the AUC across 10 held-out folds of about 20 deals each.")
+                                             "the AUC across 10 held-out folds of about 20 deals (4 reps) each.")
 
 
 def test_describe_importance_names_clear_behaviors_and_direction():
@@ -543,7 +545,10 @@ def test_describe_importance_names_clear_behaviors_and_direction():
     title, line = sc.describe_importance(imp, LABELS)
     assert title == "The prediction leans most on A"
     assert line.startswith("2 of 3 behaviors help the prediction")
-    assert "more wins on: A." in line and "fewer wins on: B (worth" in line and line.endswith("Bars: middle 95% of held-out folds.")
+    assert "more wins on: A." in line and "fewer wins on: B (worth" in line
+    assert line.endswith("Bars: middle 95% of held-out folds (each fold holds reps the model did not see).")
+    assert sc.describe_importance(imp, LABELS, level=0.9)[1].endswith("Bars: middle 90% of held-out folds "
+                                                                       "(each fold holds reps the model did not see).")
     title, line = sc.describe_importance(imp.assign(ci_low=-0.01), LABELS)
     assert title == "No single behavior clearly drives the prediction"
     assert line.startswith("Every behavior's interval crosses zero")

@@ -1,4 +1,4 @@
-"""Behavioral scoring (notebook 02): composite scores, rep aggregates, win model, scorer agreement.
+"""Behavioral scoring (notebook 02): composite scores, rep aggregates, scorer agreement (the win model: win_model.py).
 
 Every function takes canonical tables (as notebook 01 writes them) or the frames made here and
 returns a tidy DataFrame or a small frozen dataclass; nothing here draws.
@@ -31,7 +31,7 @@ scorer agreement. A call scored by one scorer uses that scorer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,6 +40,19 @@ from scipy import stats as _st
 
 from coaching_roi.errors import WorkbookError
 from coaching_roi.stats import fmt_interval, fmt_value
+from coaching_roi.win_model import (  # noqa: F401  (the win model moved; importable from here as before)
+    NO_OPPORTUNITIES,
+    NO_SCORES,
+    WinModelResult,
+    auc_estimate,
+    describe_auc_interval,
+    describe_importance,
+    describe_win_model_skip,
+    fit_win_model,
+    win_model_frame,
+    win_model_inputs,
+    win_model_table,
+)
 
 if TYPE_CHECKING:
     from coaching_roi.config import Rubric
@@ -448,173 +461,6 @@ def most_coached_behaviors(sessions: pd.DataFrame | None, start: pd.Timestamp, e
     return [str(b) for b in g["behavior"].head(top)]
 
 
-# ------------------------------------------------------------------------------------ win model
-def win_model_frame(
-    opportunities: pd.DataFrame, opp_scores: pd.DataFrame, *, behaviors: list[str], end: pd.Timestamp | None = None,
-    min_share: float = 0.5,
-) -> tuple[pd.DataFrame, list[str]]:
-    """Closed (won/lost) deals with a scored discovery call, and the behaviors usable as features.
-
-    Deals closed on or after ``end`` are left out (the model never sees the future of the
-    analysed quarter). A behavior is a feature when it is scored on at least ``min_share`` of the
-    deals; its missing values are imputed inside the model. Returns ``(frame, features)`` where the
-    frame has ``opportunity_id, rep_id, won`` (0/1) and the feature columns.
-    """
-    o = opportunities[opportunities["status"].isin(["won", "lost"])]
-    if end is not None and "close_date" in o.columns:
-        cd = pd.to_datetime(o["close_date"])
-        o = o[cd.isna() | (cd < end)]
-    present = [b for b in behaviors if b in opp_scores.columns]
-    d = o[["opportunity_id", "status"]].merge(opp_scores[["opportunity_id", "rep_id", *present]], on="opportunity_id", how="inner")
-    d = d[d[present].notna().any(axis=1)] if present else d.iloc[0:0]
-    feats = [b for b in present if len(d) and d[b].notna().mean() >= min_share]
-    d = d.assign(won=(d["status"] == "won").astype("int64")).drop(columns="status")
-    return d[["opportunity_id", "rep_id", "won", *feats]].reset_index(drop=True), feats
-
-
-def delong_auc(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
-    """AUC and its DeLong variance (midranks; ties count half)."""
-    y = np.asarray(y).astype(bool)
-    pos, neg = score[y], score[~y]
-    m, n = len(pos), len(neg)
-    if m < 2 or n < 2:
-        return float("nan"), float("nan")
-    allr = _st.rankdata(np.concatenate([pos, neg]))
-    rp, rn = _st.rankdata(pos), _st.rankdata(neg)
-    v10 = (allr[:m] - rp) / n
-    v01 = 1.0 - (allr[m:] - rn) / m
-    auc = float(v10.mean())
-    var = float(v10.var(ddof=1) / m + v01.var(ddof=1) / n)
-    return auc, var
-
-
-def _fast_auc(y: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """ROC AUC (Mann–Whitney, ties half) of each row of ``score`` (2-D) against labels ``y``."""
-    y = np.asarray(y).astype(bool)
-    m, n = int(y.sum()), int((~y).sum())
-    ranks = _st.rankdata(score, axis=-1)
-    return (ranks[..., y].sum(axis=-1) - m * (m + 1) / 2) / (m * n)
-
-
-def _permutation_importance(model, X: np.ndarray, y: np.ndarray, n_repeats: int, rng: np.random.Generator) -> np.ndarray:
-    """Mean drop in AUC when each column is shuffled (model = imputer/scaler/logistic pipeline).
-
-    The preprocessing works column by column, so shuffling a transformed column equals shuffling
-    the raw one; the linear decision function then updates in one product (fast, same result as
-    ``sklearn.inspection.permutation_importance`` with ``scoring="roc_auc"``).
-    """
-    Z = model[:-1].transform(X)
-    coef = model[-1].coef_[0]
-    base = Z @ coef
-    base_auc = _fast_auc(y, base[None, :])[0]
-    out = np.empty(Z.shape[1])
-    for j in range(Z.shape[1]):
-        perms = np.array([rng.permutation(len(y)) for _ in range(n_repeats)])
-        shuffled = base[None, :] + (Z[perms, j] - Z[None, :, j]) * coef[j]
-        out[j] = base_auc - _fast_auc(y, shuffled).mean()
-    return out
-
-
-@dataclass(frozen=True)
-class WinModelResult:
-    """Cross-validated win model: AUC with spread and interval, permutation importance."""
-
-    n_deals: int
-    n_won: int
-    n_lost: int
-    features: tuple[str, ...]
-    auc: float
-    auc_sd: float  # spread of the fold AUCs
-    ci_low: float
-    ci_high: float
-    fold_aucs: np.ndarray = field(repr=False)
-    n_splits: int
-    n_repeats: int
-    importance: pd.DataFrame = field(repr=False)  # behavior, importance, ci_low, ci_high, direction
-    interval_method: str = ""
-
-
-def fit_win_model(
-    frame: pd.DataFrame,
-    features: list[str],
-    *,
-    seed: int,
-    n_splits: int = 5,
-    n_repeats: int = 20,
-    c: float = 1.0,
-    level: float = 0.95,
-    n_importance_repeats: int = 5,
-    importance_folds: int = 25,
-) -> WinModelResult:
-    """Fit an L2 logistic regression of won on behavior scores with repeated stratified CV.
-
-    Point estimate: mean over repeats of the AUC of the pooled out-of-fold predictions. Interval:
-    DeLong's variance of those predictions (averaged over repeats) plus the between-repeat
-    variance, normal approximation, clipped to [0, 1]. Spread: SD of the per-fold AUCs.
-    Permutation importance (drop in held-out AUC when a behavior is shuffled) is computed on the
-    held-out fold of the first ``importance_folds`` folds; its interval is the 2.5–97.5 percentile
-    range across those folds. Features are median-imputed and standardised inside each fold.
-    """
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import RepeatedStratifiedKFold
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    X = frame[features].to_numpy(dtype=float)
-    y = frame["won"].to_numpy(dtype=int)
-    n_won, n_lost = int(y.sum()), int(len(y) - y.sum())
-    k = int(min(n_splits, n_won, n_lost))
-    if k < 2:
-        raise WorkbookError("The win model needs at least two won and two lost deals.")
-
-    def model():
-        return make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
-                             LogisticRegression(C=c, solver="newton-cholesky", max_iter=200))
-
-    cv = RepeatedStratifiedKFold(n_splits=k, n_repeats=n_repeats, random_state=seed)
-    oof = np.zeros((n_repeats, len(y)))
-    fold_aucs, imps = [], []
-    rng = np.random.default_rng(seed)
-    for i, (tr, te) in enumerate(cv.split(X, y)):
-        m = model().fit(X[tr], y[tr])
-        p = m.decision_function(X[te])
-        oof[i // k, te] = p
-        fold_aucs.append(roc_auc_score(y[te], p))
-        if i < importance_folds:
-            imps.append(_permutation_importance(m, X[te], y[te], n_importance_repeats, rng))
-    per_rep = [delong_auc(y, oof[r]) for r in range(n_repeats)]
-    aucs = np.array([a for a, _ in per_rep])
-    var_within = float(np.mean([v for _, v in per_rep]))
-    var_between = float(aucs.var(ddof=1)) if n_repeats > 1 else 0.0
-    se = np.sqrt(var_within + (1 + 1 / n_repeats) * var_between)
-    z = _st.norm.ppf(0.5 + level / 2)
-    auc = float(aucs.mean())
-    full = model().fit(X, y)
-    coefs = full[-1].coef_[0]
-    imps = np.array(imps) if imps else np.full((1, len(features)), np.nan)
-    a = (1 - level) / 2
-    importance = pd.DataFrame(
-        {
-            "behavior": features,
-            "importance": imps.mean(axis=0),
-            "ci_low": np.quantile(imps, a, axis=0),
-            "ci_high": np.quantile(imps, 1 - a, axis=0),
-            "coef_std": coefs,
-            "direction": np.where(coefs >= 0, "higher score, more wins", "higher score, fewer wins"),
-        }
-    ).sort_values("importance", ascending=False, ignore_index=True)
-    return WinModelResult(
-        n_deals=int(len(y)), n_won=n_won, n_lost=n_lost, features=tuple(features), auc=auc,
-        auc_sd=float(np.std(fold_aucs, ddof=1)), ci_low=float(max(0.0, auc - z * se)),
-        ci_high=float(min(1.0, auc + z * se)), fold_aucs=np.array(fold_aucs), n_splits=k, n_repeats=n_repeats,
-        importance=importance,
-        interval_method=(f"{level:.0%} interval from DeLong's variance of the out-of-fold predictions plus the "
-                         f"variation between {n_repeats} repeats of {k}-fold stratified cross-validation"),
-    )
-
-
 # ------------------------------------------------------------------------------------ agreement
 def quadratic_kappa(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Quadratic-weighted Cohen's kappa of integer ratings, vectorised over leading axes.
@@ -889,8 +735,6 @@ def scorer_name(s: str) -> str:
 
 # ------------------------------------------------------------------------------------ notebook 02 steps
 # What notebook 02 shows around the statistics above: its tables in display form and its sentences.
-NO_SCORES = "no scored calls"
-NO_OPPORTUNITIES = "no opportunities table"
 
 
 def rep_label_map(reps: pd.DataFrame | None) -> dict[str, str]:
@@ -1030,89 +874,6 @@ def describe_phase_trends(trends: list[Trend], *, quarter: str, previous: str, l
     return title, (f"Weekly team mean per phase for {previous} and {quarter} (a call's phase score is the mean of its "
                    f"behaviors in that phase). Change across {quarter} from a straight-line fit through the calls, with "
                    f"{level:.0%} intervals that allow for a rep's calls being alike:\n\n" + reading)
-
-
-def win_model_inputs(
-    opportunities: pd.DataFrame | None,
-    opp_scores: pd.DataFrame | None,
-    *,
-    behaviors: list[str],
-    end: pd.Timestamp,
-    min_deals: int,
-) -> tuple[pd.DataFrame | None, list[str], str | None]:
-    """Deals and features for the win model, and why it cannot be fitted (None when it can).
-
-    ``opp_scores`` is None when there are no scored calls. The model needs ``min_deals`` closed
-    deals with a scored discovery call, five of each outcome and at least one usable behavior.
-    """
-    if opp_scores is None:
-        return None, [], NO_SCORES
-    if opportunities is None:
-        return None, [], NO_OPPORTUNITIES
-    frame, features = win_model_frame(opportunities, opp_scores, behaviors=behaviors, end=end)
-    n_deals = len(frame)
-    n_won = int(frame["won"].sum()) if n_deals else 0
-    if n_deals < min_deals or min(n_won, n_deals - n_won) < 5 or not features:
-        return frame, features, (f"only {n_deals} closed deals with a scored discovery call ({n_won} won); "
-                                 f"the model needs at least {min_deals} and five of each outcome")
-    return frame, features, None
-
-
-def describe_win_model_skip(why: str) -> str:
-    """Tell the reader why no AUC is reported, and how to get one."""
-    if why == NO_SCORES:
-        return "Not available: there are no scored calls (see above), so there is nothing to predict wins from."
-    if why == NO_OPPORTUNITIES:
-        return ("No CRM opportunities were provided, so there are no won or lost deals to predict: the win model "
-                "is not fitted and no AUC is reported. Fix: add opportunities.csv (a closed-won/lost export).")
-    return (f"The win model is skipped: {why}. Fitting it on so few deals would mostly "
-            "describe noise, so no AUC is reported rather than a misleading one.")
-
-
-def auc_estimate(win: WinModelResult, *, policy) -> dict:
-    """The ``behavior_auc`` entry of findings.json (compared with 0.5, a coin flip), with how it was made."""
-    from coaching_roi import verdict
-
-    return verdict.make(
-        "behavior_auc", value=win.auc, ci_low=win.ci_low, ci_high=win.ci_high, n=win.n_deals, n_unit="deals",
-        unit="auc", policy=policy, reference=0.5,
-        note=f"{win.n_won} of the {win.n_deals} closed deals were won. This is prediction, not proof that the behaviors cause wins.",
-        auc_sd=win.auc_sd, n_won=win.n_won, n_lost=win.n_lost, interval_method=win.interval_method,
-        features=list(win.features))
-
-
-def win_model_table(win: WinModelResult, *, level: float = 0.95) -> pd.DataFrame:
-    """One-row display table of the win model: deals, outcomes, behaviors, AUC with interval and spread."""
-    return pd.DataFrame([{
-        "closed deals": win.n_deals, "won": win.n_won, "lost": win.n_lost, "behaviors used": len(win.features),
-        "cross-validated AUC": f"{win.auc:.2f}", f"{level:.0%} interval": f"{win.ci_low:.2f} to {win.ci_high:.2f}",
-        "spread across folds (SD)": f"{win.auc_sd:.2f}"}])
-
-
-def describe_auc_interval(win: WinModelResult) -> str:
-    """How the AUC interval is made and what the fold spread is."""
-    return (f"How the interval is made: {win.interval_method}. The spread is the standard deviation of the "
-            f"AUC across {len(win.fold_aucs)} held-out folds of about {win.n_deals // win.n_splits} deals each.")
-
-
-def describe_importance(importance: pd.DataFrame, labels: dict[str, str]) -> tuple[str, str]:
-    """Title and reading of the permutation-importance figure: which behaviors clearly help, in which direction."""
-    clear = importance[importance["ci_low"] > 0]
-    if clear.empty:
-        title = "No single behavior clearly drives the prediction"
-    else:
-        top = clear.iloc[0]
-        title = f"The prediction leans most on {labels.get(top['behavior'], top['behavior'])}"
-    pos = [labels.get(b, b) for b in clear.loc[clear["coef_std"] > 0, "behavior"]]
-    neg = [labels.get(b, b) for b in clear.loc[clear["coef_std"] <= 0, "behavior"]]
-    line = (f"{len(clear)} of {len(importance)} behaviors help the prediction beyond fold-to-fold noise "
-            "(blue; grey bars cross zero)."
-            if len(clear) else "Every behavior's interval crosses zero: none helps the prediction clearly on its own.")
-    if pos:
-        line += " Higher scores go with more wins on: " + ", ".join(pos) + "."
-    if neg:
-        line += " Higher scores go with fewer wins on: " + ", ".join(neg) + " (worth a look at how these are scored)."
-    return title, line + " Bars: middle 95% of held-out folds."
 
 
 def _median_kappa(agreement: pd.DataFrame) -> float:
