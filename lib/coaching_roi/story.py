@@ -54,6 +54,9 @@ SOURCE_NOTEBOOK = {
     "cycle_value_usd": "03_cohort_comparison",
     "roi_pct": "03_cohort_comparison",
     "behavior_auc": "02_behavioral_scoring",
+    "funnel_sessions_focused_share": "04_coaching_plan",
+    "funnel_focus_coverage": "04_coaching_plan",
+    "funnel_reps_below_benchmark": "04_coaching_plan",
 }
 
 
@@ -88,21 +91,65 @@ def missing_reason(findings: Mapping[str, Any], notebook: str) -> str:
         return f"notebook {short} has not run for this quarter"
     if str(status).startswith("skipped"):
         why = str(status).split(":", 1)[1].strip() if ":" in str(status) else "no reason recorded"
-        return f"notebook {short} skipped it: {why}"
+        return f"notebook {short} skipped it: {plain(why)}"
     return f"notebook {short} ran but did not produce this estimate (an input it needs is missing)"
 
 
+# Names of tables and artifacts as a reader should see them inside a reason.
+PLAIN_NAMES = {
+    "coaching_sessions": "coaching log", "call_scores": "call scores", "sdr_activity": "SDR activity",
+    "opportunities": "opportunities", "reps": "rep list", "calls": "calls",
+    "02_rep_quarter_composite": "notebook 02's rep scores", "02_opportunity_discovery_scores": "notebook 02's deal scores",
+    "02_rep_week_behavior": "notebook 02's weekly scores", "02_call_composite": "notebook 02's call scores",
+    "layers_2_3": "behavior change and outcome link", "layer1_activity": "coaching activity",
+}
+_SNAKE = re.compile(r"(?<![\w./-])((?:\d\d_)?[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?:\.([a-z][a-z0-9_]*))?(?![\w/-])")
+
+
+def plain(text: str) -> str:
+    """Replace internal names inside a reason by words ("needs reps.hire_date" -> "needs hire date (rep list)").
+
+    Known tables and artifacts get their reader's name; other snake_case names become words. File
+    names (``sales_pipeline.csv``) are the user's own and stay as they are.
+    """
+    def _one(m: re.Match) -> str:
+        name, col = m.group(1), m.group(2)
+        if col in ("csv", "json", "parquet", "xlsx", "yaml", "html", "pdf", "pptx", "ipynb"):
+            return m.group(0)
+        words = PLAIN_NAMES.get(name, ids.sub_label(name, None))
+        return f"{col.replace('_', ' ')} ({words})" if col else words
+
+    text = re.sub(r"\b[a-z][a-z0-9_]*::[a-z0-9_]+\b", lambda m: ids.label(m.group(0)).lower(), str(text))
+    text = re.sub(r"\b(reps|opportunities|calls|coaching_sessions)\.([a-z][a-z0-9_]*)\b",
+                  lambda m: f"{m.group(2).replace('_', ' ')} ({PLAIN_NAMES.get(m.group(1), m.group(1))})", text)
+    text = _SNAKE.sub(_one, text).replace("::", ": ")
+    return re.sub(r"\b([\w' ]+?) \(\1\)", r"\1", text)  # "coaching log (coaching log)" -> "coaching log"
+
+
 def reason_for(findings: Mapping[str, Any], estimate_id: str) -> str:
-    """Why ``estimate_id`` is absent: the notebook's ``extra.not_computed`` reason, else its status."""
+    """Why ``estimate_id`` is absent, in a reader's words: the notebook's ``extra.not_computed`` reason, else its status."""
     base = ids.base_of(estimate_id)
     nb = SOURCE_NOTEBOOK.get(base, "03_cohort_comparison")
     extra = (findings.get("extra") or {}).get(nb) or {}
     nc = extra.get("not_computed") if isinstance(extra, dict) else None
     if isinstance(nc, dict):
-        for key in (estimate_id, base, base.replace("_pct_faster", "").replace("_weeks_saved", "")):
+        keys = [estimate_id, base, base.replace("_pct_faster", "").replace("_weeks_saved", "").replace("_change_per_point", "")]
+        if base in ("behavior_change", "event_study_pretrend", "win_rate_change_per_point", "cycle_change_per_point",
+                    "realized_value_usd"):
+            keys.append("layers_2_3")
+        for key in keys:
             if key in nc:
-                return f"notebook {nb.split('_', 1)[0]}: {nc[key]}"
-    return missing_reason(findings, nb)
+                return plain(f"notebook {nb.split('_', 1)[0]}: {nc[key]}".rstrip("."))
+    return plain(missing_reason(findings, nb))
+
+
+def short_reason(findings: Mapping[str, Any], estimate_id: str) -> str:
+    """The first clause of :func:`reason_for`, for a figure or a chip ("No coaching log")."""
+    r = re.sub(r"^notebook \d\d(?: skipped it)?:\s*", "", reason_for(findings, estimate_id))
+    head = r.split(": ")[0].split(". ")[0].strip().rstrip(".")
+    if len(head) > 120:
+        head = head[:119].rsplit(" ", 1)[0] + "…"
+    return head[:1].upper() + head[1:]
 
 
 def behavior_of(estimate_id: str) -> str | None:
@@ -290,6 +337,54 @@ def headline(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, 
     return headline_with_ids(findings, quarter=quarter, labels=labels).text
 
 
+def chain_title(findings: Mapping[str, Any]) -> str:
+    """Slide 1's title: what the evidence chain shows, from the same layer verdicts as the headline."""
+    l2 = layer2(findings)
+    if l2.state == "moved":
+        l3 = layer3(findings, l2.behaviors)
+        if l3.state == "moved":
+            return "Coaching moved behavior; reps whose behavior moved won more"
+        if l3.state == "fell":
+            return "Coaching moved behavior, but reps whose behavior moved won less"
+        return "Coaching moved call behavior; its effect on wins is not visible yet"
+    return {
+        "unfair": "Call behavior rose, but coached reps were already improving before coaching",
+        "fell": "Coached behavior fell against comparison reps",
+        "too_few": "Too few coached reps yet to tell whether coaching moves call behavior",
+        "not_moved": "Coaching has not clearly moved call behavior yet, so nothing downstream is claimed",
+    }.get(l2.state, "The evidence chain cannot be measured yet: coaching or call data are missing")
+
+
+def chain_link_name(estimate_id: str) -> str:
+    """What a reader calls the chain link an estimate speaks for ("win-rate link")."""
+    return {
+        "behavior_change": "behavior change", "win_rate_change_per_point": "win-rate link",
+        "cycle_change_per_point": "deal-cycle link", "ramp_weeks_saved": "ramp difference",
+        "realized_value_usd": "realized value", "event_study_pretrend": "fairness check",
+    }.get(ids.base_of(estimate_id), ids.label(estimate_id).lower())
+
+
+def examples_framing(findings: Mapping[str, Any], n_reps: int) -> tuple[str, str]:
+    """Slide 2's title and lead for the example reps, phrased from the team-level verdicts.
+
+    Unless the team-level outcome link is positive, the reps' win-rate moves are individual
+    examples, never evidence that outcomes moved.
+    """
+    l2 = layer2(findings)
+    l3 = layer3(findings, l2.behaviors if l2.behaviors else None)
+    picked = f"{n_reps} rep{'s' if n_reps != 1 else ''} picked by a fixed rule"
+    if l2.state == "moved" and l3.state == "moved":
+        return ("Coached reps: what they worked on, and what moved",
+                f"{picked}; team-wide, the link from behavior to wins is positive, and these are examples of it.")
+    if l2.state == "moved":
+        return ("Coached reps: behavior moved; win rates are single cases",
+                f"{picked}. Team-wide, the win-rate link is not visible yet: these are examples, not evidence.")
+    team = ("the team-wide behavior change could not be measured" if l2.state == "missing"
+            else "team-wide, behavior did not clearly move")
+    return ("Coached reps: individual cases, not a team-wide result",
+            f"{picked}, but {team}: cases to learn from, not evidence.")
+
+
 def gap_sentence(findings: Mapping[str, Any]) -> str:
     """Slide 1's sentence: the top-minus-bottom quartile gap in plain words."""
     est = (findings.get("estimates") or {}).get("quartile_win_rate_gap")
@@ -316,9 +411,12 @@ def caveats(
             )
     few = sorted(k for k, e in est.items() if classify(e) == "too_few")
     if few:
+        policy = vd.Policy()
         out.append(
-            "Too few to tell yet: " + "; ".join(ids.label(k, labels) for k in few)
-            + ". These are not findings; the appendix says what data would settle each."
+            "Too few to tell yet: " + "; ".join(
+                f"{ids.label(k, labels)} ({int(est[k].get('n') or 0)} {est[k].get('n_unit', 'units')}, "
+                f"{policy.min_for(str(est[k].get('n_unit', 'reps')))} needed)" for k in few)
+            + ". These are not findings yet; the evidence backup says what would settle each."
         )
     l2 = layer2(findings)
     l3 = layer3(findings, l2.behaviors if l2.behaviors else None)
@@ -349,9 +447,19 @@ def _fmt_rate(x: Any) -> str:
     return "n/a" if v is None else f"{v * 100:.0f}%"
 
 
-def intervention_sentence(row: Mapping[str, Any], *, labels: Mapping[str, str] | None = None) -> str:
-    """One sentence from the coaching log: behavior, sessions, start, and the observable committed to."""
-    label = _label(row.get("behavior"), labels) if row.get("behavior") else str(row.get("behavior_label") or "")
+def intervention_sentence(row: Mapping[str, Any], *, labels: Mapping[str, str] | None = None,
+                          with_behavior: bool = True) -> str:
+    """One sentence from the coaching log: behavior, sessions, start, and the observable committed to.
+
+    ``with_behavior=False`` leaves the behavior out (when it is shown beside the sentence).
+    """
+    b = row.get("behavior")
+    if b and labels and b in labels:
+        label = f"“{labels[b]}”"
+    elif b:
+        label = _label(b, labels)
+    else:
+        label = str(row.get("behavior_label") or "")
     n_sessions = int(_num(row.get("n_sessions")) or 0)
     start = row.get("first_session_date")
     start_txt = ""
@@ -365,26 +473,47 @@ def intervention_sentence(row: Mapping[str, Any], *, labels: Mapping[str, str] |
     obs = row.get("observable")
     obs = None if obs is None or str(obs).strip() in ("", "nan", "None", "<NA>") else str(obs).strip().rstrip(".")
     sessions = f"{n_sessions} session{'s' if n_sessions != 1 else ''}"
+    lead = f"Coached on {label} in {sessions}{start_txt}" if with_behavior else f"{sessions[:1].upper()}{sessions[1:]}{start_txt}"
     if obs:
-        return f"Coached on {label} in {sessions}{start_txt}; committed to: “{obs}”."
-    return f"Coached on {label} in {sessions}{start_txt}; no observable was recorded."
+        return f"{lead}; committed to: “{obs}”."
+    return f"{lead}; no observable was recorded."
 
 
-def movement_sentence(row: Mapping[str, Any], *, min_deals: int = 5, scale_max: float = 10) -> str:
-    """Before/after score and win rate, with a warning when either side has few closed deals."""
+def score_text(row: Mapping[str, Any], *, scale_max: float = 10) -> str:
+    """'Score 4.9 → 6.1 of 10 (+1.3)' on the coached behavior."""
     sb, sa = _num(row.get("before_score")), _num(row.get("after_score"))
-    score = f"Score {_fmt_score(sb)} → {_fmt_score(sa)} (of {scale_max:g})"
+    out = f"Score {_fmt_score(sb)} → {_fmt_score(sa)} of {scale_max:g}"
     if sb is not None and sa is not None:
-        score += f", {sa - sb:+.1f}"
+        out += f" ({sa - sb:+.1f})"
+    return out
+
+
+def _rate_with_interval(rate: float | None, n: int, level: float, *, ci_label: bool) -> str:
+    from coaching_roi.stats import wilson_interval
+
+    if rate is None or n <= 0:
+        return "no closed deals"
+    lo, hi = wilson_interval(int(round(rate * n)), n, level)
+    ci = f"{level * 100:g}% CI " if ci_label else ""
+    return f"{rate * 100:.0f}% of {n} deals ({ci}{lo * 100:.0f}–{hi * 100:.0f}%)"
+
+
+def win_rate_text(row: Mapping[str, Any], *, level: float = 0.95) -> str:
+    """'Win rate 30% of 23 deals (95% CI 16–50%) → 41% of 22 deals (23–61%)', Wilson intervals at ``level``."""
     wb, wa = _num(row.get("win_rate_before")), _num(row.get("win_rate_after"))
     nb, na = int(_num(row.get("n_deals_before")) or 0), int(_num(row.get("n_deals_after")) or 0)
+    before = _rate_with_interval(wb, nb, level, ci_label=True)
     if wa is None or na == 0:
-        win = f"win rate {_fmt_rate(wb)} before; no deals closed since coaching yet"
-    else:
-        win = f"win rate {_fmt_rate(wb)} → {_fmt_rate(wa)} ({nb} → {na} closed deals)"
-    out = f"{score}; {win}."
-    if min(nb, na) < min_deals:
-        out += " Few deals, so the win-rate move is indicative only."
+        return f"Win rate {before} before; no deals closed since coaching yet"
+    return f"Win rate {before} → {_rate_with_interval(wa, na, level, ci_label=False)}"
+
+
+def movement_sentence(row: Mapping[str, Any], *, min_deals: int = 5, scale_max: float = 10, level: float = 0.95) -> str:
+    """Before/after score and win rate (with Wilson intervals at ``level`` and deal counts)."""
+    nb, na = int(_num(row.get("n_deals_before")) or 0), int(_num(row.get("n_deals_after")) or 0)
+    out = f"{score_text(row, scale_max=scale_max)}. {win_rate_text(row, level=level)}."
+    if 0 < min(nb, na) < min_deals:
+        out += " On so few deals the intervals are wide: a rep's win rate can swing this much by chance."
     return out
 
 
