@@ -512,6 +512,21 @@ def test_pptx_text_frames_fit_their_shapes(which, request):
     assert pptx_overflows(cfg.run_dir / out["pptx"]) == []
 
 
+@pytest.mark.parametrize("which", ["rendered", "rendered_null"])
+def test_pptx_chain_figure_keeps_its_native_size(which, request):
+    """The chain figure is drawn at slide size with 14 pt text: the PPTX must not shrink it."""
+    import io
+
+    from PIL import Image
+    from pptx import Presentation
+
+    cfg, d, out = request.getfixturevalue(which)
+    pic = next(sh for sh in Presentation(str(cfg.run_dir / out["pptx"])).slides[1].shapes if sh.shape_type == 13)
+    with Image.open(io.BytesIO(d.slides[1].figure)) as im:
+        natural_in = im.size[0] / 150
+    assert int(pic.width) / 914400 >= natural_in * 0.98
+
+
 def test_pptx_fit_check_catches_an_overflowing_frame(tmp_path):
     """The fit check itself must be able to fail."""
     from pptx import Presentation

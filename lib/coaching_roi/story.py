@@ -15,7 +15,6 @@ hand-built inputs.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -26,6 +25,8 @@ from coaching_roi import estimate_ids as ids
 from coaching_roi import verdict as vd
 from coaching_roi.config import quarter_label
 from coaching_roi.estimate_ids import MILESTONES, POOLED  # noqa: F401 - re-exported for callers
+from coaching_roi.plainwords import plain
+from coaching_roi.pseudonyms import alias, alias_map, scrub  # noqa: F401 - re-exported for callers
 from coaching_roi.stats import fmt_value
 
 Classified = Literal["missing", "positive", "negative", "no_clear_change", "too_few"]
@@ -93,37 +94,6 @@ def missing_reason(findings: Mapping[str, Any], notebook: str) -> str:
         why = str(status).split(":", 1)[1].strip() if ":" in str(status) else "no reason recorded"
         return f"notebook {short} skipped it: {plain(why)}"
     return f"notebook {short} ran but did not produce this estimate (an input it needs is missing)"
-
-
-# Names of tables and artifacts as a reader should see them inside a reason.
-PLAIN_NAMES = {
-    "coaching_sessions": "coaching log", "call_scores": "call scores", "sdr_activity": "SDR activity",
-    "opportunities": "opportunities", "reps": "rep list", "calls": "calls",
-    "02_rep_quarter_composite": "notebook 02's rep scores", "02_opportunity_discovery_scores": "notebook 02's deal scores",
-    "02_rep_week_behavior": "notebook 02's weekly scores", "02_call_composite": "notebook 02's call scores",
-    "layers_2_3": "behavior change and outcome link", "layer1_activity": "coaching activity",
-}
-_SNAKE = re.compile(r"(?<![\w./-])((?:\d\d_)?[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?:\.([a-z][a-z0-9_]*))?(?![\w/-])")
-
-
-def plain(text: str) -> str:
-    """Replace internal names inside a reason by words ("needs reps.hire_date" -> "needs hire date (rep list)").
-
-    Known tables and artifacts get their reader's name; other snake_case names become words. File
-    names (``sales_pipeline.csv``) are the user's own and stay as they are.
-    """
-    def _one(m: re.Match) -> str:
-        name, col = m.group(1), m.group(2)
-        if col in ("csv", "json", "parquet", "xlsx", "yaml", "html", "pdf", "pptx", "ipynb"):
-            return m.group(0)
-        words = PLAIN_NAMES.get(name, ids.sub_label(name, None))
-        return f"{col.replace('_', ' ')} ({words})" if col else words
-
-    text = re.sub(r"\b[a-z][a-z0-9_]*::[a-z0-9_]+\b", lambda m: ids.label(m.group(0)).lower(), str(text))
-    text = re.sub(r"\b(reps|opportunities|calls|coaching_sessions)\.([a-z][a-z0-9_]*)\b",
-                  lambda m: f"{m.group(2).replace('_', ' ')} ({PLAIN_NAMES.get(m.group(1), m.group(1))})", text)
-    text = _SNAKE.sub(_one, text).replace("::", ": ")
-    return re.sub(r"\b([\w' ]+?) \(\1\)", r"\1", text)  # "coaching log (coaching log)" -> "coaching log"
 
 
 def reason_for(findings: Mapping[str, Any], estimate_id: str) -> str:
@@ -515,43 +485,6 @@ def movement_sentence(row: Mapping[str, Any], *, min_deals: int = 5, scale_max: 
     if 0 < min(nb, na) < min_deals:
         out += " On so few deals the intervals are wide: a rep's win rate can swing this much by chance."
     return out
-
-
-# ------------------------------------------------------------------------------- pseudonyms
-_ALIAS_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I/O: easy to read aloud
-
-
-def alias(rep_id: str, length: int = 3) -> str:
-    """A stable alias for a rep id (same id -> same alias in every run), e.g. 'Rep KXT'."""
-    h = int(hashlib.sha256(str(rep_id).encode("utf-8")).hexdigest(), 16)
-    chars = []
-    for _ in range(length):
-        h, r = divmod(h, len(_ALIAS_LETTERS))
-        chars.append(_ALIAS_LETTERS[r])
-    return "Rep " + "".join(chars)
-
-
-def alias_map(rep_ids: Iterable[Any]) -> dict[str, str]:
-    """Aliases for many ids, unique (a rare collision lengthens the aliases involved)."""
-    ids = sorted({str(r) for r in rep_ids if r is not None})
-    out: dict[str, str] = {}
-    length = 3
-    while True:
-        out = {r: alias(r, length) for r in ids}
-        if len(set(out.values())) == len(out):
-            return out
-        length += 1
-
-
-def scrub(text: str, replacements: Mapping[str, str]) -> str:
-    """Replace every real name in ``text`` by its alias (longest names first, whole words)."""
-    if not text or not replacements:
-        return text
-    for real in sorted(replacements, key=len, reverse=True):
-        if not real:
-            continue
-        text = re.sub(rf"(?<!\w){re.escape(real)}(?!\w)", replacements[real], text)
-    return text
 
 
 def headcount_sentence(ramp_value: Mapping[str, Any] | None, *, role_cost: float) -> str | None:

@@ -167,6 +167,7 @@ def show_slide(slide: Slide) -> None:
         say(" · ".join(f"{c['link']}: {c['word']}" for c in d["chips"]))
         say(f"Next: {d['next']}")
     if slide.table_rows:
-        show_table(pd.DataFrame(slide.table_rows, columns=slide.table_columns or None))
+        cols = [f"{c} ({i + 1})" if slide.table_columns.count(c) > 1 else c for i, c in enumerate(slide.table_columns)]
+        show_table(pd.DataFrame(slide.table_rows, columns=cols or None))
     for b in slide.bullets:
         say("• " + b)

@@ -175,19 +175,33 @@ def _title_slide(b: _Builder, deck: Deck) -> None:
     b.text(LEFT, BOTTOM - 0.45, WIDTH, [f"Generated {deck.generated}"], size=14, max_h=0.45, color=GREY)
 
 
+def _png_inches(png: bytes) -> tuple[float, float]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        dpi = (im.info.get("dpi") or (150, 150))[0] or 150
+        return im.size[0] / dpi, im.size[1] / dpi
+
+
 def _chain_slide(b: _Builder) -> None:
+    """The chain figure at its native size (its fonts are slide points); footer lines that would
+    shrink it are left to the notes, the supporting-evidence line first."""
     sl = b.sl
-    top = b.title(28)
-    foot_h = needed_height(sl.footer, WIDTH, MAIN_MIN_PT) if sl.footer else 0
+    top = b.title(24)
+    footer = list(sl.footer)
     if sl.figure:
+        fig_h = _png_inches(sl.figure)[1]
+        while footer and top + fig_h + 0.1 + needed_height(footer, WIDTH, MAIN_MIN_PT) > BOTTOM:
+            footer.pop()
+        foot_h = needed_height(footer, WIDTH, MAIN_MIN_PT) if footer else 0
         _, h = b.picture(sl.figure, LEFT, top, WIDTH, BOTTOM - top - foot_h - 0.1, native=True)
         top += h + 0.1
-    b.text(LEFT, top, WIDTH, sl.footer, size=MAIN_MIN_PT, max_h=BOTTOM - top, color=INK, shrink=False)
+    b.text(LEFT, top, WIDTH, footer, size=MAIN_MIN_PT, max_h=BOTTOM - top, color=INK, shrink=False)
 
 
 def _reps_slide(b: _Builder) -> None:
     sl = b.sl
-    top = b.title(28)
+    top = b.title(24)
     if sl.lead:
         top += b.text(LEFT, top, WIDTH, [sl.lead], size=MAIN_MIN_PT, max_h=1.0) + 0.05
     card_w, gap = 8.05, 0.25

@@ -280,7 +280,7 @@ def changes_slide(compared: Mapping[str, Any], cfg: Config) -> Slide:
     rows = compare.ordered_for_display(compared)
     s = Slide(key="changes", kicker="Backup · Since the last QBR", appendix=True,
               title=f"What changed since {since}", lead=compare.summary(compared))
-    s.table_columns = ["Estimate", f"{since}", f"{cfg.quarter}", "What changed"]
+    s.table_columns = ["Estimate", f"Then ({since})", f"Now ({cfg.quarter})", "What changed"]
     for c in rows[:10]:
         s.table_rows.append([c["label"], c.get("state_before") or "–", c.get("state_after") or "–",
                              compare.STATUS_WORDS[c["status"]]])
