@@ -195,8 +195,10 @@ def test_caveats_cover_pretrend_small_n_lag_correlation_and_roi():
 
 def test_caveats_minimal():
     cav = story.caveats(F(), quarter="2026Q3")
-    assert any("not observable yet" in c for c in cav)
+    assert not any("not observable yet" in c for c in cav)  # no behavior change measured: no lag to wait for
     assert not any("ROI" in c for c in cav)
+    moved = F(behavior_change__a=est(2.0, 1.0, 3.0))
+    assert any("not observable yet" in c for c in story.caveats(moved, quarter="2026Q3"))
 
 
 # ------------------------------------------------------------------------------------ headcount

@@ -321,7 +321,7 @@ def chain_title(findings: Mapping[str, Any]) -> str:
         "unfair": "Call behavior rose, but coached reps were already improving before coaching",
         "fell": "Coached behavior fell against comparison reps",
         "too_few": "Too few coached reps yet to tell whether coaching moves call behavior",
-        "not_moved": "Coaching has not clearly moved call behavior yet, so nothing downstream is claimed",
+        "not_moved": "Coaching has not clearly moved call behavior yet, so no outcome is credited to it",
     }.get(l2.state, "The evidence chain cannot be measured yet: coaching or call data are missing")
 
 
@@ -390,7 +390,7 @@ def caveats(
         )
     l2 = layer2(findings)
     l3 = layer3(findings, l2.behaviors if l2.behaviors else None)
-    if l3.state == "not_observable":
+    if l3.state == "not_observable" and l2.state != "missing":
         out.append(
             f"Win-rate effects lag behavior change; the lagged comparison is not observable yet, "
             f"so we will bring it when {quarter_label(quarter, 1)} deals close."

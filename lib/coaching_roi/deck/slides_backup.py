@@ -121,7 +121,9 @@ def evidence_slide(inputs: DeckInputs, cfg: Config) -> Slide:
         s.figure = _intervals_figure(
             frame, xlabel=f"Score change vs comparison reps (points, {cfg.analysis.confidence_level * 100:g}% CI)")
         s.figure_alt = "Difference-in-differences effect of coaching on each coached behavior, with intervals."
-    for b in order:
+    # the pooled change leads; then the fairness checks, the win-rate link and the win model; per-behavior last
+    pooled = [b for b in order if b == ids.POOLED] or order[:1]
+    for b in pooled:
         s.bullets.append(story.sentence(f"behavior_change::{b}", changes[b], findings=f))
     fair = []
     for b, e in sorted(story.estimates_with_prefix(f, "event_study_pretrend").items()):
@@ -139,6 +141,9 @@ def evidence_slide(inputs: DeckInputs, cfg: Config) -> Slide:
     auc = est(f, "behavior_auc")
     if auc:
         s.bullets.append(story.sentence("behavior_auc", auc, findings=f))
+    for b in order:
+        if b not in pooled:
+            s.bullets.append(story.sentence(f"behavior_change::{b}", changes[b], findings=f))
     return _lead_rest(s)
 
 
@@ -161,7 +166,8 @@ def settle_slide(rows: list[dict], cfg: Config) -> Slide:
     s = Slide(key="settle", kicker="Backup · What it would take to know", appendix=True,
               title="What would settle the links that are not clear yet")
     if not rows:
-        s.lead = "Every estimate of the chain is either clear or not measured; nothing here waits on more data."
+        s.lead = ("No estimate is waiting on more of the same data: each is either clear or not measured, and slide 1 "
+                  "and the backup slides say what every missing one needs.")
         s.notes = s.lead
         return s
     s.lead = (f"From each estimate's minimum detectable effect ({_policy(cfg).power:.0%} power) and the pace at which "
