@@ -17,6 +17,7 @@ from typing import Any
 
 from coaching_roi import estimate_ids as ids
 from coaching_roi import verdict as vd
+from coaching_roi.decision import link_state
 from coaching_roi.errors import WorkbookError
 
 STATUS_WORDS = {"new": "new this run", "gone": "no longer estimated", "changed": "verdict changed", "same": "same verdict"}
@@ -61,7 +62,7 @@ def load_run(path: str | Path) -> tuple[dict, dict]:
 
 
 def _state_word(est: Mapping[str, Any] | None, policy: vd.Policy, estimate_id: str) -> str:
-    return vd.state(est, policy, estimate_id).word
+    return link_state(est, policy, estimate_id).word  # a check (the pre-trend) reads Passed / Failed
 
 
 def change_reading(estimate_id: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,

@@ -20,7 +20,7 @@ import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
-from coaching_roi import compare, estimate_ids, verdict
+from coaching_roi import compare, decision, estimate_ids, verdict
 from coaching_roi import findings as findings_mod
 from coaching_roi.config import Config
 from coaching_roi.paths import PROJECT_ROOT
@@ -253,7 +253,7 @@ def _estimate_rows(estimates: dict[str, dict], behavior_labels: dict[str, str] |
     policy = verdict.Policy(level=level)
     rows = []
     for key, e in estimates.items():
-        st = verdict.state(e, policy, key)
+        st = decision.link_state(e, policy, key)  # a check (the pre-trend) reads Passed / Failed
         rows.append(
             {
                 "id": key,
