@@ -10,7 +10,7 @@ Q ?= demo
 JOBS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lab report validate venv clean-outputs
+.PHONY: help demo test lab report validate venv clean-outputs deck-images
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,6 +39,13 @@ validate: $(STAMP) ## check params/$(Q).yaml without running anything
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
+
+deck-images: demo ## run the demo, then save slides 1 and 2 of its deck as docs/img/qbr_slide1.png, qbr_slide2.png
+	@command -v pdftoppm >/dev/null || { echo "pdftoppm is needed (Debian/Ubuntu: apt-get install poppler-utils)"; exit 1; }
+	@test -f outputs/demo/qbr_deck.pdf || { echo "outputs/demo/qbr_deck.pdf is missing: PDF slides need a Chromium (see README)"; exit 1; }
+	mkdir -p docs/img
+	pdftoppm -png -r 72 -f 2 -l 2 -singlefile outputs/demo/qbr_deck.pdf docs/img/qbr_slide1
+	pdftoppm -png -r 72 -f 3 -l 3 -singlefile outputs/demo/qbr_deck.pdf docs/img/qbr_slide2
 
 clean-outputs: ## remove outputs/ (rendered runs) and data/demo/
 	rm -rf outputs data/demo

@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("e2e")]
 def _plan_rows(run) -> list[dict]:
     path = run.run_dir / "coaching_plan.csv"
     assert path.exists(), "coaching_plan.csv not written"
-    with open(path, newline="", encoding="utf-8") as fh:
+    assert (run.run_dir / "coaching_plan.xlsx").exists(), "coaching_plan.xlsx not written"
+    with open(path, newline="", encoding="utf-8-sig") as fh:  # UTF-8 with a byte-order mark, for Excel
         return list(csv.DictReader(fh))
 
 

@@ -7,6 +7,7 @@ import re
 import zipfile
 
 import pytest
+from deckcheck import chromium_layout_problems, html_visible_text, internal_names, pptx_overflows, pptx_texts
 
 from coaching_roi import deck, findings
 
@@ -62,6 +63,72 @@ def test_no_effect_deck_makes_no_positive_claim(demo_run_no_effect):
     assert titles
     for t in titles[:2]:  # the two main slides
         assert not POSITIVE.search(t), t
+
+
+@pytest.mark.parametrize("which", ["demo_run", "demo_run_no_effect"])
+def test_findings_carry_the_decision_by_the_rule(which, request):
+    run = request.getfixturevalue(which)
+    merged = findings.load(run.run_dir)
+    d = merged["decision"]
+    assert {"recommendation", "rule", "reasons"} <= set(d) and d["reasons"]
+    assert d["recommendation"] in ("expand", "continue", "hold", "redesign")
+    assert d["links"]["behavior"]["verdict"] == (merged["estimates"].get("behavior_change::all") or {}).get("verdict", "missing")
+    if which == "demo_run_no_effect":
+        assert d["recommendation"] != "expand", d  # a team with no effect is never told to expand
+    html_text = (run.run_dir / "qbr_deck.html").read_text(encoding="utf-8")
+    assert f'<div class="decision-label">{d["label"]}</div>' in html_text
+
+
+@pytest.mark.parametrize("which", ["demo_run", "demo_run_no_effect"])
+def test_no_internal_names_in_the_decks(which, request):
+    """Visible text and speaker notes of the HTML and PPTX decks: no snake_case token, no '::'."""
+    run = request.getfixturevalue(which).run_dir
+    seen = html_visible_text((run / "qbr_deck.html").read_text(encoding="utf-8")) + pptx_texts(run / "qbr_deck.pptx")
+    bad = {n for t in seen for n in internal_names(t)}
+    assert not bad, sorted(bad)
+
+
+@pytest.mark.parametrize("which", ["demo_run", "demo_run_no_effect"])
+def test_deck_layout_fits(which, request):
+    """PPTX: every text frame fits its shape at its font size; HTML in Chromium: every slide's content fits."""
+    run = request.getfixturevalue(which).run_dir
+    assert pptx_overflows(run / "qbr_deck.pptx") == []
+    exe = deck.find_chromium()
+    if exe is None:
+        pytest.skip("no Chromium found: the browser layout check is skipped (the PPTX check ran)")
+    assert chromium_layout_problems(run / "qbr_deck.html", exe) == []
+
+
+def test_compare_to_adds_the_changes_to_findings_deck_and_index(demo_run, demo_run_no_effect, tmp_path):
+    """Re-run notebook 05 on a copy of the demo run with compare_to = the no-effect run."""
+    import shutil
+
+    import papermill as pm
+
+    from coaching_roi import render
+    from coaching_roi.paths import PROJECT_ROOT
+
+    run = tmp_path / "run"
+    shutil.copytree(demo_run.run_dir, run)
+    pm.execute_notebook(
+        str(PROJECT_ROOT / "notebooks" / "05_qbr_slides.ipynb"), str(tmp_path / "05.ipynb"),
+        parameters={"quarter": demo_run.cfg.quarter, "name": "e2e", "data_dir": str(demo_run.data_dir),
+                    "run_dir": str(run), "compare_to": str(demo_run_no_effect.run_dir), "interactive": False},
+        progress_bar=False,
+    )
+    merged = findings.load(run)
+    before = findings.load(demo_run_no_effect.run_dir)
+    c = merged["compared_to"]
+    assert c["quarter"] == before["quarter"] and c["run"]
+    ids = {x["id"] for x in c["changes"]}
+    assert ids == set(merged["estimates"]) | set(before["estimates"])
+    for x in c["changes"]:
+        assert x["verdict_before"] == (before["estimates"].get(x["id"]) or {}).get("verdict")
+        assert x["verdict_after"] == (merged["estimates"].get(x["id"]) or {}).get("verdict")
+    assert "What changed since" in (run / "qbr_deck.html").read_text(encoding="utf-8")
+    cfg = demo_run.cfg.model_copy(update={"run_dir": run})
+    page = render.write_index(run, cfg, []).read_text(encoding="utf-8")
+    assert "What changed since" in page and "Decision: " in page
 
 
 def test_pseudonymised_deck_and_notebook_hold_no_real_name(demo_run, tmp_path):

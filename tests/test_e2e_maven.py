@@ -37,3 +37,10 @@ def test_maven_quarter_runs_end_to_end_and_states_the_gaps(shared_real, tmp_path
         assert claim not in headline
     for name in ("qbr_deck.html", "qbr_deck.pptx", "index.html", "01_data_intake.html"):
         assert (res.run_dir / name).exists()
+    # the deck recommends collecting data, is titled with the sample's neutral name, and shows no internal name
+    assert found["decision"]["recommendation"] == "hold" and "coaching log" in found["decision"]["next"]
+    html_text = (res.run_dir / "qbr_deck.html").read_text(encoding="utf-8")
+    assert "Maven CRM sample" in html_text and "Demo Co" not in html_text
+    from deckcheck import html_visible_text, internal_names
+
+    assert [n for t in html_visible_text(html_text) for n in internal_names(t)] == []

@@ -127,7 +127,8 @@ def test_bad_params_fail_before_any_notebook(project, tmp_path):
 def test_index_groups_estimates_for_a_reader():
     from coaching_roi.render import estimate_label, group_estimates
 
-    e = {"value": 0.1, "ci_low": 0.0, "ci_high": 0.2, "n": 10, "unit": "fraction", "reading": "r"}
+    e = {"value": 0.1, "ci_low": 0.0, "ci_high": 0.2, "n": 10, "n_unit": "AEs", "unit": "fraction", "reading": "r",
+         "verdict": "no_clear_change"}
     groups = group_estimates(
         {"roi_pct": e, "quartile_win_rate_gap": e, "behavior_change::qi": e, "behavior_change::all": e,
          "funnel_team_meeting_rate": e},
@@ -135,6 +136,8 @@ def test_index_groups_estimates_for_a_reader():
     )
     assert [g["title"] for g in groups] == ["The evidence chain", "Money", "SDR funnel", "Per behavior and other detail"]
     assert [r["id"] for r in groups[0]["rows"]] == ["quartile_win_rate_gap", "behavior_change::all"]
-    assert groups[0]["rows"][0]["value"] == "10 pp"  # a gap in win rate is shown in points
+    row = groups[0]["rows"][0]
+    assert row["value"] == "+10 pp" and row["n"] == "10 AEs"  # a gap in win rate is shown in points, n with its unit
+    assert row["state"] == "Not visible yet" and row["interval"] == "0 pp to +20 pp"
     assert groups[-1]["detail"] and groups[-1]["rows"][0]["label"].endswith(": Quantifies impact")
-    assert estimate_label("funnel_team_meeting_rate") == "SDR funnel: team meeting rate"
+    assert estimate_label("funnel_team_meeting_rate") == "Team meeting rate"  # the one table of labels

@@ -143,7 +143,8 @@ def test_exactly_one_focus_per_rep():
 def test_csv_neutralises_formula_cells(tmp_path):
     p, _ = _plan()
     path = exports.safe_csv(plan.plan_for_csv(p), tmp_path / "coaching_plan.csv")
-    with open(path, newline="", encoding="utf-8") as fh:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 6
     cells = [v for r in rows for v in r.values() if v]

@@ -48,7 +48,7 @@ def test_sentence_is_the_stored_reading_or_why_it_is_missing():
     assert story.sentence("quartile_win_rate_gap", e) == e["reading"]
     f = F(status={"03_cohort_comparison": "skipped: no coaching_sessions table"})
     s = story.sentence("behavior_change::quantified_impact", None, findings=f)
-    assert "could not be computed" in s and "no coaching_sessions table" in s
+    assert "could not be computed" in s and "no coaching log table" in s  # the reason in a reader's words
     assert "notebook 02 has not run" in story.sentence("behavior_auc", None, findings=F(status={}))
     assert "_" not in story.sentence("behavior_auc", None, findings=F(status={})).split("(")[0]
 
@@ -195,8 +195,10 @@ def test_caveats_cover_pretrend_small_n_lag_correlation_and_roi():
 
 def test_caveats_minimal():
     cav = story.caveats(F(), quarter="2026Q3")
-    assert any("not observable yet" in c for c in cav)
+    assert not any("not observable yet" in c for c in cav)  # no behavior change measured: no lag to wait for
     assert not any("ROI" in c for c in cav)
+    moved = F(behavior_change__a=est(2.0, 1.0, 3.0))
+    assert any("not observable yet" in c for c in story.caveats(moved, quarter="2026Q3"))
 
 
 # ------------------------------------------------------------------------------------ headcount
@@ -227,12 +229,61 @@ def test_intervention_sentence_without_observable_or_date():
 
 def test_movement_sentence_branches():
     s = story.movement_sentence(ROW)
-    assert s.startswith("Score 3.0 → 7.0 (of 10), +4.0; win rate 25% → 40% (8 → 10 closed deals).")
-    assert "indicative only" not in s
-    few = story.movement_sentence({**ROW, "n_deals_after": 2})
-    assert "Few deals" in few
+    # Wilson intervals at the confidence level, with the deal counts behind each win rate
+    assert s == "Score 3.0 → 7.0 of 10 (+4.0). Win rate 25% of 8 deals (95% CI 7–59%) → 40% of 10 deals (17–69%)."
+    assert "90% CI" in story.movement_sentence(ROW, level=0.9)
+    few = story.movement_sentence({**ROW, "n_deals_after": 2, "win_rate_after": 0.5})
+    assert "by chance" in few and "50% of 2 deals" in few
     none_after = story.movement_sentence({**ROW, "win_rate_after": float("nan"), "n_deals_after": 0})
     assert "no deals closed since coaching yet" in none_after
+
+
+def test_intervention_sentence_with_rubric_labels_or_without_the_behavior():
+    labels = {"quantified_impact": "Quantifies the business impact"}
+    assert story.intervention_sentence(ROW, labels=labels).startswith("Coached on “Quantifies the business impact” in 6")
+    assert story.intervention_sentence(ROW, labels=labels, with_behavior=False).startswith("6 sessions from 06 Jul;")
+
+
+# ------------------------------------------------------------------------------------ plain words
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("needs 02_rep_quarter_composite", "needs notebook 02's rep scores"),
+        ("no coaching_sessions table", "no coaching log table"),
+        ("needs reps.hire_date and reps.onboarding_program", "needs hire date (rep list) and onboarding program (rep list)"),
+        ("No coaching log (coaching_sessions): nothing", "No coaching log: nothing"),
+        ("see ramp_weeks_saved::quota_80", "see ramp weeks saved to the first month at 80% of quota"),
+        ("read from sales_pipeline.csv", "read from sales_pipeline.csv"),  # the user's own file name stays
+    ],
+)
+def test_plain_replaces_internal_names_in_reasons(raw, plain):
+    assert story.plain(raw) == plain
+
+
+def test_short_reason_is_the_first_clause():
+    f = F(status={"03_cohort_comparison": "skipped: no coaching log"})
+    f["extra"] = {"03_cohort_comparison": {"not_computed": {"layers_2_3": "No coaching log (coaching_sessions): who "
+                                                             "was coached on what is unknown. More."}}}
+    assert story.short_reason(f, "behavior_change::all") == "No coaching log"
+    assert story.short_reason(F(status={}), "behavior_auc") == "Notebook 02 has not run for this quarter"
+
+
+# ------------------------------------------------------------------------------------ main slides
+def test_chain_title_and_examples_framing_follow_the_layer_verdicts():
+    moved = est(1.0, 0.5, 1.5, n=12, n_unit="coached reps", key="behavior_change::all")
+    win = est(0.04, 0.01, 0.07, n=12, n_unit="coached reps", unit="fraction", key="win_rate_change_per_point::all")
+    flat = est(0.0, -0.05, 0.05, n=12, n_unit="coached reps", unit="fraction", key="win_rate_change_per_point::all")
+    both = F(behavior_change__all=moved, win_rate_change_per_point__all=win)
+    only = F(behavior_change__all=moved, win_rate_change_per_point__all=flat)
+    none = F(behavior_change__all=est(0.1, -0.4, 0.6, n=12, n_unit="coached reps", key="behavior_change::all"))
+    assert story.chain_title(both) == "Coaching moved behavior; reps whose behavior moved won more"
+    assert story.chain_title(only) == "Coaching moved call behavior; its effect on wins is not visible yet"
+    assert story.chain_title(none).startswith("Coaching has not clearly moved call behavior yet")
+    assert story.chain_title(F()).startswith("The evidence chain cannot be measured yet")
+    assert "examples of it" in story.examples_framing(both, 3)[1]
+    title, lead = story.examples_framing(only, 2)
+    assert title.endswith("win rates are single cases") and "not evidence" in lead and lead.startswith("2 reps")
+    assert story.examples_framing(none, 3)[0] == "Coached reps: individual cases, not a team-wide result"
 
 
 # ------------------------------------------------------------------------------------ pseudonyms

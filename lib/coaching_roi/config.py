@@ -179,12 +179,55 @@ class Economics(_Strict):
 
 class Report(_Strict):
     title: str = "Coaching ROI"
-    company: str = "Demo Co"
+    # The company named on the title slide and the index page; None -> only the quarter is named.
+    company: str | None = None
     pseudonymize: bool = False
     currency: str = "USD"
     # Figures with one row per rep (score heatmap, SDR gap heatmap) draw at most this many rows;
     # every rep stays in the tables, the plan and the Parquet artifacts.
     max_figure_rows: int = Field(default=40, ge=4, le=500)
+
+
+# ------------------------------------------------------------------------------------- decision
+RECOMMENDATIONS: tuple[str, ...] = ("expand", "continue", "hold", "redesign")
+LINK_VERDICTS: tuple[str, ...] = ("positive", "negative", "no_clear_change", "too_few", "missing")
+LinkVerdict = Literal["positive", "negative", "no_clear_change", "too_few", "missing"]
+
+
+class DecisionRule(_Strict):
+    """One row of the decision table: when every named link has one of the listed verdicts, recommend."""
+
+    recommendation: Literal["expand", "continue", "hold", "redesign"]
+    when: dict[str, tuple[LinkVerdict, ...]] = {}
+    because: str  # the rule in a reader's words (shown on slide 2 and the index page)
+
+
+class Decision(_Strict):
+    """The decision rule (:mod:`coaching_roi.decision`): links of the chain, then rules read top to bottom."""
+
+    links: dict[str, str]  # link name -> the estimate ID whose stored verdict speaks for it
+    rules: tuple[DecisionRule, ...]
+    otherwise: DecisionRule
+
+    @model_validator(mode="after")
+    def _check(self) -> Decision:
+        for need in ("behavior", "outcome"):
+            if need not in self.links:
+                raise ValueError(f"decision.links must name the `{need}` link (the estimate ID that speaks for it)")
+        for i, rule in enumerate((*self.rules, self.otherwise)):
+            where = f"decision.rules[{i}]" if i < len(self.rules) else "decision.otherwise"
+            unknown = [k for k in rule.when if k not in self.links]
+            if unknown:
+                raise ValueError(f"{where}.when names unknown link(s) {', '.join(unknown)} (links: {', '.join(self.links)})")
+            if rule.recommendation == "expand" and not all(
+                    tuple(rule.when.get(k, ())) == ("positive",) for k in ("behavior", "outcome")):
+                raise ValueError(f"{where}: an `expand` rule must require behavior: [positive] and outcome: [positive], "
+                                 "so that a team with no measured effect is never told to expand")
+        if self.otherwise.when:
+            raise ValueError("decision.otherwise applies when no rule matched: it takes no `when`")
+        if self.otherwise.recommendation == "expand":
+            raise ValueError("decision.otherwise cannot be `expand`")
+        return self
 
 
 # -------------------------------------------------------------------------------------- sources
@@ -229,6 +272,9 @@ class QuarterFile(_Strict):
     data_dir: str
     sources: dict[str, Source] = {}
     overrides: dict[str, Any] = {}
+    # An earlier run folder of this workbook (e.g. outputs/2026Q2): the deck and the index page then
+    # say what changed since that run. Relative paths are read from the project root.
+    compare_to: str | None = None
 
     @field_validator("quarter")
     @classmethod
@@ -265,6 +311,8 @@ class Config(_Strict):
     funnel: Funnel
     economics: Economics
     report: Report
+    decision: Decision
+    compare_to: Path | None = None
 
     # ---- paths a notebook uses
     @property
@@ -354,6 +402,7 @@ def build(
     sources: dict | None = None,
     overrides: dict | None = None,
     run_dir: str | Path | None = None,
+    compare_to: str | None = None,
     defaults_path: Path | None = None,
     where: str = "notebook parameters",
     check_paths: bool = True,
@@ -369,6 +418,7 @@ def build(
             data_dir=data_dir,
             sources=sources or {},
             overrides=overrides or {},
+            compare_to=compare_to or None,
         )
     except ValidationError as exc:
         raise WorkbookError(_format_validation(exc, where)) from None
@@ -381,7 +431,7 @@ def build(
             f"(known: {', '.join(defaults)})"
         )
     merged = _deep_merge(defaults, qf.overrides)
-    unknown_top = [k for k in merged if k not in ("rubric", "analysis", "verdicts", "benchmarks", "funnel", "economics", "report")]
+    unknown_top = [k for k in merged if k not in ("rubric", "analysis", "verdicts", "benchmarks", "funnel", "economics", "report", "decision")]
     if unknown_top:
         raise WorkbookError(f"Invalid params in defaults: unknown section {unknown_top[0]!r}")
 
@@ -410,6 +460,11 @@ def build(
                 )
         resolved_sources[table] = src
 
+    compare_dir = None
+    if qf.compare_to:
+        from coaching_roi.compare import check_run_folder
+
+        compare_dir = check_run_folder(resolve_path(qf.compare_to), where=f"{where}: compare_to")
     start, end = quarter_bounds(qf.quarter)
     try:
         cfg = Config(
@@ -420,6 +475,7 @@ def build(
             data_dir=data_path,
             run_dir=resolve_path(run_dir) if run_dir else PROJECT_ROOT / "outputs" / run_name,
             sources=resolved_sources,
+            compare_to=compare_dir,
             **merged,
         )
     except ValidationError as exc:
@@ -457,6 +513,7 @@ def load(path: str | Path, *, run_dir: str | Path | None = None, check_paths: bo
         sources=data.get("sources"),
         overrides=data.get("overrides"),
         run_dir=run_dir,
+        compare_to=data.get("compare_to"),
         where=Path(path).name,
         check_paths=check_paths,
     )

@@ -43,8 +43,12 @@ def setup(
     sources: dict | None = None,
     overrides: dict | None = None,
     run_dir: str | Path = "",
+    compare_to: str = "",
 ) -> config.Config:
-    """Validate the notebook's parameters into a Config, prepare the run folder and plot style."""
+    """Validate the notebook's parameters into a Config, prepare the run folder and plot style.
+
+    ``compare_to`` (an earlier run folder) is checked here too; only notebook 05 uses it.
+    """
     _install_error_printer()
     pd.set_option("display.max_columns", 40)
     pd.set_option("display.width", 160)
@@ -56,6 +60,7 @@ def setup(
         sources=sources,
         overrides=overrides,
         run_dir=run_dir or None,
+        compare_to=compare_to or None,
     )
     cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
     return cfg

@@ -179,6 +179,7 @@ def run(
         "overrides": raw.get("overrides") or {},
         "run_dir": str(staging),
         "interactive": False,
+        "compare_to": str(raw.get("compare_to") or ""),
     }
     n_jobs = jobs if jobs and jobs > 0 else min(2, os.cpu_count() or 1)
     progress(f"Running {len(notebooks)} notebook(s) for {cfg.quarter} (run '{cfg.name}', {n_jobs} at a time)")

@@ -20,10 +20,10 @@ import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
+from coaching_roi import compare, decision, estimate_ids, verdict
 from coaching_roi import findings as findings_mod
 from coaching_roi.config import Config
 from coaching_roi.paths import PROJECT_ROOT
-from coaching_roi.stats import fmt_interval, fmt_value
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -162,10 +162,18 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
  .muted { color: #5b6773; font-size: 13px; } a { color: #2e86c1; }
  h3 { color: #33475b; margin: 22px 0 6px; } details { margin-top: 22px; } summary { cursor: pointer; }
  ul.links li { margin: 4px 0; }
+ .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 </style></head><body>
 <h1>{{ title }}</h1>
-<div class="muted">{{ company }} · quarter {{ quarter }} · run “{{ run }}” · generated {{ generated }}</div>
+<div class="muted">{% if company %}{{ company }} · {% endif %}quarter {{ quarter }} · run “{{ run }}” · generated {{ generated }}</div>
 {% if headline %}<p class="headline">{{ headline }}</p>{% endif %}
+{% if decision %}
+<h2>Decision: {{ decision.label }}</h2>
+<p>{{ decision.rule }}</p>
+<ul>{% for r in decision.reasons %}<li>{{ r }}</li>{% endfor %}</ul>
+<p><strong>Next:</strong> {{ decision.next }}</p>
+{% for t in decision.to_know %}<p class="muted">To know: {{ t }}</p>{% endfor %}
+{% endif %}
 
 <h2>Reports</h2>
 <ul class="links">
@@ -186,13 +194,22 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <ul class="links">{% for label, link in extras %}<li><a href="{{ link }}">{{ label }}</a></li>{% endfor %}</ul>
 {% endif %}
 
+{% if compared %}
+<h2>What changed since {{ compared.quarter or compared.run }}</h2>
+<p class="muted">Compared with the run in {{ compared.run }}: every estimate in either run, verdict before and after.</p>
+<table><tr><th>Estimate</th><th>Before</th><th>Now</th><th>Change</th><th>Reading</th></tr>
+{% for c in compared_rows %}<tr><td title="{{ c.id }}">{{ c.label }}</td><td>{{ c.before }}</td><td>{{ c.after }}</td>
+<td>{{ c.status }}</td><td>{{ c.reading }}</td></tr>{% endfor %}
+</table>
+{% endif %}
+
 <h2>Headline numbers</h2>
-<p class="muted">Every number with its 95% interval and the n behind it; the reading never claims more than the interval allows.</p>
+<p class="muted">Every number with its {{ level_text }} interval and the n behind it; the reading never claims more than the interval allows.</p>
 {% for g in groups %}
 {% if g.detail %}<details><summary><strong>{{ g.title }}</strong> ({{ g.rows|length }})</summary>{% else %}<h3>{{ g.title }}</h3>{% endif %}
-<table><tr><th>Estimate</th><th>Value</th><th>Interval</th><th>n</th><th>Reading</th></tr>
-{% for e in g.rows %}<tr><td>{{ e.label }}<br><span class="muted">{{ e.id }}</span></td><td class="num">{{ e.value }}</td>
-<td class="num">{{ e.interval }}</td><td class="num">{{ e.n }}</td><td>{{ e.reading }}</td></tr>{% endfor %}
+<table><tr><th>Estimate</th><th>State</th><th>Value</th><th>{{ level_text }} interval</th><th>n</th><th>Reading</th></tr>
+{% for e in g.rows %}<tr><td title="{{ e.id }}">{{ e.label }}</td><td><span class="swatch" style="background: {{ e.colour }}"></span>{{ e.state }}</td>
+<td class="num">{{ e.value }}</td><td class="num">{{ e.interval }}</td><td class="num">{{ e.n }}</td><td>{{ e.reading }}</td></tr>{% endfor %}
 </table>
 {% if g.detail %}</details>{% endif %}
 {% else %}<p class="muted">No estimates yet: the analysis notebooks have not written findings.</p>{% endfor %}
@@ -200,79 +217,60 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 <h2>Data quality</h2>
 {% if accounting %}
 <table><tr><th>Table</th><th>Rows read</th><th>Accepted</th><th>Rejected</th><th>Rejects file</th></tr>
-{% for r in accounting %}<tr><td>{{ r.table }}</td><td class="num">{{ r.rows_read }}</td><td class="num">{{ r.rows_accepted }}</td>
+{% for r in accounting %}<tr><td>{{ r.label }}</td><td class="num">{{ r.rows_read }}</td><td class="num">{{ r.rows_accepted }}</td>
 <td class="num">{{ r.rows_rejected }}</td><td>{% if r.rejects %}<a href="{{ r.rejects }}">{{ r.rejects }}</a>{% endif %}</td></tr>{% endfor %}
 </table>
 {% else %}<p class="muted">Data intake has not reported yet.</p>{% endif %}
 {% for line in quality_lines %}<p>{{ line }}</p>{% endfor %}
 
 <p class="muted">Run manifest (parameters, input file hashes, package versions, code version):
-<a href="manifest.json">manifest.json</a> · machine-readable results: <a href="findings.json">findings.json</a></p>
+<a href="manifest.json">manifest.json</a> · machine-readable results: <a href="findings.json">findings.json</a>
+(hover an estimate's name for its ID there)</p>
 </body></html>
 """
 
 
-ESTIMATE_LABELS = {
-    "quartile_win_rate_gap": "Win-rate gap, top vs bottom discovery-score quartile",
-    "behavior_auc": "How well call scores predict wins (cross-validated AUC)",
-    "behavior_change": "Coaching effect on the coached behavior's score",
-    "event_study_pretrend": "Fairness check: coached vs comparison reps before coaching",
-    "win_rate_change_per_point": "Win-rate change per point of behavior change",
-    "ramp_weeks_saved::first_win": "Weeks saved to the first won deal (structured onboarding)",
-    "ramp_weeks_saved::quota_80": "Weeks saved to the first month at 80% of quota",
-    "six_month_attainment_gap": "6-month quota attainment gap (structured − standard)",
-    "deal_cycle_pct_faster": "Faster close when the discovery call scored high on",
-    "ramp_value_usd": "Value of faster ramp per year",
-    "realized_value_usd": "Value of the behavior change coaching produced per year",
-    "upside_value_usd": "Potential if every rep reached top-quartile behavior (not a return)",
-    "cycle_change_per_point": "Deal-cycle change per point of behavior change (days shorter)",
-    "roi_pct": "Program ROI after attribution and discount",
-}
-
 # Sections of the index page, in reading order: (title, predicate on the estimate ID).
 ESTIMATE_GROUPS: tuple[tuple[str, object], ...] = (
     ("The evidence chain", lambda k: k.split("::")[0] in {"quartile_win_rate_gap", "behavior_auc", "win_rate_change_per_point",
-                                                 "cycle_change_per_point"}
+                                                          "cycle_change_per_point"}
      or k in {"behavior_change::all", "event_study_pretrend::all"}),
     ("Ramp and deal cycle", lambda k: k.startswith(("ramp_weeks_saved", "six_month_attainment", "deal_cycle_pct_faster"))),
     ("Money", lambda k: k in {"realized_value_usd", "ramp_value_usd", "upside_value_usd", "roi_pct"}),
     ("SDR funnel", lambda k: k.startswith("funnel_")),
 )
+TABLE_LABELS = {"reps": "Reps", "calls": "Calls", "call_scores": "Call scores", "coaching_sessions": "Coaching log",
+                "opportunities": "Opportunities", "sdr_activity": "SDR activity"}
 
 
 def estimate_label(key: str, behavior_labels: dict[str, str] | None = None) -> str:
-    """A person's name for a findings estimate ID (the ID itself stays visible beside it)."""
-    if key in ESTIMATE_LABELS:
-        return ESTIMATE_LABELS[key]
-    base, _, sub = key.partition("::")
-    if base.startswith("funnel_"):
-        return "SDR funnel: " + base.removeprefix("funnel_").replace("_", " ")
-    label = ESTIMATE_LABELS.get(base, base.replace("_", " "))
-    if sub:
-        sub_label = "all coached behaviors" if sub == "all" else (behavior_labels or {}).get(sub, sub.replace("_", " "))
-        label = f"{label}: {sub_label}"
-    return label
+    """A person's name for a findings estimate ID (the one table: :func:`coaching_roi.estimate_ids.label`)."""
+    return estimate_ids.label(key, behavior_labels)
 
 
-def _estimate_rows(estimates: dict[str, dict], behavior_labels: dict[str, str] | None = None) -> list[dict[str, str]]:
+def _estimate_rows(estimates: dict[str, dict], behavior_labels: dict[str, str] | None = None,
+                   level: float = 0.95) -> list[dict[str, str]]:
+    policy = verdict.Policy(level=level)
     rows = []
     for key, e in estimates.items():
-        unit = e.get("unit", "")
-        shown_unit = "pp" if unit == "fraction" and (key.startswith("quartile") or "gap" in key or "per_point" in key) else unit
+        st = decision.link_state(e, policy, key)  # a check (the pre-trend) reads Passed / Failed
         rows.append(
             {
                 "id": key,
                 "label": estimate_label(key, behavior_labels),
-                "value": fmt_value(e.get("value"), shown_unit),
-                "interval": fmt_interval(e.get("ci_low"), e.get("ci_high"), shown_unit),
-                "n": str(e.get("n", "")),
+                "state": st.word,
+                "colour": st.colour,
+                "value": verdict.value_text(key, e),
+                "interval": verdict.interval_text(key, e, policy).removeprefix(f"{policy.level_text} CI "),
+                "n": f"{int(e.get('n') or 0):,} {e.get('n_unit', '')}".strip(),
                 "reading": e.get("reading", ""),
             }
         )
     return rows
 
 
-def group_estimates(estimates: dict[str, dict], behavior_labels: dict[str, str] | None = None) -> list[dict]:
+def group_estimates(estimates: dict[str, dict], behavior_labels: dict[str, str] | None = None,
+                    level: float = 0.95) -> list[dict]:
     """Split estimates into the index page's sections; per-behavior detail and the rest go last."""
     left = dict(estimates)
     groups = []
@@ -281,10 +279,19 @@ def group_estimates(estimates: dict[str, dict], behavior_labels: dict[str, str] 
         for k in picked:
             left.pop(k)
         if picked:
-            groups.append({"title": title, "rows": _estimate_rows(picked, behavior_labels), "detail": False})
+            groups.append({"title": title, "rows": _estimate_rows(picked, behavior_labels, level), "detail": False})
     if left:
-        groups.append({"title": "Per behavior and other detail", "rows": _estimate_rows(left, behavior_labels), "detail": True})
+        groups.append({"title": "Per behavior and other detail", "rows": _estimate_rows(left, behavior_labels, level),
+                       "detail": True})
     return groups
+
+
+def _compared_rows(compared: dict | None) -> list[dict[str, str]]:
+    if not compared:
+        return []
+    return [{"id": c["id"], "label": c["label"], "before": c.get("state_before") or "–",
+             "after": c.get("state_after") or "–", "status": compare.STATUS_WORDS.get(c["status"], c["status"]),
+             "reading": c["reading"]} for c in compare.ordered_for_display(compared)]
 
 
 def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]]) -> Path:
@@ -315,19 +322,26 @@ def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]])
             v = str(deck_info[key])
             deck.append((label, {"link": v} if (run_dir / v).exists() else {"link": None, "text": v}))
     extras = []
-    for label, name in (("Coaching plan (CSV, one focus per rep)", "coaching_plan.csv"),):
+    for label, name in (("Coaching plan (CSV, one focus per rep)", "coaching_plan.csv"),
+                        ("Coaching plan (Excel, one sheet per manager)", "coaching_plan.xlsx")):
         if (run_dir / name).exists():
             extras.append((label, name))
     dq = found.get("extra", {}).get("01_data_intake", {})
     accounting = []
     for row in dq.get("accounting", []):
         rej = f"rejects/{row['table']}.csv"
-        accounting.append({**row, "rejects": rej if (run_dir / rej).exists() else None})
+        accounting.append({**row, "label": TABLE_LABELS.get(row["table"], str(row["table"]).replace("_", " ")),
+                           "rejects": rej if (run_dir / rej).exists() else None})
     quality_lines = [str(x) for x in dq.get("summary_lines", [])]
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    level = float(found.get("confidence_level") or cfg.analysis.confidence_level)
     page = env.from_string(INDEX_TEMPLATE).render(
         title=cfg.report.title,
         company=cfg.report.company,
+        level_text=f"{level * 100:g}%",
+        decision=found.get("decision"),
+        compared=found.get("compared_to"),
+        compared_rows=_compared_rows(found.get("compared_to")),
         quarter=cfg.quarter,
         run=cfg.name,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -335,7 +349,7 @@ def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]])
         notebooks=nbs,
         deck=deck,
         extras=extras,
-        groups=group_estimates(found.get("estimates", {}), cfg.rubric.labels),
+        groups=group_estimates(found.get("estimates", {}), cfg.rubric.labels, level),
         accounting=accounting,
         quality_lines=quality_lines,
     )

@@ -15,7 +15,6 @@ hand-built inputs.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -26,6 +25,8 @@ from coaching_roi import estimate_ids as ids
 from coaching_roi import verdict as vd
 from coaching_roi.config import quarter_label
 from coaching_roi.estimate_ids import MILESTONES, POOLED  # noqa: F401 - re-exported for callers
+from coaching_roi.plainwords import plain
+from coaching_roi.pseudonyms import alias, alias_map, scrub  # noqa: F401 - re-exported for callers
 from coaching_roi.stats import fmt_value
 
 Classified = Literal["missing", "positive", "negative", "no_clear_change", "too_few"]
@@ -53,6 +54,9 @@ SOURCE_NOTEBOOK = {
     "upside_value_usd": "03_cohort_comparison",
     "roi_pct": "03_cohort_comparison",
     "behavior_auc": "02_behavioral_scoring",
+    "funnel_sessions_focused_share": "04_coaching_plan",
+    "funnel_focus_coverage": "04_coaching_plan",
+    "funnel_reps_below_benchmark": "04_coaching_plan",
 }
 
 
@@ -87,21 +91,34 @@ def missing_reason(findings: Mapping[str, Any], notebook: str) -> str:
         return f"notebook {short} has not run for this quarter"
     if str(status).startswith("skipped"):
         why = str(status).split(":", 1)[1].strip() if ":" in str(status) else "no reason recorded"
-        return f"notebook {short} skipped it: {why}"
+        return f"notebook {short} skipped it: {plain(why)}"
     return f"notebook {short} ran but did not produce this estimate (an input it needs is missing)"
 
 
 def reason_for(findings: Mapping[str, Any], estimate_id: str) -> str:
-    """Why ``estimate_id`` is absent: the notebook's ``extra.not_computed`` reason, else its status."""
+    """Why ``estimate_id`` is absent, in a reader's words: the notebook's ``extra.not_computed`` reason, else its status."""
     base = ids.base_of(estimate_id)
     nb = SOURCE_NOTEBOOK.get(base, "03_cohort_comparison")
     extra = (findings.get("extra") or {}).get(nb) or {}
     nc = extra.get("not_computed") if isinstance(extra, dict) else None
     if isinstance(nc, dict):
-        for key in (estimate_id, base, base.replace("_pct_faster", "").replace("_weeks_saved", "")):
+        keys = [estimate_id, base, base.replace("_pct_faster", "").replace("_weeks_saved", "").replace("_change_per_point", "")]
+        if base in ("behavior_change", "event_study_pretrend", "win_rate_change_per_point", "cycle_change_per_point",
+                    "realized_value_usd"):
+            keys.append("layers_2_3")
+        for key in keys:
             if key in nc:
-                return f"notebook {nb.split('_', 1)[0]}: {nc[key]}"
-    return missing_reason(findings, nb)
+                return plain(f"notebook {nb.split('_', 1)[0]}: {nc[key]}".rstrip("."))
+    return plain(missing_reason(findings, nb))
+
+
+def short_reason(findings: Mapping[str, Any], estimate_id: str) -> str:
+    """The first clause of :func:`reason_for`, for a figure or a chip ("No coaching log")."""
+    r = re.sub(r"^notebook \d\d(?: skipped it)?:\s*", "", reason_for(findings, estimate_id))
+    head = r.split(": ")[0].split(". ")[0].strip().rstrip(".")
+    if len(head) > 120:
+        head = head[:119].rsplit(" ", 1)[0] + "…"
+    return head[:1].upper() + head[1:]
 
 
 def behavior_of(estimate_id: str) -> str | None:
@@ -289,6 +306,54 @@ def headline(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, 
     return headline_with_ids(findings, quarter=quarter, labels=labels).text
 
 
+def chain_title(findings: Mapping[str, Any]) -> str:
+    """Slide 1's title: what the evidence chain shows, from the same layer verdicts as the headline."""
+    l2 = layer2(findings)
+    if l2.state == "moved":
+        l3 = layer3(findings, l2.behaviors)
+        if l3.state == "moved":
+            return "Coaching moved behavior; reps whose behavior moved won more"
+        if l3.state == "fell":
+            return "Coaching moved behavior, but reps whose behavior moved won less"
+        return "Coaching moved call behavior; its effect on wins is not visible yet"
+    return {
+        "unfair": "Call behavior rose, but coached reps were already improving before coaching",
+        "fell": "Coached behavior fell against comparison reps",
+        "too_few": "Too few coached reps yet to tell whether coaching moves call behavior",
+        "not_moved": "Coaching has not clearly moved call behavior yet, so no outcome is credited to it",
+    }.get(l2.state, "The evidence chain cannot be measured yet: coaching or call data are missing")
+
+
+def chain_link_name(estimate_id: str) -> str:
+    """What a reader calls the chain link an estimate speaks for ("win-rate link")."""
+    return {
+        "behavior_change": "behavior change", "win_rate_change_per_point": "win-rate link",
+        "cycle_change_per_point": "deal-cycle link", "ramp_weeks_saved": "ramp difference",
+        "realized_value_usd": "realized value", "event_study_pretrend": "fairness check",
+    }.get(ids.base_of(estimate_id), ids.label(estimate_id).lower())
+
+
+def examples_framing(findings: Mapping[str, Any], n_reps: int) -> tuple[str, str]:
+    """Slide 2's title and lead for the example reps, phrased from the team-level verdicts.
+
+    Unless the team-level outcome link is positive, the reps' win-rate moves are individual
+    examples, never evidence that outcomes moved.
+    """
+    l2 = layer2(findings)
+    l3 = layer3(findings, l2.behaviors if l2.behaviors else None)
+    picked = f"{n_reps} rep{'s' if n_reps != 1 else ''} picked by a fixed rule"
+    if l2.state == "moved" and l3.state == "moved":
+        return ("Coached reps: what they worked on, and what moved",
+                f"{picked}; team-wide, the link from behavior to wins is positive, and these are examples of it.")
+    if l2.state == "moved":
+        return ("Coached reps: behavior moved; win rates are single cases",
+                f"{picked}. Team-wide, the win-rate link is not visible yet: these are examples, not evidence.")
+    team = ("the team-wide behavior change could not be measured" if l2.state == "missing"
+            else "team-wide, behavior did not clearly move")
+    return ("Coached reps: individual cases, not a team-wide result",
+            f"{picked}, but {team}: cases to learn from, not evidence.")
+
+
 def gap_sentence(findings: Mapping[str, Any]) -> str:
     """Slide 1's sentence: the top-minus-bottom quartile gap in plain words."""
     est = (findings.get("estimates") or {}).get("quartile_win_rate_gap")
@@ -315,13 +380,16 @@ def caveats(
             )
     few = sorted(k for k, e in est.items() if classify(e) == "too_few")
     if few:
+        policy = vd.Policy()
         out.append(
-            "Too few to tell yet: " + "; ".join(ids.label(k, labels) for k in few)
-            + ". These are not findings; the appendix says what data would settle each."
+            "Too few to tell yet: " + "; ".join(
+                f"{ids.label(k, labels)} ({int(est[k].get('n') or 0)} {est[k].get('n_unit', 'units')}, "
+                f"{policy.min_for(str(est[k].get('n_unit', 'reps')))} needed)" for k in few)
+            + ". These are not findings yet; the evidence backup says what would settle each."
         )
     l2 = layer2(findings)
     l3 = layer3(findings, l2.behaviors if l2.behaviors else None)
-    if l3.state == "not_observable":
+    if l3.state == "not_observable" and l2.state != "missing":
         out.append(
             f"Win-rate effects lag behavior change; the lagged comparison is not observable yet, "
             f"so we will bring it when {quarter_label(quarter, 1)} deals close."
@@ -348,9 +416,19 @@ def _fmt_rate(x: Any) -> str:
     return "n/a" if v is None else f"{v * 100:.0f}%"
 
 
-def intervention_sentence(row: Mapping[str, Any], *, labels: Mapping[str, str] | None = None) -> str:
-    """One sentence from the coaching log: behavior, sessions, start, and the observable committed to."""
-    label = _label(row.get("behavior"), labels) if row.get("behavior") else str(row.get("behavior_label") or "")
+def intervention_sentence(row: Mapping[str, Any], *, labels: Mapping[str, str] | None = None,
+                          with_behavior: bool = True) -> str:
+    """One sentence from the coaching log: behavior, sessions, start, and the observable committed to.
+
+    ``with_behavior=False`` leaves the behavior out (when it is shown beside the sentence).
+    """
+    b = row.get("behavior")
+    if b and labels and b in labels:
+        label = f"“{labels[b]}”"
+    elif b:
+        label = _label(b, labels)
+    else:
+        label = str(row.get("behavior_label") or "")
     n_sessions = int(_num(row.get("n_sessions")) or 0)
     start = row.get("first_session_date")
     start_txt = ""
@@ -364,64 +442,48 @@ def intervention_sentence(row: Mapping[str, Any], *, labels: Mapping[str, str] |
     obs = row.get("observable")
     obs = None if obs is None or str(obs).strip() in ("", "nan", "None", "<NA>") else str(obs).strip().rstrip(".")
     sessions = f"{n_sessions} session{'s' if n_sessions != 1 else ''}"
+    lead = f"Coached on {label} in {sessions}{start_txt}" if with_behavior else f"{sessions[:1].upper()}{sessions[1:]}{start_txt}"
     if obs:
-        return f"Coached on {label} in {sessions}{start_txt}; committed to: “{obs}”."
-    return f"Coached on {label} in {sessions}{start_txt}; no observable was recorded."
+        return f"{lead}; committed to: “{obs}”."
+    return f"{lead}; no observable was recorded."
 
 
-def movement_sentence(row: Mapping[str, Any], *, min_deals: int = 5, scale_max: float = 10) -> str:
-    """Before/after score and win rate, with a warning when either side has few closed deals."""
+def score_text(row: Mapping[str, Any], *, scale_max: float = 10) -> str:
+    """'Score 4.9 → 6.1 of 10 (+1.3)' on the coached behavior."""
     sb, sa = _num(row.get("before_score")), _num(row.get("after_score"))
-    score = f"Score {_fmt_score(sb)} → {_fmt_score(sa)} (of {scale_max:g})"
+    out = f"Score {_fmt_score(sb)} → {_fmt_score(sa)} of {scale_max:g}"
     if sb is not None and sa is not None:
-        score += f", {sa - sb:+.1f}"
-    wb, wa = _num(row.get("win_rate_before")), _num(row.get("win_rate_after"))
-    nb, na = int(_num(row.get("n_deals_before")) or 0), int(_num(row.get("n_deals_after")) or 0)
-    if wa is None or na == 0:
-        win = f"win rate {_fmt_rate(wb)} before; no deals closed since coaching yet"
-    else:
-        win = f"win rate {_fmt_rate(wb)} → {_fmt_rate(wa)} ({nb} → {na} closed deals)"
-    out = f"{score}; {win}."
-    if min(nb, na) < min_deals:
-        out += " Few deals, so the win-rate move is indicative only."
+        out += f" ({sa - sb:+.1f})"
     return out
 
 
-# ------------------------------------------------------------------------------- pseudonyms
-_ALIAS_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I/O: easy to read aloud
+def _rate_with_interval(rate: float | None, n: int, level: float, *, ci_label: bool) -> str:
+    from coaching_roi.stats import wilson_interval
+
+    if rate is None or n <= 0:
+        return "no closed deals"
+    lo, hi = wilson_interval(int(round(rate * n)), n, level)
+    ci = f"{level * 100:g}% CI " if ci_label else ""
+    return f"{rate * 100:.0f}% of {n} deals ({ci}{lo * 100:.0f}–{hi * 100:.0f}%)"
 
 
-def alias(rep_id: str, length: int = 3) -> str:
-    """A stable alias for a rep id (same id -> same alias in every run), e.g. 'Rep KXT'."""
-    h = int(hashlib.sha256(str(rep_id).encode("utf-8")).hexdigest(), 16)
-    chars = []
-    for _ in range(length):
-        h, r = divmod(h, len(_ALIAS_LETTERS))
-        chars.append(_ALIAS_LETTERS[r])
-    return "Rep " + "".join(chars)
+def win_rate_text(row: Mapping[str, Any], *, level: float = 0.95) -> str:
+    """'Win rate 30% of 23 deals (95% CI 16–50%) → 41% of 22 deals (23–61%)', Wilson intervals at ``level``."""
+    wb, wa = _num(row.get("win_rate_before")), _num(row.get("win_rate_after"))
+    nb, na = int(_num(row.get("n_deals_before")) or 0), int(_num(row.get("n_deals_after")) or 0)
+    before = _rate_with_interval(wb, nb, level, ci_label=True)
+    if wa is None or na == 0:
+        return f"Win rate {before} before; no deals closed since coaching yet"
+    return f"Win rate {before} → {_rate_with_interval(wa, na, level, ci_label=False)}"
 
 
-def alias_map(rep_ids: Iterable[Any]) -> dict[str, str]:
-    """Aliases for many ids, unique (a rare collision lengthens the aliases involved)."""
-    ids = sorted({str(r) for r in rep_ids if r is not None})
-    out: dict[str, str] = {}
-    length = 3
-    while True:
-        out = {r: alias(r, length) for r in ids}
-        if len(set(out.values())) == len(out):
-            return out
-        length += 1
-
-
-def scrub(text: str, replacements: Mapping[str, str]) -> str:
-    """Replace every real name in ``text`` by its alias (longest names first, whole words)."""
-    if not text or not replacements:
-        return text
-    for real in sorted(replacements, key=len, reverse=True):
-        if not real:
-            continue
-        text = re.sub(rf"(?<!\w){re.escape(real)}(?!\w)", replacements[real], text)
-    return text
+def movement_sentence(row: Mapping[str, Any], *, min_deals: int = 5, scale_max: float = 10, level: float = 0.95) -> str:
+    """Before/after score and win rate (with Wilson intervals at ``level`` and deal counts)."""
+    nb, na = int(_num(row.get("n_deals_before")) or 0), int(_num(row.get("n_deals_after")) or 0)
+    out = f"{score_text(row, scale_max=scale_max)}. {win_rate_text(row, level=level)}."
+    if 0 < min(nb, na) < min_deals:
+        out += " On so few deals the intervals are wide: a rep's win rate can swing this much by chance."
+    return out
 
 
 def headcount_sentence(ramp_value: Mapping[str, Any] | None, *, role_cost: float) -> str | None:

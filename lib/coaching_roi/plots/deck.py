@@ -30,6 +30,7 @@ def plot_score_distribution_winrate(
     *,
     title: str = "",
     score_range: tuple[float, float] | None = None,
+    level_text: str = "95%",
     ax: Axes | None = None,
 ) -> Axes:
     """Histogram of reps' composite scores coloured by quartile, win rate per quartile overlaid.
@@ -83,7 +84,7 @@ def plot_score_distribution_winrate(
         xs = (q["score_min"].astype(float) + q["score_max"].astype(float)) / 2
         ax2.plot(xs, q["win_rate"].astype(float) * 100, color="#333333", lw=1, ls="--", zorder=4)
     ax2.set_ylim(0, 100)
-    ax2.set_ylabel("Win rate of the quartile (%, with 95% CI)")
+    ax2.set_ylabel(f"Win rate of the quartile (%, with {level_text} CI)")
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
     ax.set_xlim(bins[0] - width, bins[-1] + 3 * width)
@@ -177,3 +178,119 @@ def plot_intervals(
     if title:
         ax.set_title(title)
     return ax
+
+
+# ------------------------------------------------------------------------------- the chain figure
+CHAIN_WIDTH_IN = 12.1  # drawn at the width it is shown on a 13.33 in slide, so points are slide points
+CHAIN_MIN_PT = 14  # the smallest text on the figure (projector distance)
+_PANEL_SHARES = (0.18, 0.225, 0.365, 0.23)
+_GAP_IN = 0.24
+_PAD_IN = 0.12
+
+
+def _ink(colour: str) -> str:
+    """Black or white text on a coloured chip, whichever reads better."""
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return "#1d232a" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "white"
+
+
+def _chip_width_in(word: str) -> float:
+    from coaching_roi import textfit
+
+    return textfit.width_pt(word, CHAIN_MIN_PT, bold=True) / 72 + 0.16
+
+
+def _panel_items(link, width_in: float) -> list[tuple[str, str, float, dict]]:
+    """What a panel draws, top to bottom: (kind, text, height_in, style).
+
+    A row is its label, then its state chip with the value beside it (or below when it does not
+    fit), then its detail.
+    """
+    from coaching_roi import textfit
+
+    inner = width_in - 2 * _PAD_IN - 0.08  # a margin for the border and italic overhang
+    items: list[tuple[str, str, float, dict]] = []
+
+    def add(text: str, size: float, *, bold: bool = False, color: str = "#1d232a", style: str = "normal",
+            gap: float = 0.04, indent: float = 0.0) -> None:
+        lines = textfit.wrap(text, inner - indent, size, bold=bold)
+        items.append(("text", "\n".join(lines), len(lines) * size * 1.22 / 72 + gap,
+                      {"size": size, "bold": bold, "color": color, "style": style, "indent": indent}))
+
+    add(link.title, 16, bold=True, color="#1f4e79", gap=0.08)
+    if link.headline:
+        add(link.headline, 15, bold=True, gap=0.08)
+    for i, row in enumerate(link.rows):
+        add(row.label, CHAIN_MIN_PT, bold=True, gap=0.05)
+        chip_w = _chip_width_in(row.state.word)
+        size = 18 if i == 0 else 16
+        beside = bool(row.value) and chip_w + 0.12 + textfit.width_pt(row.value, size, bold=True) / 72 <= inner
+        items.append(("chip", row.state.word, 0.34, {"colour": row.state.colour,
+                                                      "value": row.value if beside else "", "value_size": size,
+                                                      "value_x": chip_w + 0.12}))
+        if row.value and not beside:
+            add(row.value, size, bold=True, gap=0.02)
+        if row.detail:
+            add(row.detail, CHAIN_MIN_PT, color="#4a5560", gap=0.12)
+    if link.note:
+        add(link.note, CHAIN_MIN_PT, color="#4a5560", style="italic", gap=0.0)
+    return items
+
+
+def chain_height_in(chain) -> float:
+    """The figure height the chain needs at its fixed font sizes (the tallest panel)."""
+    usable = CHAIN_WIDTH_IN - _GAP_IN * (len(chain.links) - 1)
+    tallest = max(sum(h for _, _, h, _ in _panel_items(lk, usable * share))
+                  for lk, share in zip(chain.links, _PANEL_SHARES, strict=False))
+    return tallest + 2 * _PAD_IN + 0.05
+
+
+def figure_height_px(png: bytes, *, dpi: float = 150, css_px_per_in: float = 96) -> float:
+    """The CSS height of a PNG figure shown at its natural size on a slide."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        return im.size[1] / dpi * css_px_per_in
+
+
+def plot_chain(chain) -> plt.Figure:
+    """Slide 1: the evidence chain as four linked panels, left to right.
+
+    ``chain`` is a :class:`coaching_roi.deck.chain.Chain`. Every state is a coloured chip carrying
+    its word (never colour alone). The figure is drawn at :data:`CHAIN_WIDTH_IN` so that its font
+    sizes are the sizes seen on the slide; no text is smaller than :data:`CHAIN_MIN_PT`.
+    """
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    h = max(chain_height_in(chain), 3.2)
+    fig = plt.figure(figsize=(CHAIN_WIDTH_IN, h))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, CHAIN_WIDTH_IN)
+    ax.set_ylim(h, 0)
+    ax.axis("off")
+    usable = CHAIN_WIDTH_IN - _GAP_IN * (len(chain.links) - 1)
+    x = 0.0
+    for k, (link, share) in enumerate(zip(chain.links, _PANEL_SHARES, strict=False)):
+        w = usable * share
+        ax.add_patch(FancyBboxPatch((x + 0.02, 0.02), w - 0.04, h - 0.04, boxstyle="round,pad=0,rounding_size=0.08",
+                                    fc="#f5f8fb", ec=link.state.colour, lw=2.2))
+        y = _PAD_IN
+        for kind, text, dy, st in _panel_items(link, w):
+            if kind == "chip":
+                ax.text(x + _PAD_IN + 0.05, y + dy / 2, text, fontsize=CHAIN_MIN_PT, fontweight="bold", va="center",
+                        ha="left", color=_ink(st["colour"]),
+                        bbox={"boxstyle": "round,pad=0.22", "fc": st["colour"], "ec": "none"})
+                if st["value"]:
+                    ax.text(x + _PAD_IN + st["value_x"], y + dy / 2, st["value"], fontsize=st["value_size"],
+                            fontweight="bold", va="center", ha="left", color="#1d232a")
+            else:
+                ax.text(x + _PAD_IN, y, text, fontsize=st["size"], fontweight="bold" if st["bold"] else "normal",
+                        fontstyle=st["style"], color=st["color"], va="top", ha="left", linespacing=1.22)
+            y += dy
+        if k < len(chain.links) - 1:
+            ax.add_patch(FancyArrowPatch((x + w - 0.01, h / 2), (x + w + _GAP_IN + 0.01, h / 2), arrowstyle="-|>",
+                                         mutation_scale=22, lw=2.2, color="#55606b"))
+        x += w + _GAP_IN
+    return fig

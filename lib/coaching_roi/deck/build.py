@@ -1,0 +1,173 @@
+"""Building the deck from its inputs, rendering it three ways, and showing it in notebook 05.
+
+* :func:`build_deck` — title slide, slide 1 (the evidence chain), slide 2 (coached reps and the
+  decision), then the backup slides; the decision, the changes since ``compare_to`` and what would
+  settle each unclear estimate ride along on the :class:`Deck` for findings.json.
+* :func:`render_all` — HTML, PPTX and (when a Chromium is found) PDF into ``cfg.run_dir``; never
+  fails for want of a browser.
+* :func:`show_slide` — one slide in the notebook, every string escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from coaching_roi import compare, decision, settle, story
+from coaching_roi import verdict as vd
+from coaching_roi.config import Config
+from coaching_roi.deck import chain as chain_mod
+from coaching_roi.deck import layout
+from coaching_roi.deck import slides_backup as backup
+from coaching_roi.deck import slides_main as main
+from coaching_roi.deck.html import render_html
+from coaching_roi.deck.model import Deck, DeckInputs, Slide, pseudonymize_inputs, scrub_deck
+from coaching_roi.deck.pdf import PDF_HELP, find_chromium, render_pdf
+from coaching_roi.deck.pptx import render_pptx
+from coaching_roi.paths import PROJECT_ROOT
+
+SLIDE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.labelsize": 12,
+            "ytick.labelsize": 12}
+
+
+def build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = None) -> Deck:
+    """Build the deck model (figures included) from the findings and the artifacts."""
+    with plt.rc_context(SLIDE_RC):
+        return _build_deck(cfg, inputs, pseudonymize=pseudonymize)
+
+
+def _run_label(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = None) -> Deck:
+    pseudo = cfg.report.pseudonymize if pseudonymize is None else pseudonymize
+    repl: dict[str, str] = {}
+    if pseudo:
+        inputs, repl = pseudonymize_inputs(inputs)
+    f = inputs.findings
+    policy = vd.Policy.from_config(cfg)
+    per_quarter = settle.cadence(cfg, sessions=inputs.sessions, reps=inputs.reps, opportunities=inputs.opportunities)
+    hl = story.headline_with_ids(f, quarter=cfg.quarter, labels=cfg.rubric.labels)
+    dec = decision.decide(f, cfg, per_quarter=per_quarter)
+    chain = chain_mod.build_chain(f, cfg, sessions=inputs.sessions, per_quarter=per_quarter)
+    compared = (compare.compare(f, inputs.earlier, run=_run_label(cfg.compare_to), policy=policy, labels=cfg.rubric.labels)
+                if inputs.earlier is not None else None)
+    eco = cfg.economics
+    caveats = story.caveats(f, quarter=cfg.quarter, labels=cfg.rubric.labels, isolation_factor=eco.isolation_factor,
+                            confidence_discount=eco.confidence_discount)
+    to_know = backup.settle_rows(f, cfg, per_quarter)
+    slides = [
+        main.title_slide(cfg, hl.text, dec, compared, pseudo=pseudo),
+        main.chain_slide(inputs, cfg, chain, caveats=caveats, dec=dec),
+        main.reps_decision_slide(inputs, cfg, dec),
+        backup.quartiles_slide(inputs, cfg),
+        backup.evidence_slide(inputs, cfg),
+        backup.settle_slide(to_know, cfg),
+        backup.ramp_slide(inputs, cfg),
+        backup.cycle_slide(inputs, cfg),
+        backup.money_slide(inputs, cfg),
+        *([backup.changes_slide(compared, cfg)] if compared else []),
+        backup.funnel_slide(inputs, cfg),
+        backup.methods_slide(inputs, cfg, caveats),
+        backup.quality_slide(inputs, cfg),
+    ]
+    slides = [layout.fit_backup(sl) for sl in slides]
+    deck = Deck(
+        title=cfg.report.title,
+        company=cfg.report.company,
+        quarter=cfg.quarter,
+        headline=hl.text,
+        headline_ids=list(hl.ids),
+        slides=slides,
+        pseudonymized=pseudo,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        decision=dec,
+        compared_to=compared,
+        to_know=[{k: a[k] for k in ("id", "label", "verdict", "n", "n_unit", "min_n", "mde", "per_quarter", "n_next",
+                                     "mde_next", "quarters_to_min", "observable_from", "sentence")} for a in to_know],
+    )
+    if repl:
+        deck = scrub_deck(deck, repl)
+    return deck
+
+
+# ------------------------------------------------------------------------------------- all three
+def render_all(cfg: Config, deck: Deck) -> dict[str, str]:
+    """Write qbr_deck.html, .pdf and .pptx into ``cfg.run_dir``; return what was written.
+
+    The PDF is ``"skipped: <why and how to get it>"`` when no browser is found or printing fails;
+    the run never fails for it.
+    """
+    run_dir = Path(cfg.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    out: dict[str, str] = {}
+    html_path = run_dir / "qbr_deck.html"
+    html_path.write_text(render_html(deck), encoding="utf-8")
+    out["html"] = html_path.name
+    pptx_path = run_dir / "qbr_deck.pptx"
+    render_pptx(deck, pptx_path)
+    out["pptx"] = pptx_path.name
+    exe = find_chromium()
+    pdf_path = run_dir / "qbr_deck.pdf"
+    if exe is None:
+        out["pdf"] = f"skipped: {PDF_HELP}"
+    else:
+        try:
+            render_pdf(html_path, pdf_path, executable=exe)
+            out["pdf"] = pdf_path.name
+        except Exception as exc:  # noqa: BLE001 - a broken browser must not fail the quarterly run
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            out["pdf"] = (
+                f"skipped: printing with {exe} failed ({html.escape(msg[:200])}); check that this browser starts "
+                "(`<browser> --headless --version`) or point COACHING_ROI_CHROMIUM at another one, then re-run notebook 05"
+            )
+    return out
+
+
+def timed_render_all(cfg: Config, deck: Deck) -> tuple[dict[str, str], float]:
+    """:func:`render_all` plus its wall time in seconds (the notebook reports it)."""
+    t0 = time.perf_counter()
+    out = render_all(cfg, deck)
+    return out, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------- notebook display
+def show_slide(slide: Slide) -> None:
+    """Show one slide in the notebook: title, figure, reading, cards, decision, table and bullets (escaped)."""
+    import pandas as pd
+    from IPython.display import Image, Markdown, display
+
+    from coaching_roi.nbsupport import say, show_table
+
+    label = f"{html.escape(slide.kicker)} — " if slide.kicker else ""
+    display(Markdown(f"#### {label}{html.escape(slide.title)}"))
+    if slide.missing:
+        say("Not shown: " + slide.missing)
+    if slide.figure:
+        display(Image(data=slide.figure, width=900))
+    if slide.lead:
+        say(slide.lead)
+    for line in slide.footer:
+        say(line)
+    for c in slide.cards:
+        say(f"{c['name']} ({c['behavior']}): {c['intervention']} {c['score']}. {c['win_rate']}.")
+    if slide.decision:
+        d = slide.decision
+        say(f"Decision: {d['label']}. {d['because']}.")
+        say(" · ".join(f"{c['link']}: {c['word']}" for c in d["chips"]))
+        say(f"Next: {d['next']}")
+    if slide.table_rows:
+        cols = [f"{c} ({i + 1})" if slide.table_columns.count(c) > 1 else c for i, c in enumerate(slide.table_columns)]
+        show_table(pd.DataFrame(slide.table_rows, columns=cols or None))
+    for b in slide.bullets:
+        say("• " + b)
