@@ -27,7 +27,7 @@ N_UNIT = {"quartile_win_rate_gap": "AEs", "behavior_change": "coached reps", "ev
           "win_rate_change_per_point": "coached reps", "cycle_change_per_point": "coached reps",
           "ramp_weeks_saved": "new hires", "six_month_attainment_gap": "new hires", "deal_cycle_pct_faster": "deals",
           "ramp_value_usd": "new hires", "realized_value_usd": "coached reps", "upside_value_usd": "AEs",
-          "roi_pct": "coached reps", "behavior_auc": "deals",
+          "roi_pct": "coached reps", "behavior_auc": "deals", "cycle_value_usd": "deals",
           "funnel_sessions_focused_share": "sessions"}
 REFERENCE = {"behavior_auc": 0.5, "funnel_sessions_focused_share": 0.5}
 

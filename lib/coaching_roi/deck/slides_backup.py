@@ -266,13 +266,14 @@ def money_slide(inputs: DeckInputs, cfg: Config) -> Slide:
     cost = (roi or {}).get("program_cost_usd", eco.program_cost_usd)
     iso = (roi or {}).get("isolation_factor", eco.isolation_factor)
     conf = (roi or {}).get("confidence_discount", eco.confidence_discount)
-    s.bullets.append(f"Assumptions (params, not measurements): program cost {fmt_value(cost, 'usd')}; "
+    cost_txt = fmt_value(cost, "usd") if cost else "not set"
+    s.bullets.append(f"Assumptions (params, not measurements): program cost {cost_txt}; "
                      f"{iso * 100:.0f}% of the benefit attributed to coaching; {conf * 100:.0f}% confidence in that share.")
     frame = interval_frame(f, [("realized_value_usd", "Realized value"), ("ramp_value_usd", "Faster ramp"),
                                ("upside_value_usd", "Upside (a potential)")])
     if not frame.empty:
         s.figure = _intervals_figure(frame, scale=1e-3, xlabel="Annual ARR value, $K (interval)",
-                                     ref_line=(cost / 1e3, f"program cost {fmt_value(cost, 'usd')}"))
+                                     ref_line=(cost / 1e3, f"program cost {cost_txt}") if cost else None)
         s.figure_alt = "Annual value of realized behavior change, faster ramp and the upside potential, with the program cost."
     if s.missing:
         s.notes = " ".join([s.title + ".", s.missing, *s.bullets])
