@@ -35,7 +35,7 @@ def _demo_run(tmp: Path, *, no_effect: bool, seed: int = 11) -> DemoRun:
         yaml.safe_dump({"quarter": truth.get("end_quarter", "2026Q3"), "name": "e2e", "data_dir": str(data_dir)}),
         encoding="utf-8",
     )
-    result = pipeline.run(params, out_dir=tmp / "outputs" / "e2e", progress=lambda s: None)
+    result = pipeline.run(params, out_dir=tmp / "outputs" / "e2e", outputs_root=tmp / "outputs", progress=lambda s: None)
     return DemoRun(result.run_dir, result.cfg, truth, data_dir, params, result)
 
 

@@ -1,0 +1,391 @@
+"""Hostile cases: names, paths, params, concurrent and killed runs, markup in data, secrets in URLs,
+odd encodings and number formats, file permissions. Each case is something a careless or malicious
+input could do to the machine, the reports or their readers; each must end in a clear message or a
+harmless result, never a traceback, a leak or a write outside the run folder.
+
+Runs use tiny stand-in notebooks (fast); the full notebooks are exercised in test_e2e_hostile.py and
+test_e2e_odd_quarters.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from coaching_roi import config, pipeline, runlock, safety
+from coaching_roi.errors import WorkbookError
+
+PARAMS_CELL = """quarter: str = "2026Q3"
+name: str = "demo"
+data_dir: str = "data/demo"
+sources: dict = {}
+overrides: dict = {}
+run_dir: str = ""
+interactive: bool = True"""
+
+SETUP = """from coaching_roi import nbsupport, findings
+cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides, run_dir=run_dir)
+"""
+
+
+def make_nb(path: Path, body: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(PARAMS_CELL)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# stand-in"), params, nbformat.v4.new_code_cell(SETUP + body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Stand-in notebooks, a data folder, an outputs root and a params file for run 't'."""
+    data = tmp_path / "data"
+    data.mkdir()
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    make_nb(nbdir / "01_first.ipynb", """
+import os, time
+time.sleep(float(os.environ.get("STANDIN_SLEEP_01", "0")))
+findings.write_part(cfg.run_dir, "01_first", quarter=cfg.quarter, status="ok")
+""")
+    make_nb(nbdir / "02_second.ipynb", """
+import os, time
+(cfg.artifacts_dir / "second.txt").write_text("02 was here")
+time.sleep(float(os.environ.get("STANDIN_SLEEP_02", "0")))
+findings.write_part(cfg.run_dir, "02_second", quarter=cfg.quarter, status="ok")
+""")
+    params = tmp_path / "t.yaml"
+    params.write_text(yaml.safe_dump({"quarter": "2026Q3", "name": "t", "data_dir": str(data)}))
+    root = tmp_path / "outputs"
+    return tmp_path, nbdir, params, root
+
+
+def _run(project, **kw):
+    _, nbdir, params, root = project
+    return pipeline.run(params, outputs_root=root, notebook_dir=nbdir, progress=lambda s: None, **kw)
+
+
+RUNNER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from coaching_roi import pipeline
+    from coaching_roi.errors import WorkbookError
+    try:
+        pipeline.run(sys.argv[1], outputs_root=Path(sys.argv[2]), notebook_dir=Path(sys.argv[3]),
+                     wait=float(sys.argv[4]), progress=lambda s: print(s, flush=True))
+    except WorkbookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt as exc:
+        print(f"interrupted ({exc})", file=sys.stderr)
+        sys.exit(130)
+""")
+
+
+def _spawn(project, *, wait: float = 0, env: dict | None = None) -> subprocess.Popen:
+    _, nbdir, params, root = project
+    return subprocess.Popen(
+        [sys.executable, "-c", RUNNER, str(params), str(root), str(nbdir), str(wait)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+    )
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> None:
+    t0 = time.monotonic()
+    while not predicate():
+        if time.monotonic() - t0 > timeout:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.1)
+
+
+# ==================================================================================== 1. names
+BAD_NAMES = ["../something", "..", ".", "", "a/b", "/etc", "-rf", ".hidden", "x" * 65, "na me", "name\n",
+             "C:evil", "ünï", "a\\b", "_scratch"]
+
+
+@pytest.mark.parametrize("bad", BAD_NAMES)
+def test_bad_run_name_is_rejected_by_validate_and_run(tmp_path, bad):
+    (tmp_path / "data").mkdir()
+    p = tmp_path / "q.yaml"
+    p.write_text(yaml.safe_dump({"quarter": "2026Q3", "name": bad, "data_dir": str(tmp_path / "data")}))
+    with pytest.raises(WorkbookError) as err:
+        config.load(p)
+    assert "name:" in str(err.value) and "run name" in str(err.value)
+    with pytest.raises(WorkbookError):
+        pipeline.run(p, outputs_root=tmp_path / "outputs", progress=lambda s: None)
+    assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").iterdir())
+
+
+@pytest.mark.parametrize("good", ["demo", "2026Q3", "team-east_2026.q3", "A" * 64])
+def test_good_run_names_pass(good):
+    assert safety.check_run_name(good) == good
+
+
+def test_cli_rejects_bad_name_in_one_line(tmp_path):
+    (tmp_path / "data").mkdir()
+    p = tmp_path / "q.yaml"
+    p.write_text(yaml.safe_dump({"quarter": "2026Q3", "name": "../../etc", "data_dir": str(tmp_path / "data")}))
+    for cmd in ("validate", "run"):
+        res = subprocess.run([sys.executable, "-m", "coaching_roi.cli", cmd, str(p)], capture_output=True, text=True)
+        assert res.returncode == 2, res.stderr
+        assert "Traceback" not in res.stderr
+        assert "name: the run name '../../etc' is not allowed" in res.stderr
+
+
+def test_file_stem_that_is_not_a_name_needs_an_explicit_name(tmp_path):
+    (tmp_path / "data").mkdir()
+    p = tmp_path / "my quarter.yaml"
+    p.write_text(yaml.safe_dump({"quarter": "2026Q3", "data_dir": str(tmp_path / "data")}))
+    with pytest.raises(WorkbookError, match=r"name: not set, and the file name 'my quarter'"):
+        config.load(p)
+
+
+# ===================================================================================== 1. --out
+def test_out_outside_outputs_is_refused(project, tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me")
+    with pytest.raises(WorkbookError, match="writes only inside"):
+        _run(project, out_dir=victim)
+    assert (victim / "precious.txt").read_text() == "keep me"
+    assert sorted(p.name for p in victim.iterdir()) == ["precious.txt"]
+    assert not list(tmp_path.glob(".victim*"))
+
+
+def test_out_dotdot_escape_is_refused(project):
+    _, _, _, root = project
+    with pytest.raises(WorkbookError, match="writes only inside"):
+        _run(project, out_dir=root / ".." / "escaped")
+    assert not (root.parent / "escaped").exists()
+
+
+def test_out_that_is_the_outputs_root_is_refused(project):
+    _, _, _, root = project
+    root.mkdir()
+    (root / "other_run").mkdir()
+    with pytest.raises(WorkbookError):
+        _run(project, out_dir=root)
+    assert (root / "other_run").is_dir()
+
+
+def test_out_symlink_is_never_followed(project, tmp_path):
+    _, _, _, root = project
+    root.mkdir()
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "precious.txt").write_text("keep me")
+    (root / "t").symlink_to(target)
+    with pytest.raises(WorkbookError, match="symbolic link"):
+        _run(project)
+    assert (target / "precious.txt").read_text() == "keep me"
+    assert (root / "t").is_symlink()
+
+
+def test_existing_folder_not_made_by_the_workbook_is_left_alone(project):
+    _, _, _, root = project
+    mine = root / "t"
+    mine.mkdir(parents=True)
+    (mine / "notes.txt").write_text("my own folder")
+    with pytest.raises(WorkbookError, match="not made by the workbook"):
+        _run(project)
+    assert (mine / "notes.txt").read_text() == "my own folder"
+
+
+def test_symlink_inside_run_folder_is_refused_for_partial_rerun(project, tmp_path):
+    res = _run(project)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (res.run_dir / "data" / "link").symlink_to(outside)
+    with pytest.raises(WorkbookError, match="symbolic link"):
+        _run(project, only=["02"])
+    assert not any(outside.iterdir())
+
+
+def test_out_into_a_folder_an_earlier_run_made_is_allowed(project, tmp_path):
+    _, nbdir, params, _ = project
+    elsewhere = tmp_path / "elsewhere_root"
+    first = pipeline.run(params, out_dir=elsewhere / "t", outputs_root=elsewhere, notebook_dir=nbdir,
+                         progress=lambda s: None)
+    again = _run(project, out_dir=first.run_dir)  # outside this run's outputs root, but ours
+    assert (again.run_dir / "index.html").exists()
+
+
+def test_failed_folder_not_ours_is_not_deleted(project):
+    _, nbdir, _, root = project
+    impostor = root / "t.failed"
+    impostor.mkdir(parents=True)
+    (impostor / "x.txt").write_text("not yours")
+    with pytest.raises(WorkbookError, match="not made by the workbook"):
+        _run(project)
+    assert (impostor / "x.txt").exists()
+
+
+# ================================================================================ 1. params file
+@pytest.mark.parametrize("case, needle", [
+    ("folder", "is a folder, not a file"),
+    ("missing", "Params file not found"),
+    ("empty", "is empty"),
+    ("comments_only", "is empty"),
+    ("not_yaml", "is not valid YAML (line"),
+    ("binary", "is not UTF-8 text"),
+    ("a_list", "must hold a mapping of keys"),
+    ("unreadable", "cannot be read"),
+])
+def test_params_file_problems_are_one_sentence(tmp_path, case, needle):
+    p = tmp_path / "q.yaml"
+    if case == "folder":
+        p.mkdir()
+    elif case == "empty":
+        p.write_text("")
+    elif case == "comments_only":
+        p.write_text("# nothing here\n\n")
+    elif case == "not_yaml":
+        p.write_text("quarter: [2026Q3\ndata_dir: x\n")
+    elif case == "binary":
+        p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    elif case == "a_list":
+        p.write_text("- quarter\n- data_dir\n")
+    elif case == "unreadable":
+        p.write_text("quarter: 2026Q3\n")
+        p.chmod(0)
+        if os.access(p, os.R_OK):
+            pytest.skip("running as root: a mode-0 file is still readable")
+    res = subprocess.run([sys.executable, "-m", "coaching_roi.cli", "validate", str(p)], capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and needle in lines[0], res.stderr
+
+
+def test_params_errors_are_all_listed_at_once(tmp_path):
+    (tmp_path / "data").mkdir()
+    p = tmp_path / "q.yaml"
+    p.write_text(yaml.safe_dump({
+        "quarter": "2026Q5", "name": "../x", "data_dir": str(tmp_path / "nope"), "colour": "blue",
+        "sources": {"opportunities": {"preset": "sap"}},
+        "overrides": {"economcs": {}, "economics": {"isolation_factor": 1.5, "program_cost": 3},
+                      "analysis": {"n_bootstrap": 5, "deal_cycle_behaviors": ["nope"]}},
+    }))
+    with pytest.raises(WorkbookError) as err:
+        config.load(p)
+    msg = str(err.value)
+    expected = [
+        "colour: unknown key",
+        "quarter: quarter must look like 2026Q3, got '2026Q5'",
+        "name: the run name '../x' is not allowed",
+        "sources.opportunities.preset: 'sap'",
+        "overrides.economcs: unknown section",
+        "data_dir: folder not found",
+        "overrides.analysis.n_bootstrap: 5 — input should be greater than or equal to 100",
+        "overrides.economics.isolation_factor: 1.5 — input should be less than or equal to 1",
+        "overrides.economics.program_cost: unknown key (check its spelling against params/defaults.yaml; "
+        "allowed here: program_cost_usd",
+        "overrides.analysis.deal_cycle_behaviors: 'nope' is not a rubric behavior",
+    ]
+    for needle in expected:
+        assert needle in msg, (needle, msg)
+    assert f"({len(expected)} problems)" in msg
+
+
+# ================================================================================= 2. locking
+def test_second_run_of_the_same_name_fails_clearly_while_the_first_finishes(project):
+    _, _, _, root = project
+    first = _spawn(project, env={"STANDIN_SLEEP_01": "6"})
+    try:
+        _wait_for(lambda: list(root.glob(".t.partial-*")))
+        second = _spawn(project)
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 2, err
+        assert "Traceback" not in err
+        assert "Another run named 't' is in progress (pid" in err
+        assert "--wait" in err
+    finally:
+        out1, err1 = first.communicate(timeout=120)
+    assert first.returncode == 0, err1
+    assert (root / "t" / "index.html").exists() and (root / "t" / "02_second.html").exists()
+    assert not list(root.glob(".t.partial*"))
+
+
+def test_second_run_with_wait_queues_behind_the_first(project):
+    _, _, _, root = project
+    first = _spawn(project, env={"STANDIN_SLEEP_01": "3"})
+    try:
+        _wait_for(lambda: list(root.glob(".t.partial-*")))
+        second = _spawn(project, wait=120)
+        out2, err2 = second.communicate(timeout=180)
+    finally:
+        first.communicate(timeout=120)
+    assert first.returncode == 0 and second.returncode == 0, err2
+    assert "Waiting for the other run named 't'" in out2
+    manifest = json.loads((root / "t" / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and [n["status"] for n in manifest["notebooks"]] == ["ok", "ok"]
+
+
+def test_lock_is_per_name(project, tmp_path):
+    _, nbdir, params, root = project
+    other = tmp_path / "u.yaml"
+    other.write_text(params.read_text().replace("name: t", "name: u"))
+    with runlock.RunLock(root / "t", progress=lambda s: None):
+        res = pipeline.run(other, outputs_root=root, notebook_dir=nbdir, progress=lambda s: None)
+    assert res.run_dir == root / "u"
+
+
+# ============================================================================== 2. killed runs
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
+def test_killed_run_leaves_previous_outputs_and_next_run_cleans_up(project, sig):
+    _, _, _, root = project
+    _run(project)
+    before = {p.name: p.read_bytes() for p in (root / "t").iterdir() if p.is_file()}
+    proc = _spawn(project, env={"STANDIN_SLEEP_02": "60"})
+    _wait_for(lambda: any((p / "data" / "second.txt").exists() for p in root.glob(".t.partial-*")))
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    after = {p.name: p.read_bytes() for p in (root / "t").iterdir() if p.is_file()}
+    assert after == before  # the previous outputs, byte for byte
+    if sig == signal.SIGKILL:
+        assert list(root.glob(".t.partial-*"))  # left behind: the next run must clean it
+    else:
+        assert proc.returncode == 130
+        time.sleep(1.0)  # the run ended its kernels: nothing comes back to write into the staging folder
+        assert not list(root.glob(".t.partial*"))
+    lines: list[str] = []
+    _, nbdir, params, _ = project
+    pipeline.run(params, outputs_root=root, notebook_dir=nbdir, progress=lines.append)
+    assert not list(root.glob(".t.partial*"))
+    if sig == signal.SIGKILL:
+        assert any("left behind by an earlier run" in ln for ln in lines)
+
+
+def test_swap_interrupted_between_renames_is_repaired(tmp_path):
+    root = tmp_path / "outputs"
+    folders = runlock.RunFolders(root / "t", progress=lambda s: None)
+    folders.previous.mkdir(parents=True)
+    safety.write_marker(folders.previous, "t")
+    (folders.previous / "index.html").write_text("last complete run")
+    folders.check(copy_final=False)
+    folders.recover()
+    assert (root / "t" / "index.html").read_text() == "last complete run"
+    assert not folders.previous.exists()
+
+
+def test_swap_is_atomic_exchange_where_the_os_offers_it(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "f").write_text("A")
+    (b / "f").write_text("B")
+    if not runlock._exchange(a, b):
+        pytest.skip("renameat2(RENAME_EXCHANGE) not available here: the two-rename fallback is used")
+    assert (a / "f").read_text() == "B" and (b / "f").read_text() == "A"
