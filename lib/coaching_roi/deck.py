@@ -33,7 +33,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from coaching_roi import findings as findings_mod  # noqa: E402
-from coaching_roi import story  # noqa: E402
+from coaching_roi import story, textsafe  # noqa: E402
 from coaching_roi.config import Config  # noqa: E402
 from coaching_roi.plots import deck as deck_plots  # noqa: E402
 from coaching_roi.stats import fmt_value  # noqa: E402
@@ -703,7 +703,8 @@ def _slide_quality(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
 
 
 SLIDE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.labelsize": 12,
-            "ytick.labelsize": 12}
+            "ytick.labelsize": 12,
+            "text.parse_math": False}  # labels hold data (names, amounts): '$' is a dollar sign, never math
 
 
 def build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = None) -> Deck:
@@ -861,7 +862,7 @@ def render_pptx(deck: Deck, path: str | Path) -> None:
         tf.word_wrap = True
         for i, t in enumerate(paras):
             para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            para.text = t
+            para.text = textsafe.pptx_text(t)
             para.font.size = Pt(size)
             para.font.bold = bold
             if color is not None:
@@ -873,7 +874,7 @@ def render_pptx(deck: Deck, path: str | Path) -> None:
         slide = prs.slides.add_slide(layout)
         title = slide.shapes.title
         title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.45), Inches(12.3), Inches(1.0)
-        title.text = sl.title
+        title.text = textsafe.pptx_text(sl.title)
         for para in title.text_frame.paragraphs:
             para.font.size = Pt(30 if sl.key == "title" else 24)
             para.font.bold = True
@@ -913,10 +914,10 @@ def render_pptx(deck: Deck, path: str | Path) -> None:
                 h = min(0.32 * rows, 7.3 - top)
                 tbl = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(top), Inches(12.3), Inches(h)).table
                 for j, ccol in enumerate(sl.table_columns):
-                    tbl.cell(0, j).text = ccol
+                    tbl.cell(0, j).text = textsafe.pptx_text(ccol)
                 for i, r in enumerate(sl.table_rows, start=1):
                     for j, v in enumerate(r):
-                        tbl.cell(i, j).text = v
+                        tbl.cell(i, j).text = textsafe.pptx_text(v)
                 for row in tbl.rows:
                     for cell in row.cells:
                         for para in cell.text_frame.paragraphs:
@@ -928,7 +929,7 @@ def render_pptx(deck: Deck, path: str | Path) -> None:
                 _text(slide, 0.5, top, 12.3, 7.4 - top, sl.bullets, size=13 if not sl.figure else 11, color=grey)
         notes = sl.notes or sl.lead
         if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+            slide.notes_slide.notes_text_frame.text = textsafe.pptx_text(notes)
     prs.save(str(path))
 
 
@@ -993,12 +994,12 @@ def input_status(inputs: DeckInputs) -> pd.DataFrame:
 
 def show_slide(slide: Slide) -> None:
     """Show one slide in the notebook: title, figure, reading, cards, table and bullets (escaped)."""
-    from IPython.display import Image, Markdown, display
+    from IPython.display import Image, display
 
     from coaching_roi.nbsupport import say, show_table
 
-    label = f"{html.escape(slide.kicker)} — " if slide.kicker else ""
-    display(Markdown(f"#### {label}{html.escape(slide.title)}"))
+    heading = f"{slide.kicker} — {slide.title}" if slide.kicker else slide.title
+    display({"text/html": textsafe.html_heading(heading, 4), "text/plain": textsafe.plain(heading)}, raw=True)
     if slide.missing:
         say("Not shown: " + slide.missing)
     if slide.figure:

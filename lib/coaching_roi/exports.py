@@ -9,12 +9,14 @@ a negative amount in a numeric column is written as ``-5``, not ``'-5``.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from coaching_roi.safety import open_atomic
+
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n",
+                                     "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 # A plain number written as text ("-500", "+3.5e2") cannot run anything; it stays as it is so a
 # rejected "-500" amount still reads as the number the source held.
 _PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -49,16 +51,17 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def safe_csv(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = False) -> Path:
-    """Write ``df`` as UTF-8 CSV with spreadsheet formulas neutralised; atomic (temp file + rename).
+    """Write ``df`` as UTF-8 CSV with spreadsheet formulas neutralised; atomic (temp file + rename),
+    with the permissions the umask gives any new file.
 
     Returns the path written.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean = neutralise_formulas(df)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fh, tmp = open_atomic(path)  # permissions from the umask, like any other file the run writes
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with fh:
             clean.to_csv(fh, index=index)
         os.replace(tmp, path)
     except BaseException:
