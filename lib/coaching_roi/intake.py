@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coaching_roi import schemas
+from coaching_roi import redact, schemas
 from coaching_roi.config import TABLES, Config, Mapping, Source
 from coaching_roi.errors import WorkbookError
 from coaching_roi.exports import safe_csv
@@ -495,24 +495,37 @@ def _read_sql(src: Source, table: str) -> pd.DataFrame:
             "SQLAlchemy URL (e.g. sqlite:////path/to.db or postgresql+psycopg://user@host/db) before "
             "running; credentials never go in params."
         )
-    # Never echo the URL in a message: it may hold a password.
-    where = f"{table} (sql via ${src.url_env})"
+    # Never echo the URL with its password: every message shows it masked and is scrubbed of any
+    # piece of the password a driver may quote (coaching_roi.redact).
+    where, shown = f"{table} (sql via ${src.url_env})", redact.mask_url(url)
+    bad = redact.malformed(url)
+    if bad:
+        raise WorkbookError(
+            f"{where}: the URL ({shown}) is malformed: {bad}. Fix: correct ${src.url_env}; special characters in "
+            "the password are written percent-encoded (@ as %40, / as %2F, : as %3A, % as %25)."
+        )
+    engine = None
     try:
         engine = sa.create_engine(url)
         conn = engine.connect()
     except Exception as exc:
-        raise WorkbookError(
-            f"{where}: could not connect ({_first_line(exc)}). Fix: check the URL in ${src.url_env} "
-            "(driver, host, port, user, password, database) and that the database accepts connections."
-        ) from None
+        if engine is not None:
+            engine.dispose()
+        missing = isinstance(exc, ImportError) or type(exc).__name__ == "NoSuchModuleError"
+        hint = ("the database driver named in the URL is not installed (PostgreSQL: postgresql+psycopg://, "
+                "bundled; others: pip install their SQLAlchemy driver)" if missing else
+                "driver, host, port, user, password, database, and that the database accepts connections")
+        raise WorkbookError(redact.scrub(
+            f"{where}: could not connect ({_first_line(exc)}). Fix: check the URL in ${src.url_env} ({shown}): {hint}.", url
+        )) from None
     try:
         with conn:
             df = pd.read_sql_query(sa.text(src.query), conn)
     except Exception as exc:
-        raise WorkbookError(
+        raise WorkbookError(redact.scrub(
             f"{where}: the query failed ({_first_line(exc)}). Fix: check the query in "
-            f"{_table_hint(table)}.query against the database the URL points at."
-        ) from None
+            f"{_table_hint(table)}.query against the database the URL points at ({shown}).", url
+        )) from None
     finally:
         engine.dispose()
     return df
