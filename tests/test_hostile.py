@@ -582,3 +582,99 @@ findings.write_part(cfg.run_dir, "02_second", quarter=cfg.quarter, status="ok")
         checked += 1
     assert (root / "t" / "findings.json").exists() and (root / "t" / "coaching_plan.csv").exists()
     assert checked > 15
+
+
+# ===================================================================== 8. real-world inputs
+REPS = [["rep_id", "rep_name", "role"], ["AE1", "Zoë Ñúñez-Ørsted", "AE"], ["AE2", "François Dubé", "AE"]]
+
+
+def _intake_dir(tmp_path, *, sources=None):
+    from coaching_roi import intake as intake_mod
+
+    cfg = config.build(quarter="2026Q3", name="t", data_dir=str(tmp_path / "data"), sources=sources or {},
+                       run_dir=str(tmp_path / "run"))
+    return intake_mod.run_intake(cfg, write=False)
+
+
+def _write_table(tmp_path, name, rows, *, encoding="utf-8", sep=",", newline="\n", bom=b""):
+    d = tmp_path / "data"
+    d.mkdir(exist_ok=True)
+    text = newline.join(sep.join(r) for r in rows) + newline
+    (d / name).write_bytes(bom + text.encode(encoding))
+
+
+@pytest.mark.parametrize("encoding, bom, sep, newline", [
+    ("utf-8", b"", ",", "\n"),
+    ("utf-8", b"\xef\xbb\xbf", ",", "\r\n"),          # Excel "CSV UTF-8"
+    ("utf-16-le", b"\xff\xfe", "\t", "\r\n"),         # Excel "Unicode text"
+    ("utf-16-be", b"\xfe\xff", "\t", "\r\n"),
+    ("utf-32-le", b"\xff\xfe\x00\x00", ",", "\n"),
+    ("cp1252", b"", ";", "\r\n"),                     # Excel "CSV" on a Western Windows
+    ("latin-1", b"", ",", "\n"),
+], ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf32-bom", "cp1252", "latin1"])
+def test_text_encodings_people_export_are_read(tmp_path, encoding, bom, sep, newline):
+    _write_table(tmp_path, "reps.csv", REPS, encoding=encoding, sep=sep, newline=newline, bom=bom)
+    res = _intake_dir(tmp_path)
+    assert res.tables["reps"]["rep_name"].tolist() == ["Zoë Ñúñez-Ørsted", "François Dubé"]
+    assert res.tables["reps"].columns[0] == "rep_id"  # no BOM glued to the first header
+
+
+def test_undecodable_file_names_file_offset_and_fix(tmp_path):
+    d = tmp_path / "data"
+    d.mkdir()
+    (d / "reps.csv").write_bytes(b"rep_id,rep_name,role\nAE1,Bad \x81\x8d name,AE\n")
+    with pytest.raises(WorkbookError) as err:
+        _intake_dir(tmp_path)
+    msg = str(err.value)
+    assert msg.startswith("reps.csv: not readable as UTF-8 or Windows-1252 (byte 0x81 at byte offset 29, line 2)")
+    assert "sources.reps.encoding" in msg
+
+
+def test_binary_file_with_a_csv_name_is_named_as_such(tmp_path):
+    d = tmp_path / "data"
+    d.mkdir()
+    (d / "reps.csv").write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40)
+    with pytest.raises(WorkbookError, match=r"reps\.csv: this is an Excel workbook or another zip file.*format: excel"):
+        _intake_dir(tmp_path)
+
+
+def _opps(tmp_path, amounts, **src):
+    rows = [["opportunity_id", "rep_id", "created_date", "close_date", "status", "amount"]]
+    rows += [[f"O{i}", "AE1", "2026-07-01", "2026-08-01", "won", a] for i, a in enumerate(amounts)]
+    _write_table(tmp_path, "reps.csv", REPS)
+    _write_table(tmp_path, "opportunities.csv", rows, sep=";")
+    res = _intake_dir(tmp_path, sources={"opportunities": src} if src else None)
+    return res.tables["opportunities"]["amount"].tolist(), res
+
+
+@pytest.mark.parametrize("amounts, expected", [
+    (["1.234,56", "12,5", "300"], [1234.56, 12.5, 300.0]),                   # European export
+    (["1,234.56", "12.5", "300"], [1234.56, 12.5, 300.0]),                   # US export
+    (["€ 1.234,56", "1.234,56 €", "EUR 99,90"], [1234.56, 1234.56, 99.9]),    # currency symbol / code
+    (["$12,500.00", "USD 1,200", "300 USD"], [12500.0, 1200.0, 300.0]),
+    (["1\u202f234,56", "2\u00a0000,5"], [1234.56, 2000.5]),                   # French thin/no-break spaces
+    (["1'234.50", "CHF 2'000.00"], [1234.5, 2000.0]),                        # Swiss apostrophes
+    (["1.234.567", "12"], [1234567.0, 12.0]),                                # dots only: thousands
+])
+def test_amount_formats_are_read(tmp_path, amounts, expected):
+    got, _ = _opps(tmp_path, amounts)
+    assert got == pytest.approx(expected)
+
+
+def test_decimal_comma_set_in_params_decides_ambiguous_values(tmp_path):
+    got, _ = _opps(tmp_path, ["1,500", "2,250"], decimal=",")
+    assert got == pytest.approx([1.5, 2.25])
+    got, _ = _opps(tmp_path, ["1,500", "2,250"])  # no setting: the ambiguous values keep the '.' reading
+    assert got == pytest.approx([1500.0, 2250.0])
+
+
+def test_dates_in_the_formats_a_mapping_declares(tmp_path):
+    rows = [["opportunity_id", "rep_id", "created_date", "close_date", "status", "amount"],
+            ["O1", "AE1", "01.07.2026", "2026-08-01", "won", "5"],
+            ["O2", "AE1", "02/07/2026", "15.08.2026", "lost", "6"]]
+    _write_table(tmp_path, "reps.csv", REPS)
+    _write_table(tmp_path, "opportunities.csv", rows)
+    res = _intake_dir(tmp_path, sources={"opportunities": {"mapping": {"date_format": ["%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d"]}}})
+    opp = res.tables["opportunities"]
+    assert [d.strftime("%Y-%m-%d") for d in opp["created_date"]] == ["2026-07-01", "2026-07-02"]
+    assert [d.strftime("%Y-%m-%d") for d in opp["close_date"]] == ["2026-08-01", "2026-08-15"]

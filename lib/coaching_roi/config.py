@@ -171,7 +171,7 @@ class Mapping(_Strict):
 
     renames: dict[str, str] = {}
     value_maps: dict[str, dict[str, str]] = {}
-    date_format: str | None = None
+    date_format: str | tuple[str, ...] | None = None  # one strftime layout, or several tried in order
     drop_columns: tuple[str, ...] = ()
 
 
@@ -189,7 +189,11 @@ class Source(_Strict):
     query: str | None = None
     url_env: str | None = None
     sheet: str | int | None = None
-    encoding: str = "utf-8"
+    # Text files: "auto" reads UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252;
+    # or a Python codec name, used strictly (e.g. utf-16, cp1252, latin-1, mac-roman).
+    encoding: str = "auto"
+    # Decimal mark of amounts and scores: "auto" (detected per column), "." or "," (1.234,56).
+    decimal: Literal["auto", ".", ","] = "auto"
 
     @model_validator(mode="after")
     def _check(self) -> Source:
