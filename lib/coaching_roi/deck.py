@@ -310,7 +310,8 @@ def _slide_quartiles(inputs: DeckInputs, cfg: Config, min_n: int) -> Slide:
         title = "No clear win-rate difference between score quartiles this quarter"
     s = Slide(key="quartiles", kicker="1 · Behavior predicts outcomes", title=title, lead=lead)
     rq, qs = inputs.rep_quarter, inputs.quartiles
-    if rq is None or qs is None or rq.empty or qs.empty:
+    no_quartile = rq is not None and ("quartile" not in rq.columns or rq["quartile"].notna().sum() == 0)
+    if rq is None or qs is None or rq.empty or qs.empty or no_quartile:  # no_quartile: e.g. every deal open
         why = story.reason_for(f, "quartile_win_rate_gap")
         s.missing = (
             "The score distribution and quartile win rates are missing (notebook 03's rep-quarter and "

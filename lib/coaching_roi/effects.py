@@ -916,8 +916,9 @@ def outcome_link(
         p = eps.copy()
         p["lag_quarters"] = lag
         p["target_quarter"] = p["q_e"].map(lambda x, lag=lag: _config.quarter_label(x, lag))
-        has_before = p["q_before"].map(lambda x: _obs(x)[0])
-        ok = p["target_quarter"].map(lambda x: _obs(x)[0]) & has_before
+        # astype(bool): on an empty frame (e.g. one AE, no episodes) map() keeps the string dtype
+        has_before = p["q_before"].map(lambda x: _obs(x)[0]).astype(bool)
+        ok = p["target_quarter"].map(lambda x: _obs(x)[0]).astype(bool) & has_before
         n_no_before = int((~has_before).sum())
         n_not_yet = int((has_before & ~ok).sum())
         waiting = sorted(set(p.loc[has_before & ~ok, "target_quarter"]))
