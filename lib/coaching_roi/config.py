@@ -159,6 +159,7 @@ class Report(_Strict):
     title: str = "Coaching ROI"
     company: str = "Demo Co"
     pseudonymize: bool = False
+    pdf: bool = True  # False: skip printing the deck to PDF (no browser needed)
     currency: str = "USD"
     # Figures with one row per rep (score heatmap, SDR gap heatmap) draw at most this many rows;
     # every rep stays in the tables, the plan and the Parquet artifacts.

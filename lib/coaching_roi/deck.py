@@ -950,9 +950,11 @@ def render_all(cfg: Config, deck: Deck) -> dict[str, str]:
     pptx_path = run_dir / "qbr_deck.pptx"
     render_pptx(deck, pptx_path)
     out["pptx"] = pptx_path.name
-    exe = find_chromium()
+    exe = find_chromium() if cfg.report.pdf else None
     pdf_path = run_dir / "qbr_deck.pdf"
-    if exe is None:
+    if not cfg.report.pdf:
+        out["pdf"] = "skipped: turned off in params (report.pdf: false)"
+    elif exe is None:
         out["pdf"] = f"skipped: {PDF_HELP}"
     else:
         try:

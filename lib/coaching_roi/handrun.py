@@ -27,8 +27,8 @@ def prepare(name: str, notebook: str, *, root: Path | None = None) -> tuple[Path
     """Empty (or create) the scratch folder of ``notebook`` and seed it; return (folder, seeded from)."""
     root = root or safety.outputs_root()
     folder = safety.scratch_dir(name, notebook, root=root)
-    for p in (root, root / safety.SCRATCH, folder.parent, folder):
-        if p.is_symlink() and p != root:
+    for p in (root / safety.SCRATCH, folder.parent, folder):
+        if p.is_symlink():
             raise WorkbookError(f"{p} is a symbolic link; the workbook never writes through one. Fix: remove it.")
     if folder.exists():
         if not safety.is_workbook_dir(folder):

@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -190,7 +191,17 @@ class RunFolders:
         return self.failed
 
     def swap_into_place(self) -> None:
-        """Put the staging folder in place of the final one; the old outputs are deleted afterwards."""
+        """Put the staging folder in place of the final one; the old outputs are deleted afterwards.
+
+        SIGINT/SIGTERM/SIGHUP are held back while the folders move (they act right after)."""
+        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            self._swap()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    def _swap(self) -> None:
         if not self.final.exists():
             os.replace(self.staging, self.final)
             return
