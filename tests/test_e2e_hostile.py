@@ -107,8 +107,11 @@ def test_pages_link_only_to_local_files_and_never_to_javascript(hostile):
     pages = sorted(runs[0].run_dir.glob("*.html"))
     assert {p.name for p in pages} >= {"index.html", "qbr_deck.html", "01_data_intake.html", "05_qbr_slides.html"}
     for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r'http-equiv="Content-Security-Policy"[^>]*default-src .none.|'
+                         r"default-src 'none'[^>]*http-equiv=\"Content-Security-Policy\"", text), page.name
         parser = _Refs()
-        parser.feed(page.read_text(encoding="utf-8"))
+        parser.feed(text)
         for tag, attr, value in parser.refs:
             v = value.strip().lower()
             assert not v.startswith(("javascript:", "vbscript:", "http:", "https:", "//", "file:")), (page.name, tag, attr, value)

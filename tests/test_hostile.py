@@ -351,7 +351,12 @@ def test_killed_run_leaves_previous_outputs_and_next_run_cleans_up(project, sig)
     proc = _spawn(project, env={"STANDIN_SLEEP_02": "60"})
     _wait_for(lambda: any((p / "data" / "second.txt").exists() for p in root.glob(".t.partial-*")))
     proc.send_signal(sig)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"the run did not stop after {sig!r}:\n{out}\n{err}") from None
     assert "Traceback" not in err
     after = {p.name: p.read_bytes() for p in (root / "t").iterdir() if p.is_file()}
     assert after == before  # the previous outputs, byte for byte

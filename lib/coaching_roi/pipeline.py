@@ -9,12 +9,12 @@ every notebook succeeded, so a failed run leaves the previous outputs of that qu
 from __future__ import annotations
 
 import os
+import queue
 import re
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -258,37 +258,37 @@ def _run_in(
     done: set[str] = set()
     failed: NotebookRun | None = None
     pending = list(stems)
-    running: dict[Future, str] = {}
-    pool = ThreadPoolExecutor(max_workers=n_jobs)
-    try:
-        while pending or running:
-            if failed is None:
-                for stem in list(pending):
-                    if len(running) >= n_jobs:
-                        break
-                    if deps[stem] <= done:
-                        pending.remove(stem)
-                        progress(f"  ▶ {stem} …")
-                        fut = pool.submit(
-                            _execute_one, by_stem[stem], staging, parameters, NOTEBOOK_TITLES.get(stem, stem)
-                        )
-                        running[fut] = stem
-            if not running:
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                stem = running.pop(fut)
-                result = fut.result()
-                runs[stem] = result
-                if result.status == "ok":
-                    done.add(stem)
-                    progress(f"  ✓ {stem} ({result.seconds:.1f} s)")
-                else:
-                    progress(f"  ✗ {stem} failed ({result.seconds:.1f} s)")
-                    failed = failed or result
-    finally:
-        # On an interruption the kernels are killed by the caller; never wait for them here.
-        pool.shutdown(wait=not (pending or running), cancel_futures=True)
+    # Daemon threads: a stopped run kills its kernels and exits at once, without waiting for them.
+    results: queue.Queue[NotebookRun] = queue.Queue()
+
+    def _work(stem: str) -> None:
+        try:
+            results.put(_execute_one(by_stem[stem], staging, parameters, NOTEBOOK_TITLES.get(stem, stem)))
+        except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
+            results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
+
+    running: set[str] = set()
+    while pending or running:
+        if failed is None:
+            for stem in list(pending):
+                if len(running) >= n_jobs:
+                    break
+                if deps[stem] <= done:
+                    pending.remove(stem)
+                    progress(f"  ▶ {stem} …")
+                    threading.Thread(target=_work, args=(stem,), name=f"notebook-{stem}", daemon=True).start()
+                    running.add(stem)
+        if not running:
+            break
+        result = results.get()
+        running.discard(result.notebook)
+        runs[result.notebook] = result
+        if result.status == "ok":
+            done.add(result.notebook)
+            progress(f"  ✓ {result.notebook} ({result.seconds:.1f} s)")
+        else:
+            progress(f"  ✗ {result.notebook} failed ({(result.seconds or 0):.1f} s)")
+            failed = failed or result
     for stem in pending:
         runs[stem].status = "not run (an earlier notebook failed)"
 
