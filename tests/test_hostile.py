@@ -683,3 +683,44 @@ def test_dates_in_the_formats_a_mapping_declares(tmp_path):
     opp = res.tables["opportunities"]
     assert [d.strftime("%Y-%m-%d") for d in opp["created_date"]] == ["2026-07-01", "2026-07-02"]
     assert [d.strftime("%Y-%m-%d") for d in opp["close_date"]] == ["2026-08-01", "2026-08-15"]
+
+
+# ============================================================================= 3. hand runs
+def test_two_hand_runs_of_one_notebook_never_share_a_scratch_folder(tmp_path):
+    from coaching_roi import handrun
+
+    folder, seeded = handrun.prepare("demo", "01_data_intake", root=tmp_path)
+    assert folder == tmp_path / "_scratch" / "demo" / "01_data_intake" and seeded is None
+    again, _ = handrun.prepare("demo", "01_data_intake", root=tmp_path)  # re-running the cell: same kernel
+    assert again == folder
+    code = ("import sys; from pathlib import Path; from coaching_roi import handrun\n"
+            "handrun.prepare('demo', '01_data_intake', root=Path(sys.argv[1]))")
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert res.returncode != 0 and "Another hand run of 01_data_intake for 'demo'" in res.stderr
+
+
+def test_hand_run_seeds_from_the_run_but_never_copies_links(tmp_path):
+    from coaching_roi import handrun
+
+    run = tmp_path / "demo"
+    (run / "data").mkdir(parents=True)
+    safety.write_marker(run, "demo")
+    (run / "data" / "01_reps.parquet").write_bytes(b"x")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    (run / "data" / "link.parquet").symlink_to(outside)
+    folder, seeded = handrun.prepare("demo", "02_behavioral_scoring", root=tmp_path)
+    assert seeded == run
+    assert (folder / "data" / "01_reps.parquet").read_bytes() == b"x"
+    assert not (folder / "data" / "link.parquet").exists()
+
+
+def test_explicit_run_dir_that_the_workbook_did_not_make_is_refused(tmp_path):
+    from coaching_roi import nbsupport
+
+    mine = tmp_path / "home"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("mine")
+    with pytest.raises(WorkbookError, match="did not make"):
+        nbsupport._check_run_dir(mine)
+    nbsupport._check_run_dir(tmp_path / "new_folder")  # a new folder is fine

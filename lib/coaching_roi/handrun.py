@@ -30,6 +30,7 @@ def prepare(name: str, notebook: str, *, root: Path | None = None) -> tuple[Path
     for p in (root / safety.SCRATCH, folder.parent, folder):
         if p.is_symlink():
             raise WorkbookError(f"{p} is a symbolic link; the workbook never writes through one. Fix: remove it.")
+    _lock(folder, name, notebook)
     if folder.exists():
         if not safety.is_workbook_dir(folder):
             raise WorkbookError(
@@ -50,6 +51,25 @@ def prepare(name: str, notebook: str, *, root: Path | None = None) -> tuple[Path
         else:
             shutil.copy2(src, folder / item)
     return folder, source
+
+
+_HELD: dict[Path, object] = {}
+
+
+def _lock(folder: Path, name: str, notebook: str) -> None:
+    """Hold a lock on the scratch folder for as long as this kernel lives (re-running the cell reuses it):
+    two hand runs of one notebook never empty each other's folder."""
+    from coaching_roi import runlock
+
+    if folder in _HELD:
+        return
+    try:
+        _HELD[folder] = runlock.RunLock(folder, progress=lambda s: None, what=f"hand run of {notebook}").acquire()
+    except WorkbookError:
+        raise WorkbookError(
+            f"Another hand run of {notebook} for '{name}' is using {folder} (another JupyterLab kernel or "
+            "papermill). Fix: let it finish or shut its kernel down, or pass run_dir to work elsewhere."
+        ) from None
 
 
 def _shown(p: Path) -> str:
