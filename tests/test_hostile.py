@@ -99,6 +99,8 @@ def _spawn(project, *, wait: float = 0, env: dict | None = None) -> subprocess.P
     return subprocess.Popen(
         [sys.executable, "-c", RUNNER, str(params), str(root), str(nbdir), str(wait)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+        # As from a terminal: pytest-xdist workers ignore SIGINT, and a child would inherit that.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
