@@ -50,7 +50,7 @@ def main() -> None:
             params = tmp / "bench.yaml"
             params.write_text(yaml.safe_dump({"quarter": truth["end_quarter"], "name": "bench", "data_dir": str(tmp / "data")}))
             t0 = time.perf_counter()
-            res = pipeline.run(params, out_dir=tmp / "out", jobs=args.jobs, progress=lambda s: None)
+            res = pipeline.run(params, out_dir=tmp / "out", outputs_root=tmp, jobs=args.jobs, progress=lambda s: None)
             t_run = time.perf_counter() - t0
             per_nb = {r.notebook[:2]: r.seconds for r in res.notebooks}
             rows.append((n_aes + size.n_sdrs, n_rows, t_gen, t_run, per_nb))

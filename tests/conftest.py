@@ -36,7 +36,7 @@ def _demo_run(tmp: Path, *, no_effect: bool, seed: int = 11) -> DemoRun:
                         "overrides": {"economics": {"program_cost_usd": 200_000}}}),  # as params/demo.yaml
         encoding="utf-8",
     )
-    result = pipeline.run(params, out_dir=tmp / "outputs" / "e2e", progress=lambda s: None)
+    result = pipeline.run(params, out_dir=tmp / "outputs" / "e2e", outputs_root=tmp / "outputs", progress=lambda s: None)
     return DemoRun(result.run_dir, result.cfg, truth, data_dir, params, result)
 
 

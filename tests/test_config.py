@@ -49,7 +49,6 @@ def test_merge_overrides(tmp_path, data_dir):
 @pytest.mark.parametrize(
     "patch, needle",
     [
-        ({"quartr": "2026Q3"}, "quartr: unknown key"),
         ({"quarter": "2026-Q3"}, "quarter must look like 2026Q3"),
         ({"quarter": "2026Q5"}, "quarter must look like 2026Q3"),
         ({"overrides": {"economics": {"program_cost": 5}}}, "economics.program_cost: unknown key"),
@@ -67,12 +66,18 @@ def test_merge_overrides(tmp_path, data_dir):
 def test_bad_params_are_one_clear_error(tmp_path, data_dir, patch, needle):
     base = {"quarter": "2026Q3", "data_dir": str(data_dir)}
     base.update(patch)
-    if "quartr" in patch:
-        base.pop("quarter")
     with pytest.raises(WorkbookError) as err:
         config.load(write(tmp_path, base))
     assert needle in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_misspelt_required_key_names_both_problems(tmp_path, data_dir):
+    with pytest.raises(WorkbookError) as err:
+        config.load(write(tmp_path, {"quartr": "2026Q3", "data_dir": str(data_dir)}))
+    msg = str(err.value)
+    assert "(2 problems)" in msg
+    assert "quartr: unknown key" in msg and "quarter: required key is missing" in msg
 
 
 def test_missing_params_file():

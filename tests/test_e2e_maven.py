@@ -20,7 +20,7 @@ def test_maven_quarter_runs_end_to_end_and_states_the_gaps(shared_real, tmp_path
     raw["data_dir"] = str(shared_real / "maven-crm-sales-opportunities")
     params = tmp_path / "maven.yaml"
     params.write_text(yaml.safe_dump(raw))
-    res = pipeline.run(params, out_dir=tmp_path / "out", progress=lambda s: None)
+    res = pipeline.run(params, out_dir=tmp_path / "out", outputs_root=tmp_path, progress=lambda s: None)
     assert [r.status for r in res.notebooks] == ["ok"] * 5
     found = json.loads((res.run_dir / "findings.json").read_text())
     assert found["status"]["02_behavioral_scoring"].startswith("skipped:")

@@ -249,11 +249,20 @@ def test_missing_required_column(tmp_path):
 
 
 def test_wrong_encoding(tmp_path):
+    """An encoding set in params is used strictly: bytes it cannot read are one message with the offset."""
     write(tmp_path / "data")
     (tmp_path / "data" / "reps.csv").write_bytes(
         "rep_id,rep_name,role\nAE1,Zoë,AE\n".encode("latin-1"))
-    with pytest.raises(WorkbookError, match=r"reps\.csv: not readable as utf-8 \(byte 0xeb on line 2\).*encoding"):
-        intake.run_intake(cfg_for(tmp_path))
+    with pytest.raises(WorkbookError, match=r"reps\.csv: not readable as utf-8 \(byte 0xeb at byte offset 27, line 2\).*encoding"):
+        intake.run_intake(cfg_for(tmp_path, {"reps": {"encoding": "utf-8"}}))
+
+
+def test_latin1_is_read_by_default_with_a_note(tmp_path):
+    write(tmp_path / "data")
+    (tmp_path / "data" / "reps.csv").write_bytes((BASE["reps"] + "AE9,Zoë,AE,,,,,,\n").encode("latin-1"))
+    res = intake.run_intake(cfg_for(tmp_path))
+    assert "Zoë" in res.tables["reps"]["rep_name"].tolist()
+    assert any("read as Windows-1252" in n for n in res.notes)
 
 
 def test_encoding_from_params(tmp_path):
@@ -264,12 +273,23 @@ def test_encoding_from_params(tmp_path):
     assert "Zoë" in res.tables["reps"]["rep_name"].tolist()
 
 
-@pytest.mark.parametrize("content", ["", "\n\n", "rep_id,rep_name,role\n"])
+@pytest.mark.parametrize("content", ["", "\n\n", "\ufeff\n"])
 def test_empty_file(tmp_path, content):
     write(tmp_path / "data")
     (tmp_path / "data" / "reps.csv").write_text(content, encoding="utf-8")
-    with pytest.raises(WorkbookError, match=r"reps\.csv: (the file is empty|has a header but no data rows)"):
+    with pytest.raises(WorkbookError, match=r"reps\.csv: the file is empty"):
         intake.run_intake(cfg_for(tmp_path))
+
+
+def test_header_without_rows_makes_the_table_absent(tmp_path):
+    """A quarter's export with no rows (e.g. no coaching sessions) is not an error: the table is absent."""
+    write(tmp_path / "data")
+    (tmp_path / "data" / "coaching_sessions.csv").write_text(
+        "session_id,rep_id,coach_id,session_date,behavior\n", encoding="utf-8")
+    res = intake.run_intake(cfg_for(tmp_path))
+    assert "coaching_sessions" not in res.tables
+    assert res.absent["coaching_sessions"].startswith("coaching_sessions.csv holds no rows: no coaching log")
+    assert any("a header but no rows" in n for n in res.notes)
 
 
 def test_no_tables_at_all(tmp_path):

@@ -142,7 +142,7 @@ def test_postgres_source_through_the_runner_keeps_the_password_out_of_every_file
     params.write_text(yaml.safe_dump({"quarter": truth["end_quarter"], "name": "pg", "data_dir": str(data_dir),
                                       "sources": _sql_sources(schema, env_name)}), encoding="utf-8")
     monkeypatch.setenv(env_name, url)  # the kernel inherits the environment
-    result = pipeline.run(params, out_dir=tmp_path / "out", only=["01"], progress=lambda s: None)
+    result = pipeline.run(params, out_dir=tmp_path / "out", outputs_root=tmp_path, only=["01"], progress=lambda s: None)
 
     from_files = intake.run_intake(_cfg(tmp_path / "f", data_dir, truth["end_quarter"]))
     manifest = json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8"))

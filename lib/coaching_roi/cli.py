@@ -34,10 +34,10 @@ def _generate(out: str, seed: int, no_effect: bool, small: bool, clean: bool) ->
     return truth
 
 
-def _run(params: str, out: str | None, jobs: int | None, only: list[str] | None) -> Path:
+def _run(params: str, out: str | None, jobs: int | None, only: list[str] | None, wait: float = 0.0) -> Path:
     from coaching_roi import pipeline
 
-    result = pipeline.run(params, out_dir=out, jobs=jobs, only=only)
+    result = pipeline.run(params, out_dir=out, jobs=jobs, only=only, wait=wait)
     return result.run_dir
 
 
@@ -54,15 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run every notebook for params/<name>.yaml")
     r.add_argument("params", help="the quarter file, e.g. params/2026Q3.yaml")
-    r.add_argument("--out", default=None, help="output folder (default: outputs/<name>)")
+    r.add_argument("--out", default=None,
+                   help="output folder inside outputs/, or one an earlier run made (default: outputs/<name>)")
     r.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: 2)")
     r.add_argument("--only", nargs="*", default=None, help="run only notebooks starting with these prefixes")
+    r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if another run of the same name is in progress, wait up to this long (default: fail at once)")
 
     d = sub.add_parser("demo", help="generate the demo data and run the demo quarter end to end")
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--no-effect", action="store_true", help="demo data with no planted effects")
     d.add_argument("--small", action="store_true", help="a small team (fast)")
     d.add_argument("--jobs", type=int, default=None)
+    d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
 
     v = sub.add_parser("validate", help="check a params file (every key) without running anything")
     v.add_argument("params")
@@ -75,10 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             _generate(args.out, args.seed, args.no_effect, args.small, args.clean)
         elif args.command == "run":
-            _run(args.params, args.out, args.jobs, args.only)
+            _run(args.params, args.out, args.jobs, args.only, args.wait)
         elif args.command == "demo":
             _generate("data/demo", args.seed, args.no_effect, args.small, clean=False)
-            _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None)
+            _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None, args.wait)
         elif args.command == "validate":
             from coaching_roi import config
 
@@ -87,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        why = f" ({exc})" if str(exc) else ""
+        print(f"interrupted{why}: the previous outputs were left as they were", file=sys.stderr)
         return 130
     return 0
 

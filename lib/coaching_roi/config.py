@@ -22,6 +22,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from coaching_roi import paramcheck, safety
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
 
@@ -182,6 +183,7 @@ class Report(_Strict):
     # The company named on the title slide and the index page; None -> only the quarter is named.
     company: str | None = None
     pseudonymize: bool = False
+    pdf: bool = True  # False: skip printing the deck to PDF (no browser needed)
     currency: str = "USD"
     # Figures with one row per rep (score heatmap, SDR gap heatmap) draw at most this many rows;
     # every rep stays in the tables, the plan and the Parquet artifacts.
@@ -236,7 +238,7 @@ class Mapping(_Strict):
 
     renames: dict[str, str] = {}
     value_maps: dict[str, dict[str, str]] = {}
-    date_format: str | None = None
+    date_format: str | tuple[str, ...] | None = None  # one strftime layout, or several tried in order
     drop_columns: tuple[str, ...] = ()
 
 
@@ -254,7 +256,11 @@ class Source(_Strict):
     query: str | None = None
     url_env: str | None = None
     sheet: str | int | None = None
-    encoding: str = "utf-8"
+    # Text files: "auto" reads UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252;
+    # or a Python codec name, used strictly (e.g. utf-16, cp1252, latin-1, mac-roman).
+    encoding: str = "auto"
+    # Decimal mark of amounts and scores: "auto" (detected per column), "." or "," (1.234,56).
+    decimal: Literal["auto", ".", ","] = "auto"
 
     @model_validator(mode="after")
     def _check(self) -> Source:
@@ -282,6 +288,14 @@ class QuarterFile(_Strict):
         if not QUARTER_RE.match(str(v)):
             raise ValueError(f"quarter must look like 2026Q3, got {v!r}")
         return str(v)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        why = None if v is None else safety.run_name_problem(v)
+        if why:
+            raise ValueError(f"the run name {why}")
+        return v
 
     @field_validator("sources")
     @classmethod
@@ -367,31 +381,60 @@ def _deep_merge(base: dict, over: dict, where: str = "") -> dict:
 
 
 def _read_yaml(path: Path) -> dict:
+    """Read a params file; every way it can be unusable is one sentence naming the file and the fix."""
+    if path.is_dir():
+        raise WorkbookError(f"Params file {path} is a folder, not a file. Fix: name a .yaml file, e.g. params/demo.yaml.")
     if not path.exists():
         raise WorkbookError(f"Params file not found: {path}. Fix: check the path, e.g. params/demo.yaml.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise WorkbookError(
+            f"Params file {path} cannot be read ({exc.strerror or type(exc).__name__}). "
+            "Fix: check the file's permissions (it must be readable by you)."
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WorkbookError(
+            f"Params file {path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}). "
+            "Fix: save it as UTF-8 YAML."
+        ) from None
+    if all(not ln.strip() or ln.strip().startswith("#") for ln in text.splitlines()):
+        raise WorkbookError(
+            f"Params file {path} is empty. Fix: write at least `quarter:` and `data_dir:` (see params/demo.yaml)."
+        )
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise WorkbookError(f"Params file {path} is not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise WorkbookError(f"Params file {path} is not valid YAML{at}: {what}. Fix: correct the YAML syntax.") from None
     if not isinstance(data, dict):
-        raise WorkbookError(f"Params file {path} must hold a mapping of keys, not {type(data).__name__}.")
+        raise WorkbookError(
+            f"Params file {path} must hold a mapping of keys (quarter: ..., data_dir: ...), not "
+            f"{type(data).__name__}. Fix: write one `key: value` per line."
+        )
     return data
-
-
-def _format_validation(exc: ValidationError, where: str) -> str:
-    parts = []
-    for err in exc.errors():
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (check its spelling against params/defaults.yaml)"
-        parts.append(f"{loc}: {msg}")
-    return f"Invalid params in {where}: " + "; ".join(parts)
 
 
 def load_defaults(path: Path | None = None) -> dict:
     """Read ``params/defaults.yaml`` as a plain dict."""
     return _read_yaml(path or PROJECT_ROOT / "params" / "defaults.yaml")
+
+
+_PLACEHOLDERS: dict[str, Any] = {"quarter": "2000Q1", "name": None, "data_dir": ".", "sources": {}, "overrides": {},
+                                 "compare_to": None}
+
+
+def _set_in(tree: Any, loc: tuple) -> bool:
+    """True when the key path ``loc`` was written in ``tree`` (the quarter file's overrides)."""
+    for part in loc:
+        if not isinstance(tree, dict) or part not in tree:
+            return False
+        tree = tree[part]
+    return True
 
 
 def build(
@@ -409,40 +452,73 @@ def build(
 ) -> Config:
     """Validate quarter-file values (as papermill injects them) into a :class:`Config`.
 
-    Raises :class:`WorkbookError` with one line per problem, naming the key.
+    Raises :class:`WorkbookError` listing every problem found (key path, value, what is allowed).
     """
+    problems: list[str] = []
+    cfg = _collect(
+        problems, quarter=quarter, data_dir=data_dir, name=name, sources=sources, overrides=overrides,
+        run_dir=run_dir, compare_to=compare_to, defaults_path=defaults_path, check_paths=check_paths,
+    )
+    paramcheck.raise_all(problems, where)
+    assert cfg is not None
+    return cfg
+
+
+def _collect(
+    problems: list[str],
+    *,
+    quarter: Any,
+    data_dir: Any,
+    name: Any,
+    sources: Any,
+    overrides: Any,
+    run_dir: str | Path | None,
+    defaults_path: Path | None,
+    check_paths: bool,
+    compare_to: Any = None,
+    skip: frozenset[str] = frozenset(),
+) -> Config | None:
+    """Validate everything that can be validated, appending one line per problem to ``problems``.
+
+    A key that is invalid (or in ``skip``: already reported) is replaced by a placeholder so the other
+    keys are still checked; the Config is returned only when nothing was wrong.
+    """
+    raw = {"quarter": quarter, "name": name, "data_dir": data_dir,
+           "sources": {} if sources is None else sources, "overrides": {} if overrides is None else overrides,
+           "compare_to": compare_to or None}
+    bad = set(skip)
     try:
-        qf = QuarterFile(
-            quarter=quarter,
-            name=name or None,
-            data_dir=data_dir,
-            sources=sources or {},
-            overrides=overrides or {},
-            compare_to=compare_to or None,
-        )
+        qf = QuarterFile(**{k: (_PLACEHOLDERS[k] if k in bad else v) for k, v in raw.items()})
     except ValidationError as exc:
-        raise WorkbookError(_format_validation(exc, where)) from None
+        problems.extend(paramcheck.problems(exc, QuarterFile))
+        bad |= {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        try:
+            qf = QuarterFile(**{k: (_PLACEHOLDERS[k] if k in bad else v) for k, v in raw.items()})
+        except ValidationError:  # pragma: no cover - placeholders are valid
+            return None
 
     defaults = load_defaults(defaults_path)
-    unknown_sections = [k for k in qf.overrides if k not in defaults]
-    if unknown_sections:
-        raise WorkbookError(
-            f"Invalid params in {where}: overrides.{unknown_sections[0]}: unknown section "
-            f"(known: {', '.join(defaults)})"
-        )
-    merged = _deep_merge(defaults, qf.overrides)
+    for k in (k for k in qf.overrides if k not in defaults):
+        problems.append(f"overrides.{k}: unknown section (known: {', '.join(defaults)})")
+    merged = _deep_merge(defaults, {k: v for k, v in qf.overrides.items() if k in defaults})
     unknown_top = [k for k in merged if k not in ("rubric", "analysis", "verdicts", "benchmarks", "funnel", "economics", "report", "decision")]
     if unknown_top:
         raise WorkbookError(f"Invalid params in defaults: unknown section {unknown_top[0]!r}")
 
     run_name = qf.name or "run"
-    data_path = resolve_path(qf.data_dir)
-    if check_paths and not data_path.is_dir():
-        raise WorkbookError(
-            f"Invalid params in {where}: data_dir: folder not found: {data_path}. "
-            "Fix: point data_dir at the folder holding your tables (for the demo run `make demo`, "
-            "which generates data/demo/)."
-        )
+    data_path = Path(".")
+    if "data_dir" not in bad:
+        if not str(qf.data_dir).strip():
+            problems.append("data_dir: must name the folder holding your tables (e.g. data/2026Q3), not be empty")
+            bad.add("data_dir")
+        else:
+            data_path = resolve_path(qf.data_dir)
+            if check_paths and not data_path.is_dir():
+                what = "is not a folder" if data_path.exists() else "folder not found"
+                problems.append(
+                    f"data_dir: {what}: {data_path}. Fix: point data_dir at the folder holding your tables "
+                    "(for the demo run `make demo`, which generates data/demo/)."
+                )
     resolved_sources: dict[str, Source] = {}
     for table in TABLES:
         src = qf.sources.get(table)
@@ -451,20 +527,24 @@ def build(
             src = Source()
         if src.path is None and src.format != "sql":
             src = src.model_copy(update={"path": f"{table}.csv"})
-        if check_paths and explicit and src.format != "sql":
+        if check_paths and explicit and src.format != "sql" and "data_dir" not in bad:
             p = resolve_path(src.path, base=data_path)
             if not p.exists():
-                raise WorkbookError(
-                    f"Invalid params in {where}: sources.{table}.path: file not found: {p}. "
+                problems.append(
+                    f"sources.{table}.path: file not found: {p}. "
                     "Fix: correct the path (relative paths are read from data_dir) or remove the entry."
                 )
         resolved_sources[table] = src
 
     compare_dir = None
-    if qf.compare_to:
+    if qf.compare_to and "compare_to" not in bad:
         from coaching_roi.compare import check_run_folder
 
-        compare_dir = check_run_folder(resolve_path(qf.compare_to), where=f"{where}: compare_to")
+        try:
+            compare_dir = check_run_folder(resolve_path(qf.compare_to), where="compare_to")
+        except WorkbookError as exc:
+            problems.append(str(exc).replace("Invalid params in compare_to: ", "compare_to: "))
+    problems.extend(_deal_cycle_problems(merged, qf.overrides))
     start, end = quarter_bounds(qf.quarter)
     try:
         cfg = Config(
@@ -473,47 +553,74 @@ def build(
             quarter_end=(end - pd.Timedelta(days=1)).date(),
             name=run_name,
             data_dir=data_path,
-            run_dir=resolve_path(run_dir) if run_dir else PROJECT_ROOT / "outputs" / run_name,
+            run_dir=resolve_path(run_dir) if run_dir else safety.outputs_root() / run_name,
             sources=resolved_sources,
             compare_to=compare_dir,
             **merged,
         )
     except ValidationError as exc:
-        raise WorkbookError(_format_validation(exc, where)) from None
-    for b in cfg.analysis.deal_cycle_behaviors:
-        if b not in cfg.rubric.keys:
-            raise WorkbookError(
-                f"Invalid params in {where}: analysis.deal_cycle_behaviors: {b!r} is not a rubric behavior."
-            )
-    return cfg
+        problems.extend(
+            paramcheck.problems(exc, Config, prefix=lambda loc: "overrides." if _set_in(qf.overrides, loc) else "defaults.yaml ")
+        )
+        return None
+    return None if problems else cfg
+
+
+def _deal_cycle_problems(merged: dict, overrides: dict) -> list[str]:
+    """``analysis.deal_cycle_behaviors`` must name rubric behaviors (checked even when other keys are wrong)."""
+    try:
+        keys = [str(b["key"]) for b in merged["rubric"]["behaviors"]]
+        wanted = list(merged["analysis"].get("deal_cycle_behaviors", ()))
+    except (KeyError, TypeError, AttributeError):
+        return []  # the section itself is malformed: pydantic reports it
+    where = "overrides." if _set_in(overrides, ("analysis", "deal_cycle_behaviors")) else "defaults.yaml "
+    return [
+        f"{where}analysis.deal_cycle_behaviors: {b!r} is not a rubric behavior (rubric keys: {', '.join(keys)})"
+        for b in wanted if b not in keys
+    ]
 
 
 def read_quarter_file(path: str | Path) -> dict:
-    """Read a quarter file and check its top-level keys; return the raw dict (name filled in)."""
+    """Read a quarter file (file-level checks only); return the raw dict, ``name`` filled in from the file name.
+
+    Keys are checked by :func:`load`, which lists every problem at once.
+    """
     p = resolve_path(path)
     data = _read_yaml(p)
-    allowed = set(QuarterFile.model_fields)
-    unknown = [k for k in data if k not in allowed]
-    if unknown:
-        raise WorkbookError(
-            f"Invalid params in {p.name}: {unknown[0]}: unknown key "
-            f"(allowed: {', '.join(sorted(allowed))}; defaults sections go under `overrides:`)."
-        )
     data.setdefault("name", p.stem)
     return data
 
 
 def load(path: str | Path, *, run_dir: str | Path | None = None, check_paths: bool = True) -> Config:
-    """Load and validate ``params/<name>.yaml`` merged over the defaults."""
-    data = read_quarter_file(path)
-    return build(
-        quarter=data.get("quarter", ""),
-        data_dir=data.get("data_dir", ""),
-        name=data.get("name"),
-        sources=data.get("sources"),
-        overrides=data.get("overrides"),
-        run_dir=run_dir,
-        compare_to=data.get("compare_to"),
-        where=Path(path).name,
-        check_paths=check_paths,
+    """Load and validate ``params/<name>.yaml`` merged over the defaults.
+
+    Raises :class:`WorkbookError` listing every problem of the file at once.
+    """
+    p = resolve_path(path)
+    data = _read_yaml(p)
+    problems: list[str] = []
+    allowed = list(QuarterFile.model_fields)
+    for k in (k for k in data if k not in allowed):
+        problems.append(
+            f"{k}: unknown key (allowed: {', '.join(sorted(allowed))}; defaults sections go under `overrides:`)"
+        )
+    skip = set()
+    for k, example in (("quarter", 'quarter: "2026Q3"'), ("data_dir", "data_dir: data/2026Q3")):
+        if k not in data:
+            problems.append(f"{k}: required key is missing (e.g. {example})")
+            skip.add(k)
+    name = data.get("name", p.stem)
+    if "name" not in data and safety.run_name_problem(p.stem):
+        problems.append(
+            f"name: not set, and the file name {p.stem!r} is not a valid run name ({safety.RUN_NAME_RULE}). "
+            "Fix: add e.g. `name: 2026Q3` to the file, or rename it."
+        )
+        skip.add("name")
+    cfg = _collect(
+        problems, quarter=data.get("quarter"), data_dir=data.get("data_dir"), name=name,
+        sources=data.get("sources"), overrides=data.get("overrides"), run_dir=run_dir, defaults_path=None,
+        check_paths=check_paths, compare_to=data.get("compare_to"), skip=frozenset(skip),
     )
+    paramcheck.raise_all(problems, p.name)
+    assert cfg is not None
+    return cfg

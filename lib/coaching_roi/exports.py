@@ -12,15 +12,18 @@ text, never as formulas; :func:`plan_workbook` splits the coaching plan into one
 
 from __future__ import annotations
 
+import io
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from coaching_roi.safety import atomic_write_bytes, open_atomic
+
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n",
+                                     "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 # A plain number written as text ("-500", "+3.5e2") cannot run anything; it stays as it is so a
 # rejected "-500" amount still reads as the number the source held.
 _PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -56,16 +59,16 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 def safe_csv(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = False) -> Path:
     """Write ``df`` as UTF-8 CSV (with a byte-order mark, for Excel) with spreadsheet formulas
-    neutralised; atomic (temp file + rename).
+    neutralised; atomic (temp file + rename), with the permissions the umask gives any new file.
 
     Returns the path written.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean = neutralise_formulas(df)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fh, tmp = open_atomic(path, encoding="utf-8-sig")  # permissions from the umask; BOM for Excel
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+        with fh:
             clean.to_csv(fh, index=index)
         os.replace(tmp, path)
     except BaseException:
@@ -133,15 +136,9 @@ def safe_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike, *,
             longest = max([len(c)] + [len(str(v)) for v in df.iloc[:, j - 1].tolist() if v is not None])
             ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
         ws.freeze_panes = "A2"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    buf = io.BytesIO()
+    wb.save(buf)
+    return atomic_write_bytes(path, buf.getvalue())  # umask permissions, like every file a run writes
 
 
 # The plan's columns (coaching_roi.plan.PLAN_COLUMNS) as a manager reads them in the workbook.

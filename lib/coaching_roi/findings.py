@@ -10,12 +10,12 @@ from __future__ import annotations
 import fcntl
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from coaching_roi.safety import atomic_write_text
 
 Unit = Literal["fraction", "points", "days", "weeks", "usd", "ratio", "auc"]
 
@@ -64,11 +64,7 @@ class Estimate(BaseModel):
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    atomic_write_text(path, text)  # temp file + rename, permissions from the umask (not mkstemp's 0600)
 
 
 def write_part(

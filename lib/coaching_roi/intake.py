@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coaching_roi import schemas
+from coaching_roi import decoding, redact, schemas
 from coaching_roi.config import TABLES, Config, Mapping, Source
 from coaching_roi.errors import WorkbookError
 from coaching_roi.exports import safe_csv
@@ -155,6 +155,7 @@ class _Loaded:
     pre: list[pd.DataFrame]  # reasons found before typing (row = frame index)
     name_keyed: bool = False  # rep_id derived from a rep *name* (resolved against reps.rep_name)
     date_formats: tuple[str, ...] = ("ISO8601",)
+    decimal: str = "auto"  # the source's decimal mark: "auto", "." or ","
     melted_from_wide: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -267,33 +268,23 @@ def _format_of(path: Path, src: Source, table: str) -> str:
     return fmt
 
 
-def _decode(path: Path, encoding: str, table: str) -> str:
+def _decode(path: Path, encoding: str, table: str, notes: list[str] | None = None) -> str:
+    """Read a text file's bytes and decode them (encoding detection: :mod:`coaching_roi.decoding`)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise WorkbookError(
             f"{path.name}: cannot be read ({exc.strerror or exc}). Fix: check the file exists and is readable."
         ) from None
-    if not data.strip():
+    text, note = decoding.decode(data, encoding, label=path.name, hint=f"{_table_hint(table)}.encoding")
+    if not text.strip("\ufeff \t\r\n"):
         raise WorkbookError(
             f"{path.name}: the file is empty. Fix: export the {table} table again, or delete the file "
             "(and its sources entry) so the table counts as absent."
         )
-    enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    try:
-        return data.decode(enc)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise WorkbookError(
-            f"{path.name}: not readable as {encoding} (byte 0x{data[exc.start]:02x} on line {line}). "
-            "Fix: save it as UTF-8 (Excel: Save As > CSV UTF-8), or set "
-            f"{_table_hint(table)}.encoding (e.g. latin-1 or cp1252) in params."
-        ) from None
-    except LookupError:
-        raise WorkbookError(
-            f"{path.name}: unknown encoding {encoding!r}. Fix: set {_table_hint(table)}.encoding to "
-            "a Python codec name such as utf-8, latin-1 or cp1252."
-        ) from None
+    if note and notes is not None:
+        notes.append(note)
+    return text
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -453,8 +444,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         ) from None
 
 
-def _read_json_obj(path: Path, src: Source, table: str) -> Any:
-    text = _decode(path, src.encoding, table)
+def _read_json_obj(path: Path, src: Source, table: str, notes: list[str] | None = None) -> Any:
+    text = _decode(path, src.encoding, table, notes)
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -495,24 +486,37 @@ def _read_sql(src: Source, table: str) -> pd.DataFrame:
             "SQLAlchemy URL (e.g. sqlite:////path/to.db or postgresql+psycopg://user@host/db) before "
             "running; credentials never go in params."
         )
-    # Never echo the URL in a message: it may hold a password.
-    where = f"{table} (sql via ${src.url_env})"
+    # Never echo the URL with its password: every message shows it masked and is scrubbed of any
+    # piece of the password a driver may quote (coaching_roi.redact).
+    where, shown = f"{table} (sql via ${src.url_env})", redact.mask_url(url)
+    bad = redact.malformed(url)
+    if bad:
+        raise WorkbookError(
+            f"{where}: the URL ({shown}) is malformed: {bad}. Fix: correct ${src.url_env}; special characters in "
+            "the password are written percent-encoded (@ as %40, / as %2F, : as %3A, % as %25)."
+        )
+    engine = None
     try:
         engine = sa.create_engine(url)
         conn = engine.connect()
     except Exception as exc:
-        raise WorkbookError(
-            f"{where}: could not connect ({_first_line(exc)}). Fix: check the URL in ${src.url_env} "
-            "(driver, host, port, user, password, database) and that the database accepts connections."
-        ) from None
+        if engine is not None:
+            engine.dispose()
+        missing = isinstance(exc, ImportError) or type(exc).__name__ == "NoSuchModuleError"
+        hint = ("the database driver named in the URL is not installed (PostgreSQL: postgresql+psycopg://, "
+                "bundled; others: pip install their SQLAlchemy driver)" if missing else
+                "driver, host, port, user, password, database, and that the database accepts connections")
+        raise WorkbookError(redact.scrub(
+            f"{where}: could not connect ({_first_line(exc)}). Fix: check the URL in ${src.url_env} ({shown}): {hint}.", url
+        )) from None
     try:
         with conn:
             df = pd.read_sql_query(sa.text(src.query), conn)
     except Exception as exc:
-        raise WorkbookError(
+        raise WorkbookError(redact.scrub(
             f"{where}: the query failed ({_first_line(exc)}). Fix: check the query in "
-            f"{_table_hint(table)}.query against the database the URL points at."
-        ) from None
+            f"{_table_hint(table)}.query against the database the URL points at ({shown}).", url
+        )) from None
     finally:
         engine.dispose()
     return df
@@ -758,7 +762,8 @@ def _apply_mapping(ld: _Loaded, mapping: Mapping | None) -> _Loaded:
         mapped = text.map(lambda v, m=vmap: m.get(v, v), na_action="ignore")
         frame[col] = mapped.astype(schemas.STRING_DTYPE)
     if mapping.date_format:
-        ld.date_formats = (mapping.date_format,)
+        fmts = mapping.date_format
+        ld.date_formats = (fmts,) if isinstance(fmts, str) else tuple(fmts)
     ld.frame = frame
     return ld
 
@@ -808,27 +813,13 @@ def _parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     return out.dt.tz_localize(None).astype(schemas.DATETIME_DTYPE)
 
 
-_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
-
-
-def _parse_numbers(s: pd.Series) -> pd.Series:
+def _parse_numbers(s: pd.Series, decimal: str = "auto") -> pd.Series:
     if pd.api.types.is_bool_dtype(s):
         return s.astype("float64")
     if pd.api.types.is_numeric_dtype(s):
         return s.astype("float64")
-    return _on_uniques(s, _parse_number_text).astype("float64")
-
-
-def _parse_number_text(s: pd.Series) -> pd.Series:
-    text = _as_text(s)
-    # Currency strings such as "$12,500.00", "USD 1,200", "€ 300" and accounting negatives "(300)".
-    t = text.str.replace(r"^[A-Z]{3}\s*", "", regex=True).str.replace(r"[\$€£¥\s]", "", regex=True)
-    neg = t.str.match(r"^\(.*\)$", na=False)
-    t = t.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    thousands = t.str.match(_THOUSANDS, na=False)
-    t = t.mask(thousands, t.str.replace(",", "", regex=False))
-    out = pd.to_numeric(t, errors="coerce").astype("float64")
-    return out.mask(neg, -out)
+    # Decimal commas, thousands marks, currency symbols and codes, "(300)": coaching_roi.decoding.
+    return _on_uniques(s, lambda u: decoding.parse_numbers(_as_text(u), decimal)).astype("float64")
 
 
 def _normalise_enum(s: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
@@ -891,7 +882,7 @@ def _type_frame(ld: _Loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
                 ))
             typed[col] = parsed
             continue
-        parsed = _parse_numbers(s)
+        parsed = _parse_numbers(s, ld.decimal)
         bad = ~blank & parsed.isna()
         if bad.any():
             reasons.append(_reasons(
@@ -933,7 +924,7 @@ def _load(cfg: Config, table: str, progress: Progress) -> _Loaded | None:
         label = path.name
         fmt = _format_of(path, src, table)
         if fmt == "csv":
-            text = _decode(path, src.encoding, table)
+            text = _decode(path, src.encoding, table, notes)
             delimiter = _sniff_delimiter(text)
             fast_ok = '"' not in text and "\r" not in text.replace("\r\n", "\n")
             if fast_ok and src.preset != "salesforce_report":
@@ -956,21 +947,18 @@ def _load(cfg: Config, table: str, progress: Progress) -> _Loaded | None:
             raw = _read_parquet(path)
             lines = np.arange(1, len(raw) + 1, dtype=np.int64)
         else:
-            obj = _read_json_obj(path, src, table)
+            obj = _read_json_obj(path, src, table, notes)
             raw = _flatten_gong(obj, path) if src.preset == "gong_scorecards" else _json_records(obj, path)
             lines = np.arange(1, len(raw) + 1, dtype=np.int64)
         raw = raw.reset_index(drop=True)
         if fmt in ("excel", "parquet", "json"):
             keep = ~raw.isna().all(axis=1)
             raw, lines = raw[keep].reset_index(drop=True), lines[keep.to_numpy()]
-        if len(raw) == 0 and not pre:
-            raise WorkbookError(
-                f"{label}: has a header but no data rows. Fix: export the {table} table again, or delete "
-                "the file (and its sources entry) so the table counts as absent."
-            )
+    if len(raw) == 0 and not pre:
+        raise _NoRows(label)
     if len(raw.columns) == 0:
         raise WorkbookError(f"{label}: no columns found. Fix: export the {table} table again with its header.")
-    ld = _Loaded(table=table, label=label, raw=raw, lines=lines, frame=raw, pre=pre, notes=notes)
+    ld = _Loaded(table=table, label=label, raw=raw, lines=lines, frame=raw, pre=pre, notes=notes, decimal=src.decimal)
     ld = _PRESETS[src.preset](ld)
     ld.frame = ld.frame.assign(_row=np.arange(len(raw)))
     ld = _apply_mapping(ld, src.mapping)
@@ -990,6 +978,14 @@ def _load(cfg: Config, table: str, progress: Progress) -> _Loaded | None:
     if progress:
         progress(f"{table}: read {len(ld.frame):,} rows from {label} (preset {src.preset})")
     return ld
+
+
+class _NoRows(Exception):
+    """A source with a header (or a query) but no rows: the table counts as absent."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
 
 
 def _pre_to_records(pre: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
@@ -1155,7 +1151,16 @@ def run_intake(cfg: Config, *, progress: Progress = None, write: bool = True) ->
     notes: list[str] = []
     for table in TABLES:
         t1 = time.perf_counter()
-        ld = _load(cfg, table, progress)
+        try:
+            ld = _load(cfg, table, progress)
+        except _NoRows as empty:
+            # A header and no rows (a quarter without sessions, a query with no result): the table
+            # is absent for this run, and every later notebook says what that prevents.
+            absent[table] = f"{empty.label} holds no rows: {ABSENT_IMPACT[table]}"
+            notes.append(f"{empty.label}: a header but no rows, so {table} is treated as absent.")
+            if progress:
+                progress(f"{table}: no rows in {empty.label}; treated as absent")
+            continue
         if ld is None:
             absent[table] = ABSENT_IMPACT[table]
             if progress:

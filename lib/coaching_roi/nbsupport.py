@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from coaching_roi import config
+from coaching_roi import config, handrun, safety, textsafe
 from coaching_roi.errors import WorkbookError
 from coaching_roi.plots import set_style
 
@@ -44,10 +44,15 @@ def setup(
     overrides: dict | None = None,
     run_dir: str | Path = "",
     compare_to: str = "",
+    notebook: str = "",
 ) -> config.Config:
     """Validate the notebook's parameters into a Config, prepare the run folder and plot style.
 
     ``compare_to`` (an earlier run folder) is checked here too; only notebook 05 uses it.
+    The quarterly runner always passes ``run_dir``. Without one (a notebook run by hand with the
+    papermill CLI or in JupyterLab) the notebook works in a scratch folder of its own,
+    ``outputs/_scratch/<name>/<notebook>/``, seeded with a copy of the artifacts of the last complete
+    run of that name: it reads them, and never writes into that run's folder.
     """
     _install_error_printer()
     pd.set_option("display.max_columns", 40)
@@ -62,21 +67,43 @@ def setup(
         run_dir=run_dir or None,
         compare_to=compare_to or None,
     )
+    if run_dir:
+        _check_run_dir(cfg.run_dir)
+    else:
+        folder, seeded_from = handrun.prepare(cfg.name, notebook or "notebook")
+        cfg = cfg.model_copy(update={"run_dir": folder})
+        say(handrun.notice(cfg.name, folder, seeded_from))
     cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
     return cfg
 
 
-def say(text: str) -> None:
-    """Show a generated sentence as Markdown; names and free text inside are HTML-escaped."""
-    from IPython.display import Markdown, display
+def _check_run_dir(run_dir: Path) -> None:
+    """An explicit ``run_dir`` must be new, empty or a folder the workbook made, and never a link."""
+    if run_dir.is_symlink():
+        raise WorkbookError(f"run_dir {run_dir} is a symbolic link; the workbook never writes through one.")
+    if run_dir.exists() and not run_dir.is_dir():
+        raise WorkbookError(f"run_dir {run_dir} exists and is not a folder. Fix: pass a folder for run_dir.")
+    if run_dir.is_dir() and any(run_dir.iterdir()) and not safety.is_workbook_dir(run_dir):
+        raise WorkbookError(
+            f"run_dir {run_dir} is a folder the workbook did not make (it holds other files and no run "
+            f"marker or manifest), so nothing is written there. Fix: pass a new or empty folder, or leave "
+            "run_dir empty to work in a scratch folder."
+        )
 
-    display(Markdown(html.escape(text, quote=False)))
+
+def say(text: str) -> None:
+    """Show a generated sentence. Nothing in it is read as Markdown or HTML: names and free text are
+    data, shown as text (only `code` spans of the workbook's own sentences are styled)."""
+    from IPython.display import display
+
+    display({"text/html": textsafe.html_paragraph(text), "text/plain": textsafe.plain(text)}, raw=True)
 
 
 def _styled(df: pd.DataFrame, *, caption: str | None, precision: int, all_left: bool):
     """Escaped, index-free Styler: text columns (or all, for sentence tables) left-aligned, numbers right."""
     text_cols = list(df.columns) if all_left else [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
     sty = df.style.hide(axis="index").format(precision=precision, escape="html", na_rep="–")
+    sty = sty.format_index(escape="html", axis=1)  # column names can be data too
     if text_cols:
         sty = sty.set_properties(subset=text_cols, **{"text-align": "left", "vertical-align": "top"})
     sty = sty.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])

@@ -9,17 +9,19 @@ every notebook succeeded, so a failed run leaves the previous outputs of that qu
 from __future__ import annotations
 
 import os
+import queue
 import re
-import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config
+from coaching_roi import config, runlock, safety
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
 from coaching_roi.render import NOTEBOOK_TITLES, notebook_to_html, write_index, write_manifest
@@ -112,6 +114,7 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             # The kernel's start-up warnings (e.g. TCP transport on localhost) are noise for the
             # analyst; errors still show.
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            kernel_manager_class=_kernel_manager_class(),
         )
     except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
         run.status = "failed"
@@ -128,15 +131,57 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
     return run
 
 
-def _swap_into_place(staging: Path, final: Path) -> None:
-    previous = final.parent / f".{final.name}.previous"
-    if previous.exists():
-        shutil.rmtree(previous)
-    if final.exists():
-        os.replace(final, previous)
-    os.replace(staging, final)
-    if previous.exists():
-        shutil.rmtree(previous)
+_LIVE_KERNELS: set = set()
+
+
+def _kernel_manager_class():
+    """A kernel manager that registers its kernel, so a stopped run can end the kernels it started."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):  # type: ignore[override]
+            await super().start_kernel(**kw)
+            _LIVE_KERNELS.add(self)
+
+        async def shutdown_kernel(self, *a, **kw):  # type: ignore[override]
+            _LIVE_KERNELS.discard(self)
+            return await super().shutdown_kernel(*a, **kw)
+
+    return TrackedKernelManager
+
+
+def _kill_kernels() -> None:
+    """End every kernel this process started (a stopped run must not leave them writing)."""
+    for km in list(_LIVE_KERNELS):
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        _LIVE_KERNELS.discard(km)
+
+
+class RunStopped(KeyboardInterrupt):
+    """The run received SIGTERM or SIGHUP (SIGINT raises KeyboardInterrupt itself)."""
+
+
+@contextmanager
+def _stop_on_signals():
+    """Turn SIGTERM/SIGHUP into an exception in the main thread so the run cleans up after itself."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum, frame):  # noqa: ARG001
+        raise RunStopped(signal.Signals(signum).name)
+
+    old = {s: signal.signal(s, _raise) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 def run(
@@ -147,33 +192,59 @@ def run(
     only: list[str] | None = None,
     notebook_dir: Path = NOTEBOOK_DIR,
     progress: Callable[[str], None] = print,
+    wait: float = 0.0,
+    outputs_root: Path | None = None,
 ) -> RunResult:
     """Run every notebook for the quarter described by ``params_file``.
 
-    Raises :class:`WorkbookError` (after saving what ran) when a notebook fails; the previous
-    outputs of that run name are left untouched.
+    Only one run of a name runs at a time (``wait`` seconds to queue behind another, default: fail
+    at once). Raises :class:`WorkbookError` (after saving what ran) when a notebook fails; the
+    previous outputs of that run name are left untouched, also when the run is interrupted or killed.
+    ``out_dir`` must lie inside ``outputs_root`` (default :func:`safety.outputs_root`) or be a folder
+    an earlier run made.
     """
     started = datetime.now(UTC)
     t_start = time.perf_counter()
     params_path = resolve_path(params_file)
+    cfg = config.load(params_path)  # validates every key (all problems at once) before anything runs
     raw = config.read_quarter_file(params_path)
-    final = resolve_path(out_dir) if out_dir else PROJECT_ROOT / "outputs" / str(raw["name"])
-    staging = final.parent / f".{final.name}.partial"
-    cfg = config.load(params_path, run_dir=staging)  # validates every key before anything runs
+    final = safety.resolve_run_dir(out_dir, cfg.name, root=outputs_root)
     notebooks = discover_notebooks(notebook_dir, only)
+    folders = runlock.RunFolders(final, progress=progress)
+    with runlock.RunLock(final, wait=wait, progress=progress, what=f"coaching-roi run {params_path.name}"), \
+            _stop_on_signals():
+        folders.check(copy_final=bool(only))
+        folders.recover()
+        try:
+            staging = folders.make_staging(cfg.name, copy_final=bool(only))
+            result = _run_in(staging, folders, cfg, raw, params_path, notebooks, jobs, progress, started)
+        except BaseException:
+            _kill_kernels()
+            folders.discard_staging()
+            raise
+    result.seconds = time.perf_counter() - t_start
+    progress(f"Done in {result.seconds:.1f} s → {final / 'index.html'}")
+    return result
+
+
+def _run_in(
+    staging: Path,
+    folders: runlock.RunFolders,
+    cfg: config.Config,
+    raw: dict[str, Any],
+    params_path: Path,
+    notebooks: list[Path],
+    jobs: int | None,
+    progress: Callable[[str], None],
+    started: datetime,
+) -> RunResult:
+    final = folders.final
+    cfg = cfg.model_copy(update={"run_dir": staging})
     stems = [p.stem for p in notebooks]
     deps = _dependencies(stems)
-
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    if only and final.exists():
-        # A partial re-run builds on the earlier notebooks' artifacts of the last complete run.
-        shutil.copytree(final, staging, dirs_exist_ok=True)
-
     parameters = {
         "quarter": raw["quarter"],
-        "name": raw["name"],
+        "name": cfg.name,
         "data_dir": str(raw["data_dir"]),
         "sources": raw.get("sources") or {},
         "overrides": raw.get("overrides") or {},
@@ -188,57 +259,55 @@ def run(
     done: set[str] = set()
     failed: NotebookRun | None = None
     pending = list(stems)
-    running: dict[Future, str] = {}
-    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        while pending or running:
-            if failed is None:
-                for stem in list(pending):
-                    if len(running) >= n_jobs:
-                        break
-                    if deps[stem] <= done:
-                        pending.remove(stem)
-                        progress(f"  ▶ {stem} …")
-                        fut = pool.submit(
-                            _execute_one, by_stem[stem], staging, parameters, NOTEBOOK_TITLES.get(stem, stem)
-                        )
-                        running[fut] = stem
-            if not running:
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                stem = running.pop(fut)
-                result = fut.result()
-                runs[stem] = result
-                if result.status == "ok":
-                    done.add(stem)
-                    progress(f"  ✓ {stem} ({result.seconds:.1f} s)")
-                else:
-                    progress(f"  ✗ {stem} failed ({result.seconds:.1f} s)")
-                    failed = failed or result
+    # Daemon threads: a stopped run kills its kernels and exits at once, without waiting for them.
+    results: queue.Queue[NotebookRun] = queue.Queue()
+
+    def _work(stem: str) -> None:
+        try:
+            results.put(_execute_one(by_stem[stem], staging, parameters, NOTEBOOK_TITLES.get(stem, stem)))
+        except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
+            results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
+
+    running: set[str] = set()
+    while pending or running:
+        if failed is None:
+            for stem in list(pending):
+                if len(running) >= n_jobs:
+                    break
+                if deps[stem] <= done:
+                    pending.remove(stem)
+                    progress(f"  ▶ {stem} …")
+                    threading.Thread(target=_work, args=(stem,), name=f"notebook-{stem}", daemon=True).start()
+                    running.add(stem)
+        if not running:
+            break
+        result = results.get()
+        running.discard(result.notebook)
+        runs[result.notebook] = result
+        if result.status == "ok":
+            done.add(result.notebook)
+            progress(f"  ✓ {result.notebook} ({result.seconds:.1f} s)")
+        else:
+            progress(f"  ✗ {result.notebook} failed ({(result.seconds or 0):.1f} s)")
+            failed = failed or result
     for stem in pending:
         runs[stem].status = "not run (an earlier notebook failed)"
 
     ordered = [runs[s] for s in stems]
     status = "ok" if failed is None else "failed"
     # The manifest records where the outputs end up, not the staging folder they were built in.
-    recorded = cfg.model_copy(update={"run_dir": final if failed is None else final.parent / f"{final.name}.failed"})
+    recorded = cfg.model_copy(update={"run_dir": final if failed is None else folders.failed})
     write_manifest(
         staging, recorded, params_file=params_path, notebooks=[r.as_dict() for r in ordered], started=started, status=status
     )
     write_index(staging, cfg, [r.as_dict() for r in ordered])
 
     if failed is not None:
-        failed_dir = final.parent / f"{final.name}.failed"
-        if failed_dir.exists():
-            shutil.rmtree(failed_dir)
-        os.replace(staging, failed_dir)
+        failed_dir = folders.keep_as_failed()
         msg = failed.error.replace(str(staging), str(failed_dir)) if failed.error else "a notebook failed"
         raise WorkbookError(
             f"{msg}\n  The previous outputs in {final} were left as they were; this run's partial outputs are in {failed_dir}."
         )
 
-    _swap_into_place(staging, final)
-    cfg_final = cfg.model_copy(update={"run_dir": final})
-    elapsed = time.perf_counter() - t_start
-    progress(f"Done in {elapsed:.1f} s → {final / 'index.html'}")
-    return RunResult(run_dir=final, cfg=cfg_final, notebooks=ordered, seconds=elapsed)
+    folders.swap_into_place()
+    return RunResult(run_dir=final, cfg=cfg.model_copy(update={"run_dir": final}), notebooks=ordered)

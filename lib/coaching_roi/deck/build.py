@@ -17,7 +17,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from coaching_roi import compare, decision, settle, story
+from coaching_roi import compare, decision, settle, story, textsafe
 from coaching_roi import verdict as vd
 from coaching_roi.config import Config
 from coaching_roi.deck import chain as chain_mod
@@ -31,7 +31,8 @@ from coaching_roi.deck.pptx import render_pptx
 from coaching_roi.paths import PROJECT_ROOT
 
 SLIDE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.labelsize": 12,
-            "ytick.labelsize": 12}
+            "ytick.labelsize": 12,
+            "text.parse_math": False}  # labels hold data (names, amounts): '$' is a dollar sign, never math
 
 
 def build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = None) -> Deck:
@@ -117,9 +118,11 @@ def render_all(cfg: Config, deck: Deck) -> dict[str, str]:
     pptx_path = run_dir / "qbr_deck.pptx"
     render_pptx(deck, pptx_path)
     out["pptx"] = pptx_path.name
-    exe = find_chromium()
+    exe = find_chromium() if cfg.report.pdf else None
     pdf_path = run_dir / "qbr_deck.pdf"
-    if exe is None:
+    if not cfg.report.pdf:
+        out["pdf"] = "skipped: turned off in params (report.pdf: false)"
+    elif exe is None:
         out["pdf"] = f"skipped: {PDF_HELP}"
     else:
         try:
@@ -145,12 +148,12 @@ def timed_render_all(cfg: Config, deck: Deck) -> tuple[dict[str, str], float]:
 def show_slide(slide: Slide) -> None:
     """Show one slide in the notebook: title, figure, reading, cards, decision, table and bullets (escaped)."""
     import pandas as pd
-    from IPython.display import Image, Markdown, display
+    from IPython.display import Image, display
 
     from coaching_roi.nbsupport import say, show_table
 
-    label = f"{html.escape(slide.kicker)} — " if slide.kicker else ""
-    display(Markdown(f"#### {label}{html.escape(slide.title)}"))
+    heading = f"{slide.kicker} — {slide.title}" if slide.kicker else slide.title
+    display({"text/html": textsafe.html_heading(heading, 4), "text/plain": textsafe.plain(heading)}, raw=True)
     if slide.missing:
         say("Not shown: " + slide.missing)
     if slide.figure:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from coaching_roi import textfit
+from coaching_roi import textfit, textsafe
 from coaching_roi.deck.model import Deck, Slide
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -73,7 +73,7 @@ class _Builder:
         tf.word_wrap = True
         for i, t in enumerate(paras):
             para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            para.text = t
+            para.text = textsafe.pptx_text(t)
             para.font.size = self.Pt(size)
             para.font.bold = bold
             para.font.color.rgb = self.RGB.from_string((colors[i] if colors and i < len(colors) else color).lstrip("#"))
@@ -86,7 +86,7 @@ class _Builder:
             size -= 1
         h = needed_height([self.sl.title], WIDTH, size, bold=True)
         t.left, t.top, t.width, t.height = self.In(LEFT), self.In(top), self.In(WIDTH), self.In(h)
-        t.text = self.sl.title
+        t.text = textsafe.pptx_text(self.sl.title)
         for para in t.text_frame.paragraphs:
             para.font.size = self.Pt(size)
             para.font.bold = True
@@ -158,7 +158,7 @@ class _Builder:
                 cell = tbl.cell(i, j)
                 cell.margin_left = cell.margin_right = self.In(INSET_LR)
                 cell.margin_top = cell.margin_bottom = self.In(INSET_TB)
-                cell.text = cells[j] if j < len(cells) else ""
+                cell.text = textsafe.pptx_text(cells[j]) if j < len(cells) else ""
                 for para in cell.text_frame.paragraphs:
                     para.font.size = self.Pt(TABLE_PT)
                     para.font.bold = i == 0
@@ -221,7 +221,7 @@ def _reps_slide(b: _Builder) -> None:
         tf.margin_top = tf.margin_bottom = b.In(INSET_TB)
         for i, t in enumerate(paras):
             para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            para.text = t
+            para.text = textsafe.pptx_text(t)
             para.font.size = b.Pt(MAIN_MIN_PT if i else 16)
             para.font.bold = i == 0
             para.font.color.rgb = b.RGB.from_string(NAVY if i == 0 else INK)
@@ -291,5 +291,5 @@ def render_pptx(deck: Deck, path: str | Path) -> None:
             _backup_slide(b)
         notes = sl.notes or sl.lead
         if notes:
-            b.slide.notes_slide.notes_text_frame.text = notes
+            b.slide.notes_slide.notes_text_frame.text = textsafe.pptx_text(notes)
     prs.save(str(path))

@@ -25,6 +25,8 @@ def set_style() -> None:
             "axes.spines.top": False,
             "axes.spines.right": False,
             "font.family": "DejaVu Sans",
+            # Labels hold data (rep names, amounts such as "$1.2M … $3K"): never read '$…$' as math.
+            "text.parse_math": False,
         }
     )
 
