@@ -24,6 +24,7 @@ from coaching_roi import (
     findings,
     intake,
     money,
+    money_report,
     scoring,
     survival,
     verdict,
@@ -262,7 +263,7 @@ def test_money_section_keeps_realized_ramp_and_upside_apart(d, layers):
     # no program cost in the defaults: ROI is not computed from a made-up one
     roi = est["roi_pct"]
     assert roi["verdict"] == "too_few" and roi["value"] is None and roi["program_cost_usd"] is None
-    assert "no program cost in params (economics.program_cost_usd)" in roi["reading"]
+    assert money_report.NO_COST in roi["reading"] and "_" not in money_report.NO_COST
     assert roi["n_unit"] == "coached reps" and roi["isolation_factor"] == d.cfg.economics.isolation_factor
     assert m.inputs_table.df["input"].iloc[-1] == "Deal-cycle behavior used for the upside"
     assert m.inputs_table.df["value"].iloc[-1] == d.cfg.rubric.labels[first]
@@ -285,7 +286,7 @@ def test_roi_is_claimed_only_from_a_positive_realized_value(d, layers):
         assert roi["verdict"] == "too_few" and roi["benefit_cost_ratio"] is None
         assert "break-even needs" in roi["reading"]
     # by hand: an unclear realized value never yields a claimed (positive or negative) ROI
-    from coaching_roi import money_report
+
 
     pol = verdict.Policy.from_config(cfg)
     res = m.result

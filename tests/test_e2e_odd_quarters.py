@@ -99,14 +99,14 @@ def rep_without_deals(d: Path) -> None:
     _write(d, "reps", pd.concat([reps, ghost]))
 
 
-NOT_AVAILABLE = "Score vs win rate: not available this quarter"
+NOT_AVAILABLE = "Scores and win rates: not available this quarter"
 # case -> (how the data is bent, what the deck must say it could not show and why)
 CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
-    "every_deal_open": (every_deal_open, [NOT_AVAILABLE, "quartile tables are absent"]),
+    "every_deal_open": (every_deal_open, [NOT_AVAILABLE, "fewer than 4 scored AEs with closed deals"]),
     "no_deal_closed_this_quarter": (no_deal_closed_this_quarter, [NOT_AVAILABLE, "closed deals"]),
     "one_ae": (one_ae, [NOT_AVAILABLE]),
-    "no_coaching_sessions": (no_coaching_sessions, ["coaching_sessions.csv holds no rows: no coaching log"]),
-    "no_sdr_activity": (no_sdr_activity, ["sdr_activity (no SDR activity: no SDR funnel"]),
+    "no_coaching_sessions": (no_coaching_sessions, ["No coaching log", "Collect a coaching log"]),
+    "no_sdr_activity": (no_sdr_activity, ["SDR funnel: not available this quarter", "no SDR activity in the inputs"]),
     "one_onboarding_program": (one_onboarding_program, ["Ramp time: not measured", "Ramp could not be measured"]),
     "no_scored_calls_this_quarter": (no_scored_calls_this_quarter, [NOT_AVAILABLE, "fewer than"]),
     "quarter_without_any_data": (quarter_without_any_data, [NOT_AVAILABLE, "Ramp time: not measured"]),

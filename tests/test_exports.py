@@ -53,3 +53,11 @@ def test_sheet_titles_are_valid(name, expected):
 def test_sheet_titles_are_unique():
     used: set[str] = set()
     assert [exports.sheet_title("M", used) for _ in range(3)] == ["M", "M (2)", "M (3)"]
+
+
+def test_workbook_drops_control_characters_a_sheet_cannot_hold(tmp_path):
+    df = pd.DataFrame({"rep_name": ["Bell\x07 ESC\x1b[31m red"], "manager_id": ["M\x01gr"]})
+    path = exports.safe_xlsx({"M\x01gr": df}, tmp_path / "p.xlsx")
+    wb = load_workbook(path)
+    ws = wb[wb.sheetnames[0]]
+    assert wb.sheetnames == ["Mgr"] and ws["A2"].value == "Bell ESC[31m red"

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from coaching_roi import textsafe
 from coaching_roi.safety import atomic_write_bytes, open_atomic
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n",
@@ -83,7 +84,7 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 def sheet_title(name: str, used: set[str]) -> str:
     """A valid, unique Excel sheet name (no ``[]:*?/\\``, at most 31 characters)."""
-    base = _SHEET_BAD.sub(" ", str(name)).strip().strip("'") or "Sheet"
+    base = _SHEET_BAD.sub(" ", textsafe.plain(name)).strip().strip("'") or "Sheet"
     base = base[:31]
     title, k = base, 2
     while title.lower() in {u.lower() for u in used}:
@@ -100,7 +101,7 @@ def _cell_value(v: Any) -> Any:
         return v.to_pydatetime()
     if hasattr(v, "item") and not isinstance(v, str):
         return v.item()  # numpy scalar -> Python
-    return v
+    return textsafe.plain(v) if isinstance(v, str) else v  # the sheet's XML forbids control characters
 
 
 def safe_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike, *,
@@ -121,7 +122,7 @@ def safe_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike, *,
     used: set[str] = set()
     for name, df in sheets.items():
         ws = wb.create_sheet(sheet_title(name, used))
-        cols = [str((headers or {}).get(c, c)) for c in df.columns]
+        cols = [textsafe.plain((headers or {}).get(c, c)) for c in df.columns]
         ws.append(cols)
         for cell in ws[1]:
             cell.font = Font(bold=True)

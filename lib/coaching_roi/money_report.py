@@ -23,7 +23,7 @@ from coaching_roi.stats import Interval, fmt_interval, fmt_value
 if TYPE_CHECKING:  # pragma: no cover
     from coaching_roi.config import Config
 
-NO_COST = "no program cost in params (economics.program_cost_usd)"
+NO_COST = "no program cost is set in the params file (the program cost in its economics section)"
 
 
 @dataclass(frozen=True)
