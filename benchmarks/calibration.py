@@ -55,6 +55,19 @@ def _sizes(specs: list[str]) -> list[tuple[int, int]]:
     return out
 
 
+def _summarise_only(files: list[str], out: Path) -> int:
+    from coaching_roi import calibration
+
+    df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+    df = df[df["estimate"] != "_error"].drop_duplicates(subset=["seed", "scenario", "n_aes", "estimate"])
+    table = calibration.markdown_table(calibration.summarise(df))
+    out.mkdir(parents=True, exist_ok=True)
+    calibration.summarise(df).to_csv(out / "calibration_summary.csv", index=False)
+    (out / "calibration.md").write_text(table + "\n\nFrom: " + ", ".join(files) + "\n", encoding="utf-8")
+    print(table)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", nargs="+", default=["30:200", "12:100", "60:50"],
@@ -66,30 +79,44 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--win-repeats", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the teams already in <out>/calibration_rows.partial.csv (an interrupted run)")
+    ap.add_argument("--from-rows", nargs="+", default=None, metavar="CSV",
+                    help="run nothing: summarise calibration_rows.csv files of earlier runs into one table")
     args = ap.parse_args(argv)
 
     from coaching_roi import calibration
+
+    if args.from_rows:
+        return _summarise_only(args.from_rows, Path(args.out))
 
     scenarios = args.scenarios or list(calibration.SCENARIOS)
     tasks = [(seed, sc, n_aes, args.n_bootstrap, args.win_repeats, args.sections)
              for n_aes, n_seeds in _sizes(args.sizes)
              for seed in range(args.first_seed, args.first_seed + n_seeds) for sc in scenarios]
+    out = Path(args.out)
+    partial = out / "calibration_rows.partial.csv"
+    rows: list[dict] = []
+    if args.resume and partial.exists():
+        done_df = pd.read_csv(partial)
+        done = set(zip(done_df["seed"], done_df["scenario"], done_df["n_aes"], strict=True))
+        rows = done_df.to_dict("records")
+        tasks = [t for t in tasks if (t[0], t[1], t[2]) not in done]
+        print(f"resuming: {len(done)} teams already done", flush=True)
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per worker, no BLAS oversubscription
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
     print(f"{len(tasks)} teams on {args.jobs} worker(s): sizes {args.sizes}, scenarios {scenarios}, "
           f"n_bootstrap {args.n_bootstrap}, win-model CV repeats {args.win_repeats}", flush=True)
-    out = Path(args.out)
     t0 = time.perf_counter()
-    rows: list[dict] = []
     ctx = mp.get_context("spawn")
     with ctx.Pool(args.jobs, initializer=_init_worker) as pool:
         for i, r in enumerate(pool.imap_unordered(_one, tasks, chunksize=2), 1):
             rows += r
-            if i % 50 == 0 or i == len(tasks):
+            if i % 20 == 0 or i == len(tasks):
                 print(f"  {i}/{len(tasks)} teams, {time.perf_counter() - t0:.0f} s", flush=True)
                 out.mkdir(parents=True, exist_ok=True)
-                pd.DataFrame(rows).to_csv(out / "calibration_rows.partial.csv", index=False)  # look while it runs
+                pd.DataFrame(rows).to_csv(partial, index=False)  # look while it runs; --resume after a stop
     wall = time.perf_counter() - t0
     df = pd.DataFrame(rows)
     errors = df[df["estimate"] == "_error"]
@@ -97,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = calibration.summarise(df)
     table = calibration.markdown_table(summary)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "calibration_rows.partial.csv").unlink(missing_ok=True)
+    partial.unlink(missing_ok=True)
     df.to_csv(out / "calibration_rows.csv", index=False)
     summary.to_csv(out / "calibration_summary.csv", index=False)
     cmd = "benchmarks/calibration.py " + " ".join(argv if argv is not None else sys.argv[1:])
