@@ -568,8 +568,8 @@ def _row_from_fit(behavior: str, fit: EventStudyFit | None, panel: pd.DataFrame,
     if fit is None or not np.isfinite(fit.did):
         row["status"] = "skipped: the comparison could not be estimated (too few weeks with scores)"
         return row, es
-    # Few coached (treated) reps make cluster-robust errors too small; use t with degrees of freedom
-    # from the number of coached reps (close to the Bell-McCaffrey correction here), at least 2.
+    # Few coached (treated) reps make cluster-robust errors too small: the covariance is CR2 (see
+    # coaching_roi.clustered) and the t quantile uses df = coached reps - 1 (at least 2).
     n_treated = int(panel.loc[panel["treated"], "rep_id"].nunique())
     q = _z_or_t(level, max(2, min(fit.df_resid, n_treated - 1)) if DF_RULE == "treated" else fit.df_resid)
     row.update(estimate=fit.did, ci_low=fit.did - q * fit.did_se, ci_high=fit.did + q * fit.did_se,
