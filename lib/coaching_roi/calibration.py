@@ -194,6 +194,7 @@ HEADLINE_IDS = (HEADLINE_ID, HEADLINE_ANY_ID)
 
 
 def entry_for(estimate_id: str) -> Entry | None:
+    estimate_id = estimate_id.replace(EACH, "x")
     for e in ESTIMATES:
         if estimate_id == e.pattern or fnmatch(estimate_id, e.pattern):
             return e
@@ -251,7 +252,7 @@ def estimate_rows(estimates: Mapping[str, dict], truth: dict, *, with_headline: 
         has_ci = lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi)
         rows.append({
             "estimate": eid, "value": est.get("value"), "ci_low": lo, "ci_high": hi, "n": est.get("n"),
-            "verdict": est.get("verdict"), "truth": t,
+            "verdict": est.get("verdict"), "reference": est.get("reference", 0.0), "truth": t,
             "covered": (bool(lo <= t <= hi) if (has_ci and t is not None) else None),
             "claim": est.get("verdict") in entry.claim,
         })
@@ -295,12 +296,28 @@ def _share(mask: pd.Series) -> tuple[float, int, int]:
     return (k / n if n else float("nan")), k, n
 
 
+# per-behavior estimates of these bases are summarised together (which behaviors get coached varies)
+EACH_BEHAVIOR = ("behavior_change", "event_study_pretrend")
+EACH = "each behavior"
+
+
+def family(estimate_id: str) -> str:
+    """The row an estimate is summarised in: ``behavior_change::each behavior`` for every per-behavior one."""
+    base, sub = ids.parse(estimate_id)
+    return ids.make(base, EACH) if base in EACH_BEHAVIOR and sub not in (None, ids.POOLED) else estimate_id
+
+
 def summarise(rows: pd.DataFrame) -> pd.DataFrame:
     """Per (n_aes, estimate): teams, coverage and claim share per scenario, too_few share, targets met.
 
     Claim shares are over the teams where the estimate exists (a ``too_few`` estimate makes no claim);
-    coverage is over the teams where it has an interval and a planted value.
+    coverage is over the teams where it has an interval and a planted value. Per-behavior estimates
+    of :data:`EACH_BEHAVIOR` are pooled into one row (units: team x behavior).
     """
+    if "reference" not in rows:  # rows of an older run
+        rows = rows.assign(reference=[0.5 if e == "behavior_auc" else 0.0 for e in rows["estimate"]])
+    rows = rows.assign(estimate=rows["estimate"].map(family),
+                       above=pd.to_numeric(rows["ci_low"], errors="coerce") > rows["reference"].fillna(0.0))
     out = []
     for (n_aes, eid), g in rows.groupby(["n_aes", "estimate"], sort=True):
         entry = entry_for(eid) if eid not in HEADLINE_IDS else None
@@ -309,6 +326,7 @@ def summarise(rows: pd.DataFrame) -> pd.DataFrame:
             s = g[g["scenario"] == sc]
             rec[f"{sc}_teams"] = int(len(s))
             rec[f"{sc}_claim"], rec[f"{sc}_claim_k"], _ = _share(s["claim"].astype(bool))
+            rec[f"{sc}_above"], rec[f"{sc}_above_k"], _ = _share(s["above"].astype(bool))
             cov = s["covered"].dropna().astype(bool)
             rec[f"{sc}_coverage"], rec[f"{sc}_coverage_k"], rec[f"{sc}_coverage_n"] = _share(cov)
             rec[f"{sc}_truth"] = float(s["truth"].dropna().mean()) if s["truth"].notna().any() else float("nan")
@@ -336,9 +354,11 @@ def _mark(ok: bool | None) -> str:
 
 def markdown_table(summary: pd.DataFrame) -> str:
     """The study's table: one row per size and estimate (claims = positive verdicts; the fairness
-    check counts flags either way; coverage of the planted value by the interval)."""
-    head = ("| AEs | estimate | planted: coverage | planted: power | no effect: claims | no effect: coverage "
-            "| lift, no outcome link: claims | too few (planted) |\n|---|---|---|---|---|---|---|---|")
+    check counts flags either way; "interval above ref." = the interval alone lies above the reference,
+    whatever the minimum-n rule says; coverage of the planted value by the interval)."""
+    head = ("| AEs | estimate | planted: coverage | planted: power | no effect: claims | no effect: interval "
+            "above ref. | no effect: coverage | lift, no outcome link: claims | too few (planted) |\n"
+            "|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in summary.itertuples(index=False):
         d = r._asdict()
@@ -354,6 +374,7 @@ def markdown_table(summary: pd.DataFrame) -> str:
             nl += _mark(d["no_outcome_link_claim"] <= target + 1e-12)
         lines.append(
             f"| {d['n_aes']} | `{d['estimate']}` | {cov} | {_pct(d['planted_claim'])} | {ne} | "
+            f"{_pct(d['no_effect_above'], d['no_effect_above_k'], d['no_effect_teams'])} | "
             f"{_pct(d['no_effect_coverage'], d['no_effect_coverage_k'], d['no_effect_coverage_n'])} | {nl} | "
             f"{_pct(d['planted_too_few'])} |")
     return "\n".join(lines)
