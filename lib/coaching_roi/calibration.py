@@ -182,10 +182,14 @@ ESTIMATES: tuple[Entry, ...] = (
     Entry("deal_cycle_pct_faster::*", "deal_cycle", _truth_at("deal_cycle_pct_faster"),
           fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("ramp_weeks_saved::*", "ramp", _truth_at("ramp_weeks_saved"), coverage_target=None),
-    # money as computed today (economics from params); the layer-3 / money rewrite adds
-    # realized_value_usd, upside_value_usd and cycle_change_per_point::all — one Entry each, e.g.
-    #   Entry("realized_value_usd", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
+    # Layer 3 and money are being rewritten: these entries are ready for the estimates they will add
+    # (an estimate no section produces yet simply has no row); planted values for them are not in
+    # truth.json yet, so only claim rates are measured.
+    Entry("cycle_change_per_point::*", "outcome_link", None, coverage_target=None,
+          fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("roi_pct", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
+    Entry("realized_value_usd", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
+    Entry("upside_value_usd", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
 )
 
 HEADLINE_ID = "headline"  # the headline rests on a positive estimate
