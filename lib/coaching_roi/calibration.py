@@ -175,8 +175,9 @@ ESTIMATES: tuple[Entry, ...] = (
           fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("behavior_auc", "win_model", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("behavior_change::*", "behavior_change", _truth_at("behavior_change")),
-    Entry("event_study_pretrend::*", "behavior_change", _truth_at("event_study_pretrend"),
-          claim=("positive", "negative"), coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link", "planted")),
+    Entry("event_study_pretrend::*", "behavior_change", _truth_at("event_study_pretrend"),  # share flagged: reported
+          claim=("positive", "negative"), fp_target=None, coverage_target=None,
+          fp_scenarios=("no_effect", "no_outcome_link", "planted")),
     Entry("win_rate_change_per_point::*", "outcome_link", _truth_at("win_rate_change_per_point"),
           fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("deal_cycle_pct_faster::*", "deal_cycle", _truth_at("deal_cycle_pct_faster"),
@@ -378,7 +379,7 @@ def markdown_table(summary: pd.DataFrame) -> str:
             nl += _mark(d["no_outcome_link_claim"] <= target + 1e-12)
         lines.append(
             f"| {d['n_aes']} | `{d['estimate']}` | {cov} | {_pct(d['planted_claim'])} | {ne} | "
-            f"{_pct(d['no_effect_above'], d['no_effect_above_k'], d['no_effect_teams'])} | "
+            f"{'–' if entry is None else _pct(d['no_effect_above'], d['no_effect_above_k'], d['no_effect_teams'])} | "
             f"{_pct(d['no_effect_coverage'], d['no_effect_coverage_k'], d['no_effect_coverage_n'])} | {nl} | "
             f"{_pct(d['planted_too_few'])} |")
     return "\n".join(lines)
