@@ -350,7 +350,8 @@ def summarise(rows: pd.DataFrame) -> pd.DataFrame:
 def _pct(x: float, k: int | None = None, n: int | None = None) -> str:
     if x is None or not math.isfinite(x):
         return "–"
-    return f"{100 * x:.0f}%" + (f" ({k}/{n})" if k is not None and n is not None else "")
+    pct = f"{100 * x:.1f}" if 0 < x < 0.1 else f"{100 * x:.0f}"
+    return f"{pct}%" + (f" ({k}/{n})" if k is not None and n is not None else "")
 
 
 def _mark(ok: bool | None) -> str:
