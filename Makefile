@@ -10,7 +10,7 @@ Q ?= demo
 JOBS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lab report validate venv clean-outputs deck-images
+.PHONY: help demo test lab report validate venv clean-outputs deck-images calibration
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ demo: $(STAMP) ## generate the demo team and run the demo quarter end to end -> 
 
 test: $(STAMP) ## run the test suite (parallel)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+calibration: $(STAMP) ## calibration study on planted teams (not in make test; ~30 min on 2 idle cores) -> benchmarks/results/
+	$(BIN)/python benchmarks/calibration.py $(CALIBRATION_ARGS)
 
 report: $(STAMP) ## run one quarter: make report Q=2026Q3 (reads params/$(Q).yaml)
 	$(BIN)/coaching-roi run params/$(Q).yaml

@@ -56,6 +56,11 @@ def null(tmp_path_factory) -> Gen:
 
 
 @pytest.fixture(scope="session")
+def no_link(tmp_path_factory) -> Gen:
+    return _gen(tmp_path_factory, "demo_no_link", seed=11, inject_errors=False, outcomes_follow_behaviors=False)
+
+
+@pytest.fixture(scope="session")
 def dirty_small(tmp_path_factory) -> Gen:
     return _gen(tmp_path_factory, "demo_dirty", seed=3, size=demo.DemoSize.small(), inject_errors=True)
 
@@ -223,7 +228,9 @@ def test_coached_behavior_rises_for_landing_episodes(clean):
     assert abs(did.loc[~did["lands"], "did"].mean()) < 0.8
     expected = 0.75 * 2.0 * 49 / 63   # share x gain x mean ramp fraction over weeks 0..8
     for b, v in clean.truth["behavior_change"].items():
-        assert v == pytest.approx(expected if b in clean.truth["coached_behaviors"] else 0.0, abs=1e-5)
+        coached = b in clean.truth["coached_behaviors"] or b == "all"  # "all": the pooled estimate
+        assert v == pytest.approx(expected if coached else 0.0, abs=1e-5)
+    assert clean.truth["behavior_change_realized"]["all"] == pytest.approx(expected, abs=1e-5)  # 9 of 12 land
     assert all(v == 0 for v in clean.truth["event_study_pretrend"].values())
     # episodes staggered over the history, several in the last two quarters
     starts = pd.to_datetime(pd.Series([e["first_session_date"] for e in clean.truth["coached_episodes"]]))
@@ -290,7 +297,7 @@ def test_truth_file_matches_return_and_keys(clean):
 # --------------------------------------------------------------------------------- no effect
 def test_no_effect_removes_planted_effects(null):
     t = null.truth
-    assert t["no_effect"] is True and t["sdr_weak_stage"] is None
+    assert t["no_effect"] is True and t["sdr_weak_stage"] is None and t["scenario"] == "no_effect"
     assert all(v == 0 for v in t["behavior_change"].values())
     assert all(v == 0 for v in t["win_rate_change_per_point"].values())
     assert t["deal_cycle_pct_faster"] == {"decision_process_mapping": 0.0, "next_steps_specificity": 0.0}
@@ -304,6 +311,41 @@ def test_no_effect_removes_planted_effects(null):
     assert 0.88 < _cycle_ratio(null, "decision_process_mapping") < 1.12
     tot = null.sdr.groupby("rep_id")[["conversations", "meetings_booked"]].sum()
     assert (tot["meetings_booked"] / tot["conversations"] > 0.85 * BENCH["meeting_rate"]).all()
+
+
+# ------------------------------------------------------------- lift, but no outcome link
+def test_no_outcome_link_lifts_behaviors_but_not_outcomes(no_link, clean):
+    t = no_link.truth
+    assert t["scenario"] == "no_outcome_link" and t["outcomes_follow_behaviors"] is False and t["no_effect"] is False
+    assert clean.truth["scenario"] == "planted" and clean.truth["outcomes_follow_behaviors"] is True
+    # coaching still lands as planted: the same episodes, the same planted behavior change
+    assert t["behavior_change"] == clean.truth["behavior_change"] and t["behavior_change"]["all"] > 1
+    assert t["coached_episodes"] == clean.truth["coached_episodes"]
+    did = _episode_did(no_link)
+    assert did.loc[did["lands"], "did"].mean() > 1.0
+    # ... but behaviors move neither wins nor cycles: every planted outcome link is 0
+    assert t["effects"]["win_logit_per_point"] == 0
+    assert set(t["win_rate_change_per_point"]) >= {"all", *t["coached_behaviors"]}
+    assert all(v == 0 for v in t["win_rate_change_per_point"].values())
+    assert clean.truth["win_rate_change_per_point"]["all"] > 0
+    assert t["deal_cycle_pct_faster"] == {"decision_process_mapping": 0.0, "next_steps_specificity": 0.0}
+    assert abs(t["quartile_win_rate_gap"]) < 0.05
+    assert abs(_skill_win_gap(no_link)) < 0.08
+    assert 0.88 < _cycle_ratio(no_link, "decision_process_mapping") < 1.12
+    # effects that do not run through behaviors stay planted
+    assert t["ramp_weeks_saved"] == {"first_win": 5.0, "quota_80": 5.0}
+    assert t["sdr_weak_stage"] == clean.truth["sdr_weak_stage"]
+
+
+def test_cli_no_outcome_link_flag(tmp_path, capsys):
+    from coaching_roi import cli
+
+    assert cli.main(["generate", "--out", str(tmp_path / "d"), "--small", "--clean", "--no-outcome-link"]) == 0
+    truth = json.loads((tmp_path / "d" / "truth.json").read_text(encoding="utf-8"))
+    assert truth["scenario"] == "no_outcome_link" and truth["effects"]["coaching_gain_points"] > 0
+    assert "behaviors do not move outcomes" in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # one scenario at a time
+        cli.main(["generate", "--out", str(tmp_path / "e"), "--no-effect", "--no-outcome-link"])
 
 
 def test_effects_none_equals_no_effect(tmp_path):

@@ -211,3 +211,15 @@ def test_no_effect_intervals_cover_zero_and_no_positive_claim(null, key):
         iv, _ = r[key]
         claims += verdict.decide(iv.value, iv.ci_low, iv.ci_high, iv.n, "reps", policy=verdict.Policy()) == "positive"
     assert claims <= 1
+
+
+def test_km_median_interpolated_between_event_days():
+    # S: 0.75 at 10, 0.375 at 40 -> the step median is 40; the joined curve crosses 0.5 two thirds of the way
+    d = np.array([10.0, 40.0, 25.0, 50.0])  # the censored rep at 25 stays at risk until then
+    e = np.array([True, True, False, True])
+    assert survival.km_median(d, e) == 40
+    assert survival.km_median_interpolated(d, e) == pytest.approx(10 + (0.75 - 0.5) / (0.75 - 0.375) * 30)
+    # exactly 0.5 at an event time: both give that time; never reached: inf; no data: nan
+    assert survival.km_median_interpolated(np.array([1.0, 2.0, 3.0, 4.0]), np.array([True] * 4)) == 2
+    assert survival.km_median_interpolated(np.array([5.0, 6.0]), np.array([False, False])) == float("inf")
+    assert np.isnan(survival.km_median_interpolated(np.array([]), np.array([], bool)))

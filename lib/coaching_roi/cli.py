@@ -15,18 +15,21 @@ from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
 
 
-def _generate(out: str, seed: int, no_effect: bool, small: bool, clean: bool) -> dict:
+def _generate(out: str, seed: int, no_effect: bool, small: bool, clean: bool, no_outcome_link: bool = False) -> dict:
     from coaching_roi import demo
 
     size = demo.DemoSize.small() if small else demo.DemoSize()
     out_dir = resolve_path(out)
     t0 = time.perf_counter()
-    print(f"Generating the demo team into {out_dir} (seed {seed}{', no planted effects' if no_effect else ''}) …")
+    what = (", no planted effects" if no_effect else
+            ", coaching lifts behaviors but behaviors do not move outcomes" if no_outcome_link else "")
+    print(f"Generating the demo team into {out_dir} (seed {seed}{what}) …")
     truth = demo.generate(
         out_dir,
         seed=seed,
         size=size,
         no_effect=no_effect,
+        outcomes_follow_behaviors=not no_outcome_link,
         inject_errors=not clean,
         progress=lambda step: print(f"  · {step}"),
     )
@@ -48,7 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="write the demo team's CSVs and truth.json")
     g.add_argument("--out", default="data/demo", help="output folder (default: data/demo)")
     g.add_argument("--seed", type=int, default=7)
-    g.add_argument("--no-effect", action="store_true", help="zero every planted effect")
+    g_eff = g.add_mutually_exclusive_group()
+    g_eff.add_argument("--no-effect", action="store_true", help="zero every planted effect")
+    g_eff.add_argument("--no-outcome-link", action="store_true",
+                       help="coaching lifts the coached behaviors, but behaviors do not move win rate or deal cycle")
     g.add_argument("--small", action="store_true", help="a small team (fast tests)")
     g.add_argument("--clean", action="store_true", help="do not inject bad rows")
 
@@ -63,7 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="generate the demo data and run the demo quarter end to end")
     d.add_argument("--seed", type=int, default=7)
-    d.add_argument("--no-effect", action="store_true", help="demo data with no planted effects")
+    d_eff = d.add_mutually_exclusive_group()
+    d_eff.add_argument("--no-effect", action="store_true", help="demo data with no planted effects")
+    d_eff.add_argument("--no-outcome-link", action="store_true",
+                       help="demo data where coaching lifts behaviors but behaviors do not move outcomes")
     d.add_argument("--small", action="store_true", help="a small team (fast)")
     d.add_argument("--jobs", type=int, default=None)
     d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
@@ -77,11 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "generate":
-            _generate(args.out, args.seed, args.no_effect, args.small, args.clean)
+            _generate(args.out, args.seed, args.no_effect, args.small, args.clean, args.no_outcome_link)
         elif args.command == "run":
             _run(args.params, args.out, args.jobs, args.only, args.wait)
         elif args.command == "demo":
-            _generate("data/demo", args.seed, args.no_effect, args.small, clean=False)
+            _generate("data/demo", args.seed, args.no_effect, args.small, clean=False, no_outcome_link=args.no_outcome_link)
             _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None, args.wait)
         elif args.command == "validate":
             from coaching_roi import config

@@ -33,13 +33,18 @@ The generative model (what the analysis should recover)
   ``ramp_weeks_saved`` weeks earlier (their effective tenure starts at ramp_weeks_saved).
 * SDRs: daily binomial funnel around the benchmarks (each stage at 1.00-1.12 x benchmark); one
   planted SDR has ``meeting_rate`` at ``sdr_weak_factor`` x benchmark and every other stage normal.
+
+Three scenarios (``truth["scenario"]``): ``planted`` (the effects above), ``no_effect`` (every effect
+zeroed) and ``no_outcome_link`` (``outcomes_follow_behaviors=False``): coaching still lifts the
+coached behaviors, but behaviors move neither win probability nor deal cycle (``win_logit_per_point``
+and ``cycle_faster_*`` are 0; ramp and the SDR funnel stay planted, they do not run through behaviors).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +53,7 @@ import pandas as pd
 
 from coaching_roi.config import QUARTER_RE, load_defaults, quarter_bounds, quarter_label
 from coaching_roi.errors import WorkbookError
+from coaching_roi.estimate_ids import POOLED
 
 __all__ = ["DemoSize", "Effects", "generate", "CANONICAL_COLUMNS"]
 
@@ -195,6 +201,10 @@ class Effects:
                    cycle_faster_high_dpm=0.0, cycle_faster_high_nss=0.0, ramp_weeks_saved=0.0,
                    sdr_weak_stage=None, sdr_weak_factor=1.0)
 
+    def without_outcome_link(self) -> Effects:
+        """The same effects, except that behaviors move neither win probability nor deal cycle."""
+        return replace(self, win_logit_per_point=0.0, cycle_faster_high_dpm=0.0, cycle_faster_high_nss=0.0)
+
     def __post_init__(self) -> None:
         if not 0 <= self.share_coaching_lands <= 1:
             raise WorkbookError("Effects.share_coaching_lands must be within 0..1.")
@@ -272,12 +282,17 @@ def generate(
     size: DemoSize = DemoSize(),
     effects: Effects | None = None,
     no_effect: bool = False,
+    outcomes_follow_behaviors: bool = True,
     inject_errors: bool = True,
     ai_noise_sd: float = 1.2,
     double_scored_share: float = 0.25,
     progress: Callable[[str], None] | None = None,
 ) -> dict:
-    """Write canonical CSVs + truth.json into out_dir; return the truth dict."""
+    """Write canonical CSVs + truth.json into out_dir; return the truth dict.
+
+    ``outcomes_follow_behaviors=False`` keeps coaching's lift on the coached behaviors but cuts the
+    link from behaviors to outcomes: win probability and deal cycle no longer depend on scores.
+    """
     if not QUARTER_RE.match(str(end_quarter)):
         raise WorkbookError(f"end_quarter must look like 2026Q3, got {end_quarter!r}.")
     if not 0 <= double_scored_share <= 1:
@@ -288,6 +303,8 @@ def generate(
     # lag stays what was asked for even without effects (it is a timing, not a size)
     if no_effect and effects is not None:
         eff = Effects(**{**asdict(Effects.none()), "lag_quarters": effects.lag_quarters})
+    if not outcomes_follow_behaviors:
+        eff = eff.without_outcome_link()
     say = progress or (lambda _msg: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -819,6 +836,9 @@ def generate(
     for b in secondary:
         behavior_change.setdefault(b, 0.0)
         behavior_change_realized.setdefault(b, 0.0)
+    if n_ep:  # the pooled estimate (behavior_change::all): every coached episode, whatever its behavior
+        behavior_change[POOLED] = _round(eff.share_coaching_lands * eff.coaching_gain_points * ramp_post)
+        behavior_change_realized[POOLED] = _round(gain_pts.mean() * ramp_post)
 
     # quartile gap: AEs with discovery calls and closed deals in the end quarter, quartiles of
     # their mean latent composite over their discovery calls that quarter; win rate = mean p_win of
@@ -839,7 +859,9 @@ def generate(
     closed_all = ~is_open & keep & (close_day >= 0)
     base_rate = float(p_win[closed_all].mean()) if closed_all.any() else eff.base_win_rate
     slope_comp = eff.win_logit_per_point * base_rate * (1 - base_rate)
-    per_point = {b: _round(slope_comp * comp_w[beh_keys.index(b)]) for b in behavior_change}
+    per_point = {b: _round(slope_comp * comp_w[beh_keys.index(b)]) for b in behavior_change if b != POOLED}
+    if n_ep:  # pooled slope: the per-point slope of each coached episode's behavior, averaged over episodes
+        per_point[POOLED] = _round(float(np.mean([slope_comp * comp_w[k] for k in ep_beh_idx])))
 
     # ramp: six-month attainment expected from the model (Monte Carlo on its own stream)
     six = _six_month_attainment(eff, comp_w, mu_b, rate, _rng(seed, 9))
@@ -859,13 +881,17 @@ def generate(
                   "hire_date": str((data_start + pd.Timedelta(days=int(hire[p]))).date()),
                   "left": bool(not np.isnan(end[p]))} for p in nh_pos]
 
+    is_none = bool(no_effect or all(getattr(eff, f.name) == getattr(Effects.none(), f.name)
+                                    for f in fields(Effects) if f.name in _EFFECT_SIZES))
+    scenario = "no_effect" if is_none else ("planted" if outcomes_follow_behaviors else "no_outcome_link")
     truth: dict[str, Any] = {
         "seed": int(seed),
         "end_quarter": end_quarter,
         "quarters": quarters,
         "history": {"start": str(data_start.date()), "end": str((data_end - pd.Timedelta(days=1)).date())},
-        "no_effect": bool(no_effect or all(getattr(eff, f.name) == getattr(Effects.none(), f.name)
-                                           for f in fields(Effects) if f.name in _EFFECT_SIZES)),
+        "scenario": scenario,
+        "outcomes_follow_behaviors": bool(outcomes_follow_behaviors and not is_none),
+        "no_effect": is_none,
         "size": asdict(size),
         "effects": {k: (_round(v) if isinstance(v, float) else v) for k, v in asdict(eff).items()},
         "ai_noise_sd": _round(ai_noise_sd),
@@ -945,7 +971,9 @@ def _definitions(ramp_post: float) -> dict[str, str]:
             "days); pre window weeks -4..-1; ramp fraction = min(days since first session / "
             "(7 x coaching_ramp_weeks), 1); weeks weighted equally. behavior_change_realized uses the "
             "episodes' actual lands flags. Behaviors that appear only as the second key of a "
-            "multi-behavior session ('a;b') get 0: those mentions carry no effect."
+            "multi-behavior session ('a;b') get 0: those mentions carry no effect. 'all' (the pooled "
+            "estimate) is the same expectation over every coached episode; its realized value uses all "
+            "episodes' lands flags."
         ),
         "behavior_change_by_event_week": "Expected effect (points) in each event week -4..8 (0 before week 0).",
         "event_study_pretrend": "No pre-trend is planted: the true mean lead is 0 for every coached behavior.",
@@ -962,7 +990,14 @@ def _definitions(ramp_post: float) -> dict[str, str]:
             "per point of that behavior's score. Coaching gains reach the win probability lag_quarters "
             "later: a deal closing in quarter Q uses the rep's composite coaching gain averaged over "
             "quarter Q - lag_quarters. Behaviors outside the composite have 0. Baseline skill (and "
-            "new-hire learning) acts without lag."
+            "new-hire learning) acts without lag. 'all' (the pooled estimate) averages the slopes of the "
+            "coached episodes' behaviors, one per episode. 0 everywhere when outcomes_follow_behaviors is "
+            "false (scenario no_outcome_link) or without effects."
+        ),
+        "scenario": (
+            "planted: every effect above; no_effect: all zeroed; no_outcome_link: coaching lifts the coached "
+            "behaviors as planted, but behaviors move neither win probability nor deal cycle "
+            "(win_logit_per_point = cycle_faster_high_* = 0; ramp and SDR effects stay planted)."
         ),
         "deal_cycle_pct_faster": (
             "1 - median(cycle | high) / median(cycle | low), days created -> close. High = the deal's "

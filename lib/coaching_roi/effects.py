@@ -39,7 +39,8 @@ quarter alone is too few to estimate anything.
 Layer 2 — :func:`behavior_change` -> :class:`BehaviorChangeResult`
 -----------------------------------------------------------------
 Stacked event-window difference-in-differences (Cengiz et al. 2019; Wing et al. 2024), estimated
-with statsmodels OLS on the fixed-effect-demeaned data, standard errors clustered by rep, t(G-1):
+by OLS on the fixed-effect-demeaned data, standard errors clustered by rep with the Bell–McCaffrey
+(CR2) small-sample adjustment (:mod:`coaching_roi.clustered`), t(coached reps − 1):
 
 * one sub-experiment per (behavior, episode start week); treated = reps whose episode on that
   behavior starts that week; **clean controls** = reps never coached on that behavior, plus reps
@@ -99,10 +100,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from coaching_roi import config as _config
 from coaching_roi import verdict
+from coaching_roi.clustered import ols_cluster
 from coaching_roi.estimate_ids import POOLED
 from coaching_roi.outcome_link import (  # noqa: F401 - layer 3 lives there; re-exported for callers
     OutcomeLinkResult,
@@ -118,6 +119,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from coaching_roi.config import Config
 
 DF_RULE = "treated"  # "treated": t(df = coached reps - 1, >= 2); "clusters": t(G - 1)
+VCOV = "CR2"  # rep-clustered covariance: "CR2" (Bell-McCaffrey, few treated reps) or "CR1" (the usual one)
 _WEEK = pd.Timedelta(days=7)
 
 
@@ -382,7 +384,7 @@ class EventStudyFit:
 
 
 def fit_stacked(panel: pd.DataFrame, *, pre_weeks: int, post_weeks: int, sub_cols: tuple[str, ...] = ("sub",)) -> EventStudyFit | None:
-    """Fit y ~ treated x event-week dummies + sub x rep + sub x week fixed effects, clustered by rep.
+    """Fit y ~ treated x event-week dummies + sub x rep + sub x week fixed effects, clustered by rep (CR2).
 
     The DiD is the mean of the post coefficients (weeks 0..post) minus the mean of the pre ones
     (weeks -pre..-1, week -1 = 0): each event week counts once. The pre-trend is the mean of the
@@ -418,11 +420,11 @@ def fit_stacked(panel: pd.DataFrame, *, pre_weeks: int, post_weeks: int, sub_col
     n_clusters = int(clusters.max() + 1)
     if n_clusters < 3:
         return None
-    res = sm.OLS(yt, Xt[:, keep]).fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
+    params, vcov = ols_cluster(yt, Xt[:, keep], clusters, kind=VCOV)
     coef = np.full(len(weeks), np.nan)
     cov = np.full((len(weeks), len(weeks)), np.nan)
-    coef[idx_present] = res.params
-    cov[np.ix_(idx_present, idx_present)] = res.cov_params()
+    coef[idx_present] = params
+    cov[np.ix_(idx_present, idx_present)] = vcov
 
     def combo(w: np.ndarray) -> tuple[float, float]:
         m = w != 0
@@ -551,8 +553,8 @@ def _row_from_fit(behavior: str, fit: EventStudyFit | None, panel: pd.DataFrame,
     if fit is None or not np.isfinite(fit.did):
         row["status"] = "skipped: the comparison could not be estimated (too few weeks with scores)"
         return row, es
-    # Few coached (treated) reps make cluster-robust errors too small; use t with degrees of freedom
-    # from the number of coached reps (close to the Bell-McCaffrey correction here), at least 2.
+    # Few coached (treated) reps make cluster-robust errors too small: the covariance is CR2 (see
+    # coaching_roi.clustered) and the t quantile uses df = coached reps - 1 (at least 2).
     n_treated = int(panel.loc[panel["treated"], "rep_id"].nunique())
     q = _z_or_t(level, max(2, min(fit.df_resid, n_treated - 1)) if DF_RULE == "treated" else fit.df_resid)
     row.update(estimate=fit.did, ci_low=fit.did - q * fit.did_se, ci_high=fit.did + q * fit.did_se,
