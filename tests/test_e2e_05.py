@@ -49,9 +49,13 @@ def test_pdf_and_pptx_have_one_page_per_slide(demo_run):
 
 
 def test_demo_headline_reports_the_planted_behavior_change(demo_run):
-    """The demo plants a score gain on coached behaviors: the headline must say scores rose."""
-    h = _part(demo_run.run_dir)["headline"]
-    assert "rose" in h or "moved" in h, h
+    """The demo plants a score gain on coached behaviors: the headline rests on the behavior change and
+    says it rose, or (the small test team: a handful of coached reps) that it is an early signal not yet
+    confirmed — never that nothing moved, and never a revenue claim."""
+    part = _part(demo_run.run_dir)
+    h = part["headline"]
+    assert "behavior_change::all" in part["headline_ids"], part["headline_ids"]
+    assert ("rose" in h) or ("Not confirmed yet" in h and "early signal" in h), h
 
 
 def test_no_effect_deck_makes_no_positive_claim(demo_run_no_effect):

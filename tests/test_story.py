@@ -75,8 +75,9 @@ def test_layer2_fell_not_moved_small_missing():
 
 
 def test_layer3_states():
-    assert story.layer3(F(win_rate_change_per_point__a=est(0.03, 0.01, 0.05, unit="fraction"))).state == "moved"
-    assert story.layer3(F(win_rate_change_per_point__a=est(-0.03, -0.05, -0.01, unit="fraction"))).state == "fell"
+    assert story.layer3(F(win_rate_change_per_point__a=est(0.03, 0.02, 0.04, unit="fraction"))).state == "moved"
+    assert story.layer3(F(win_rate_change_per_point__a=est(0.03, 0.01, 0.05, unit="fraction"))).state == "not_moved"  # not confirmed
+    assert story.layer3(F(win_rate_change_per_point__a=est(-0.03, -0.04, -0.02, unit="fraction"))).state == "fell"
     assert story.layer3(F(win_rate_change_per_point__a=est(0.01, -0.02, 0.04, unit="fraction"))).state == "not_moved"
     assert story.layer3(F()).state == "not_observable"
     assert story.layer3(F(win_rate_change_per_point__a=est(None, None, None))).state == "not_observable"
@@ -87,13 +88,13 @@ def test_layer3_states():
 
 
 # ------------------------------------------------------------------------------------ headline
-GAP_POS = est(0.2, 0.08, 0.3, unit="fraction", key="quartile_win_rate_gap")
+GAP_POS = est(0.2, 0.12, 0.28, unit="fraction", key="quartile_win_rate_gap")
 GAP_ZERO = est(0.02, -0.08, 0.12, unit="fraction", key="quartile_win_rate_gap")
 
 
 def test_headline_full_chain():
     f = F(behavior_change__quantified_impact=est(2.0, 1.0, 3.0),
-          win_rate_change_per_point__quantified_impact=est(0.04, 0.01, 0.07, unit="fraction"))
+          win_rate_change_per_point__quantified_impact=est(0.04, 0.025, 0.055, unit="fraction"))
     hl = story.headline_with_ids(f, quarter="2026Q3")
     assert "quantified impact" in hl.text and "2.0 points" in hl.text and "won more" in hl.text
     assert hl.ids == ("behavior_change::quantified_impact", "win_rate_change_per_point::quantified_impact")
@@ -271,7 +272,7 @@ def test_short_reason_is_the_first_clause():
 # ------------------------------------------------------------------------------------ main slides
 def test_chain_title_and_examples_framing_follow_the_layer_verdicts():
     moved = est(1.0, 0.5, 1.5, n=12, n_unit="coached reps", key="behavior_change::all")
-    win = est(0.04, 0.01, 0.07, n=12, n_unit="coached reps", unit="fraction", key="win_rate_change_per_point::all")
+    win = est(0.04, 0.025, 0.055, n=12, n_unit="coached reps", unit="fraction", key="win_rate_change_per_point::all")
     flat = est(0.0, -0.05, 0.05, n=12, n_unit="coached reps", unit="fraction", key="win_rate_change_per_point::all")
     both = F(behavior_change__all=moved, win_rate_change_per_point__all=win)
     only = F(behavior_change__all=moved, win_rate_change_per_point__all=flat)

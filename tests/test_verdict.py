@@ -133,9 +133,9 @@ def test_states_have_a_word_and_a_colour():
 
 # ------------------------------------------------------------------------------------ readings
 def test_positive_reading_states_direction_interval_and_n():
-    e = make("quartile_win_rate_gap", 0.18, 0.05, 0.30, n=30, n_unit="AEs", unit="fraction")
+    e = make("quartile_win_rate_gap", 0.18, 0.12, 0.24, n=30, n_unit="AEs", unit="fraction")
     assert e["reading"] == ("Top-quartile reps won 18 pp more of their closed deals than bottom-quartile reps "
-                            "(95% CI +5 pp to +30 pp, n = 30 AEs).")
+                            "(95% CI +12 pp to +24 pp, n = 30 AEs).")
 
 
 def test_negative_reading_states_the_other_direction():
@@ -210,3 +210,21 @@ def test_titles_follow_the_verdict():
     few = make("ramp_weeks_saved::first_win", 5, 1, 9, n=3, n_unit="new hires", unit="weeks")
     assert verdict.title("ramp_weeks_saved::first_win", few, policy=P).startswith("Too few new hires")
     assert math.isfinite(P.level)
+
+
+def test_confirmation_level_separates_established_from_early_signals():
+    # 95% CI +0.6 to +1.8 (se ~0.31): clear at 95%, and still clear at 99.9% (1.2 - 3.29 x 0.31 > 0)
+    strong = make("behavior_change::all", 1.2, 0.6, 1.8, n=30, n_unit="coached reps")
+    # 95% CI +0.1 to +2.3 (se ~0.56): clear at 95%, not at 99.9%
+    weak = make("behavior_change::all", 1.2, 0.1, 2.3, n=30, n_unit="coached reps")
+    assert strong["verdict"] == weak["verdict"] == "positive"
+    assert verdict.confirmed(strong, P) and not verdict.confirmed(weak, P)
+    assert verdict.state(strong, P, "behavior_change::all").key == "established"
+    assert verdict.state(weak, P, "behavior_change::all").key == "early_signal"
+    assert weak["reading"].startswith("Early signal")
+    # t quantiles when the estimate carries its degrees of freedom: the same interval confirms less easily
+    with_df = make("behavior_change::all", 1.2, 0.6, 1.8, n=30, n_unit="coached reps", df=4)
+    assert not verdict.confirmed(with_df, P)
+    assert not verdict.confirmed(make(value=0.1, lo=-1, hi=1), P)
+    # a negative estimate confirms on its upper side
+    assert verdict.confirmed(make(value=-1.2, lo=-1.8, hi=-0.6), P)

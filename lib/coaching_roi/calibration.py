@@ -208,13 +208,16 @@ def entry_for(estimate_id: str) -> Entry | None:
 
 def headline_claims(findings: Mapping[str, Any], hl: story.Headline,
                     verdicts: tuple[str, ...] = ("positive",)) -> bool:
-    """True when the headline rests on an estimate with one of ``verdicts`` (default: a ``positive``
-    one, i.e. a claim that something rose or pays).
+    """True when the headline states a finding: it rests on an estimate with one of ``verdicts``
+    (default: a ``positive`` one, i.e. a claim that something rose or pays) that also holds at the
+    confirmation level (:func:`verdict.confirmed`) — an unconfirmed early signal is named as such in the
+    headline, never claimed.
 
     The fairness check (``event_study_pretrend``) only qualifies a claim, so it does not count.
     """
     est = findings.get("estimates") or {}
-    return any((est.get(i) or {}).get("verdict") in verdicts for i in hl.ids
+    policy = story.policy_of(findings)
+    return any((est.get(i) or {}).get("verdict") in verdicts and verdict.confirmed(est[i], policy) for i in hl.ids
                if ids.base_of(i) != "event_study_pretrend")
 
 

@@ -129,6 +129,9 @@ class Verdicts(_Strict):
     """What :mod:`coaching_roi.verdict` needs besides an estimate's interval."""
 
     power: float = Field(default=0.80, gt=0.5, lt=1)
+    # a clear estimate reads "established" (and may be stated in the headline) only when it also holds at
+    # this stricter level; otherwise it is an early signal
+    confirm_level: float = Field(default=0.999, gt=0.5, lt=1)
     # below this many units (per unit of n) an estimate is too_few, whatever its interval
     min_n: dict[str, int] = {}
     # a clear estimate on fewer units than this reads as an early signal, not established

@@ -150,7 +150,7 @@ def sentence(estimate_id: str, est: Mapping[str, Any] | None, *, findings: Mappi
 class LayerSummary:
     """What layer 2 (behavior) or layer 3 (outcomes) shows across behaviors, with the IDs behind it."""
 
-    state: Literal["missing", "too_few", "not_moved", "moved", "fell", "not_observable", "unfair"]
+    state: Literal["missing", "too_few", "not_moved", "early", "moved", "fell", "not_observable", "unfair"]
     behaviors: tuple[str, ...]  # behaviors behind the state (e.g. the ones that moved)
     mean_value: float | None  # mean effect of those behaviors (points for layer 2)
     n: int  # largest n behind the state
@@ -165,29 +165,45 @@ def _summary(state: str, prefix: str, chosen: dict[str, dict], *, with_value: bo
     return LayerSummary(state, bs, mean, n, tuple(ids.make(prefix, b) for b in bs))  # type: ignore[arg-type]
 
 
-def layer2(findings: Mapping[str, Any]) -> LayerSummary:
+def policy_of(findings: Mapping[str, Any]) -> vd.Policy:
+    """The verdict policy a findings file was written with (its confidence and confirmation levels)."""
+    return vd.Policy(level=float(findings.get("confidence_level") or 0.95),
+                     confirm_level=float(findings.get("confirm_level") or vd.Policy.confirm_level))
+
+
+def _established(est: Mapping[str, Any], policy: vd.Policy, eid: str) -> bool:
+    return vd.state(est, policy, eid).key == "established"
+
+
+def layer2(findings: Mapping[str, Any], policy: vd.Policy | None = None) -> LayerSummary:
     """Summarise behavior change across coached behaviors from their stored verdicts.
 
-    ``moved``: at least one behavior is ``positive`` and its pre-trend check is not; ``unfair``: the
-    only rises come with a flagged pre-trend; ``fell``: only falls; ``too_few``: every estimate is
-    ``too_few``; ``not_moved``: otherwise; ``missing``: no estimate. The pooled estimate, when it
-    qualifies, speaks for all coached behaviors at once.
+    ``moved``: at least one behavior's rise is established (:func:`verdict.state`: positive, on enough
+    coached reps, and holding at the confirmation level) and its pre-trend check is not flagged;
+    ``unfair``: the established rises come with a flagged pre-trend; ``early``: rises that are not
+    established yet (an early signal, never a headline claim); ``fell``: an established fall;
+    ``too_few``: every estimate is ``too_few``; ``not_moved``: otherwise; ``missing``: no estimate.
+    The pooled estimate, when it qualifies, speaks for all coached behaviors at once.
     """
+    policy = policy or policy_of(findings)
     changes = {b: e for b, e in estimates_with_prefix(findings, "behavior_change").items() if classify(e) != "missing"}
     pretrends = estimates_with_prefix(findings, "event_study_pretrend")
     if not changes:
         return LayerSummary("missing", (), None, 0)
     rose = {b: e for b, e in changes.items() if classify(e) == "positive"}
-    fair = {b: e for b, e in rose.items() if classify(pretrends.get(b)) not in ("positive", "negative")}
+    confirmed = {b: e for b, e in rose.items() if _established(e, policy, ids.make("behavior_change", b))}
+    fair = {b: e for b, e in confirmed.items() if classify(pretrends.get(b)) not in ("positive", "negative")}
     if POOLED in fair:
         fair = {POOLED: fair[POOLED]}
-    elif POOLED in rose:
-        rose = {POOLED: rose[POOLED]}
+    elif POOLED in confirmed:
+        confirmed = {POOLED: confirmed[POOLED]}
     if fair:
         return _summary("moved", "behavior_change", fair)
+    if confirmed:
+        return _summary("unfair", "behavior_change", confirmed)
     if rose:
-        return _summary("unfair", "behavior_change", rose)
-    fell = {b: e for b, e in changes.items() if classify(e) == "negative"}
+        return _summary("early", "behavior_change", {POOLED: rose[POOLED]} if POOLED in rose else rose)
+    fell = {b: e for b, e in changes.items() if classify(e) == "negative" and vd.confirmed(e, policy)}
     if fell:
         return _summary("fell", "behavior_change", fell)
     if all(classify(e) == "too_few" for e in changes.values()):
@@ -198,19 +214,25 @@ def layer2(findings: Mapping[str, Any]) -> LayerSummary:
     return _summary("not_moved", "behavior_change", unclear, with_value=False)
 
 
-def layer3(findings: Mapping[str, Any], behaviors: Iterable[str] | None = None) -> LayerSummary:
+def layer3(findings: Mapping[str, Any], behaviors: Iterable[str] | None = None,
+           policy: vd.Policy | None = None) -> LayerSummary:
     """Summarise the outcome link (win-rate change per point) for ``behaviors`` (default: all).
 
-    ``moved``: a ``positive`` verdict; ``fell``: only ``negative``; ``not_moved``: ``no_clear_change``;
+    ``moved``: an established positive link; ``fell``: a negative one that holds at the confirmation
+    level; ``not_moved``: otherwise when there is a number (including clear but unconfirmed links);
     ``not_observable``: only ``too_few`` (no number yet, or too few coached reps) or no estimate.
     """
+    policy = policy or policy_of(findings)
     links = estimates_with_prefix(findings, "win_rate_change_per_point")
     if behaviors is not None:
         wanted = set(behaviors) | {POOLED}
         links = {b: e for b, e in links.items() if b in wanted}
     links = {b: e for b, e in links.items() if classify(e) != "missing"}
-    for state, want in (("moved", "positive"), ("fell", "negative"), ("not_moved", "no_clear_change")):
-        chosen = {b: e for b, e in links.items() if classify(e) == want}
+    moved = {b: e for b, e in links.items()
+             if classify(e) == "positive" and _established(e, policy, ids.make("win_rate_change_per_point", b))}
+    fell = {b: e for b, e in links.items() if classify(e) == "negative" and vd.confirmed(e, policy)}
+    unclear = {b: e for b, e in links.items() if classify(e) != "too_few" and b not in moved and b not in fell}
+    for state, chosen in (("moved", moved), ("fell", fell), ("not_moved", unclear)):
         if chosen:
             return _summary(state, "win_rate_change_per_point", chosen, with_value=state != "not_moved")
     return _summary("not_observable", "win_rate_change_per_point", links, with_value=False)
@@ -236,18 +258,25 @@ class Headline:
     ids: tuple[str, ...]
 
 
-def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, str] | None = None) -> Headline:
+def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, str] | None = None,
+                      policy: vd.Policy | None = None) -> Headline:
     """The title slide's one sentence, from the layers' stored verdicts (rules in the module docstring).
 
     Order of rules: behavior change (layer 2) first, because it is what coaching can move every
     quarter; then the outcome link (layer 3) within the lag window; with no layer 2 evidence the
-    quartile gap (scores predict wins) is the most the deck can say. Only ``positive`` or
-    ``negative`` estimates contribute a number.
+    quartile gap (scores predict wins) is the most the deck can say. A number is stated only from an
+    estimate that is established (clear, on enough units, and holding at the confirmation level), so a
+    single 95% interval's chance error never becomes the title; an early signal is named as such.
     """
-    l2 = layer2(findings)
+    policy = policy or policy_of(findings)
+    l2 = layer2(findings, policy)
     nxt = quarter_label(quarter, 1)
     gap = (findings.get("estimates") or {}).get("quartile_win_rate_gap")
     gap_v = classify(gap)
+    if gap_v == "positive" and not _established(gap, policy, "quartile_win_rate_gap"):
+        gap_v = "early"
+    elif gap_v == "negative" and not vd.confirmed(gap, policy):
+        gap_v = "no_clear_change"
     if l2.state in ("moved", "unfair"):
         what = _behaviors_phrase(l2.behaviors, labels)
         pts = fmt_value(l2.mean_value, "points")
@@ -256,7 +285,7 @@ def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapp
             return Headline(
                 f"Scores on {what} rose {pts} after coaching, but coached reps were already improving "
                 f"before it, so we are not yet claiming coaching moved them; we re-check in {nxt}.", l2.ids + pre)
-        l3 = layer3(findings, l2.behaviors)
+        l3 = layer3(findings, l2.behaviors, policy)
         if l3.state == "moved":
             return Headline(
                 f"Coaching moved {what} scores up {pts}, and reps whose scores rose also won more deals "
@@ -269,6 +298,11 @@ def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapp
         return Headline(
             f"Scores on {what} rose {pts} on average; win rates have not moved yet — "
             f"we are watching the cohort through {nxt}.", l2.ids + l3.ids)
+    if l2.state == "early":
+        what = _behaviors_phrase(l2.behaviors, labels)
+        return Headline(
+            f"Not confirmed yet whether coaching lifted scores on {what}: an early signal from {l2.n} coached reps, "
+            f"so we make no revenue claim this quarter and re-check in {nxt}.", l2.ids)
     if l2.state == "fell":
         what = _behaviors_phrase(l2.behaviors, labels)
         return Headline(
@@ -286,11 +320,14 @@ def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapp
                 "top vs bottom quartile).", l2.ids + ("quartile_win_rate_gap",))
         return Headline("Coaching has not clearly moved call scores yet, so we make no revenue claim this quarter.", l2.ids)
     # layer 2 missing: the quartile gap is all the deck can stand on
+    if gap_v == "early":
+        return Headline("No confirmed win-rate difference between score quartiles yet (an early signal only), and "
+                        "coaching's effect on scores is not measured yet.", ("quartile_win_rate_gap",))
     if gap_v == "positive":
         return Headline(
             f"Higher-scoring reps win more: the top score quartile wins "
             f"{value_text('quartile_win_rate_gap', gap)} more of its deals than the bottom "
-            f"({vd.interval_text('quartile_win_rate_gap', gap, vd.Policy())}); coaching's effect on scores is not measured yet.",
+            f"({vd.interval_text('quartile_win_rate_gap', gap, policy)}); coaching's effect on scores is not measured yet.",
             ("quartile_win_rate_gap",))
     if gap_v == "negative":
         return Headline("Higher call scores did not go with higher win rates this quarter; we are reviewing the rubric.",
@@ -301,16 +338,17 @@ def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapp
     return Headline("Not enough data this quarter to connect coaching to outcomes — the appendix lists what is missing.", ())
 
 
-def headline(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, str] | None = None) -> str:
+def headline(findings: Mapping[str, Any], *, quarter: str, labels: Mapping[str, str] | None = None,
+             policy: vd.Policy | None = None) -> str:
     """The title slide's one sentence (see :func:`headline_with_ids`)."""
-    return headline_with_ids(findings, quarter=quarter, labels=labels).text
+    return headline_with_ids(findings, quarter=quarter, labels=labels, policy=policy).text
 
 
-def chain_title(findings: Mapping[str, Any]) -> str:
+def chain_title(findings: Mapping[str, Any], policy: vd.Policy | None = None) -> str:
     """Slide 1's title: what the evidence chain shows, from the same layer verdicts as the headline."""
-    l2 = layer2(findings)
+    l2 = layer2(findings, policy)
     if l2.state == "moved":
-        l3 = layer3(findings, l2.behaviors)
+        l3 = layer3(findings, l2.behaviors, policy)
         if l3.state == "moved":
             return "Coaching moved behavior; reps whose behavior moved won more"
         if l3.state == "fell":
@@ -318,6 +356,7 @@ def chain_title(findings: Mapping[str, Any]) -> str:
         return "Coaching moved call behavior; its effect on wins is not visible yet"
     return {
         "unfair": "Call behavior rose, but coached reps were already improving before coaching",
+        "early": "An early signal that coaching lifts call behavior; not confirmed yet, so no outcome is credited to it",
         "fell": "Coached behavior fell against comparison reps",
         "too_few": "Too few coached reps yet to tell whether coaching moves call behavior",
         "not_moved": "Coaching has not clearly moved call behavior yet, so no outcome is credited to it",
@@ -333,14 +372,14 @@ def chain_link_name(estimate_id: str) -> str:
     }.get(ids.base_of(estimate_id), ids.label(estimate_id).lower())
 
 
-def examples_framing(findings: Mapping[str, Any], n_reps: int) -> tuple[str, str]:
+def examples_framing(findings: Mapping[str, Any], n_reps: int, policy: vd.Policy | None = None) -> tuple[str, str]:
     """Slide 2's title and lead for the example reps, phrased from the team-level verdicts.
 
     Unless the team-level outcome link is positive, the reps' win-rate moves are individual
     examples, never evidence that outcomes moved.
     """
-    l2 = layer2(findings)
-    l3 = layer3(findings, l2.behaviors if l2.behaviors else None)
+    l2 = layer2(findings, policy)
+    l3 = layer3(findings, l2.behaviors if l2.behaviors else None, policy)
     picked = f"{n_reps} rep{'s' if n_reps != 1 else ''} picked by a fixed rule"
     if l2.state == "moved" and l3.state == "moved":
         return ("Coached reps: what they worked on, and what moved",
@@ -348,8 +387,9 @@ def examples_framing(findings: Mapping[str, Any], n_reps: int) -> tuple[str, str
     if l2.state == "moved":
         return ("Coached reps: behavior moved; win rates are single cases",
                 f"{picked}. Team-wide, the win-rate link is not visible yet: these are examples, not evidence.")
-    team = ("the team-wide behavior change could not be measured" if l2.state == "missing"
-            else "team-wide, behavior did not clearly move")
+    team = {"missing": "the team-wide behavior change could not be measured",
+            "early": "the team-wide behavior change is an early signal, not confirmed yet"}.get(
+        l2.state, "team-wide, behavior did not clearly move")
     return ("Coached reps: individual cases, not a team-wide result",
             f"{picked}, but {team}: cases to learn from, not evidence.")
 

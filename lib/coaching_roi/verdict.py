@@ -40,6 +40,7 @@ class Policy:
 
     level: float = 0.95
     power: float = 0.80
+    confirm_level: float = 0.999
     min_n: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MIN_N))
     established_n: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_ESTABLISHED_N))
 
@@ -47,7 +48,7 @@ class Policy:
     def from_config(cls, cfg: Any) -> Policy:
         v = cfg.verdicts
         return cls(level=float(cfg.analysis.confidence_level), power=float(v.power),
-                   min_n={**DEFAULT_MIN_N, **dict(v.min_n)}, established_n={**DEFAULT_ESTABLISHED_N, **dict(v.established_n)})
+                   confirm_level=float(v.confirm_level), min_n={**DEFAULT_MIN_N, **dict(v.min_n)}, established_n={**DEFAULT_ESTABLISHED_N, **dict(v.established_n)})
 
     def min_for(self, n_unit: str) -> int:
         return int(self.min_n.get(n_unit, 5))
@@ -106,6 +107,31 @@ def mde(ci_low: Any, ci_high: Any, *, level: float, power: float = 0.8, df: floa
         crit, q_pow = _st.norm.ppf(0.5 + level / 2), _st.norm.ppf(power)
     se = (hi - lo) / (2 * crit)
     return float((crit + q_pow) * se)
+
+
+def _crit(level: float, df: float | None) -> float:
+    q = 0.5 + level / 2
+    return float(_st.t.ppf(q, df) if df is not None and df > 0 else _st.norm.ppf(q))
+
+
+def confirmed(est: Mapping[str, Any], policy: Policy) -> bool:
+    """True when a clear (positive or negative) estimate also excludes its reference at
+    ``policy.confirm_level`` — what the title-slide headline may state and a chain link needs to read
+    "Established".
+
+    The stricter interval is read off the stored one: the half-width towards the reference is scaled
+    by the ratio of the two critical values (t with the estimate's ``df`` when it has one).
+    """
+    v = est.get("verdict")
+    value, lo, hi = _num(est.get("value")), _num(est.get("ci_low")), _num(est.get("ci_high"))
+    if v not in ("positive", "negative") or value is None or lo is None or hi is None:
+        return False
+    df = _num(est.get("df"))
+    ratio = _crit(policy.confirm_level, df) / _crit(policy.level, df)
+    ref = float(est.get("reference", 0.0))
+    if v == "positive":
+        return value - (value - lo) * ratio > ref
+    return value + (hi - value) * ratio < ref
 
 
 def mde_at(mde_now: float | None, n_now: int, n_then: int) -> float | None:
@@ -277,8 +303,10 @@ def phrasing(estimate_id: str) -> Phrasing:
 
 
 def is_early(est: Mapping[str, Any], policy: Policy) -> bool:
-    """A clear estimate resting on few units (or on small groups within it): an early signal."""
-    return bool(est.get("small_sample")) or int(est.get("n") or 0) < policy.established_for(str(est.get("n_unit", "reps")))
+    """A clear estimate that is not established yet: it rests on few units (or small groups within it),
+    or it does not hold at the stricter confirmation level (:func:`confirmed`)."""
+    few = bool(est.get("small_sample")) or int(est.get("n") or 0) < policy.established_for(str(est.get("n_unit", "reps")))
+    return few or not confirmed(est, policy)
 
 
 def state(est: Mapping[str, Any] | None, policy: Policy, estimate_id: str = "") -> State:

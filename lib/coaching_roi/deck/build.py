@@ -58,7 +58,7 @@ def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = 
     f = inputs.findings
     policy = vd.Policy.from_config(cfg)
     per_quarter = settle.cadence(cfg, sessions=inputs.sessions, reps=inputs.reps, opportunities=inputs.opportunities)
-    hl = story.headline_with_ids(f, quarter=cfg.quarter, labels=cfg.rubric.labels)
+    hl = story.headline_with_ids(f, quarter=cfg.quarter, labels=cfg.rubric.labels, policy=vd.Policy.from_config(cfg))
     dec = decision.decide(f, cfg, per_quarter=per_quarter)
     chain = chain_mod.build_chain(f, cfg, sessions=inputs.sessions, per_quarter=per_quarter)
     compared = (compare.compare(f, inputs.earlier, run=_run_label(cfg.compare_to), policy=policy, labels=cfg.rubric.labels)

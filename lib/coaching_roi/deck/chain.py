@@ -121,7 +121,7 @@ def build_chain(findings: Mapping[str, Any], cfg: Config, *, sessions: pd.DataFr
     # 2 · behavior change against comparison reps
     b_id = cfg.decision.links.get("behavior", "behavior_change::all")
     if b_id not in est:
-        l2 = story.layer2(findings)
+        l2 = story.layer2(findings, policy)
         b_id = l2.ids[0] if l2.ids else b_id
     b = est.get(b_id)
     controls = f"vs {int(b['n_control_reps'])} comparison reps" if b and b.get("n_control_reps") else ""

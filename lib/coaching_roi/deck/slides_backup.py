@@ -100,6 +100,7 @@ L2_TITLES = {
     "unfair": "Coached behaviors rose, but they were already rising before coaching",
     "fell": "Coached behaviors fell relative to comparison reps",
     "too_few": "Too few coached reps to judge behavior change yet",
+    "early": "An early signal that coached behaviors rose; not confirmed yet",
     "not_moved": "No clear behavior change from coaching yet",
     "missing": "Behavior change: not measured this quarter",
 }
@@ -109,7 +110,7 @@ def evidence_slide(inputs: DeckInputs, cfg: Config) -> Slide:
     """Behavior change per coached behavior, the fairness checks, the win-rate link and the win model."""
     f = inputs.findings
     labels = cfg.rubric.labels
-    l2 = story.layer2(f)
+    l2 = story.layer2(f, vd.Policy.from_config(cfg))
     changes = story.estimates_with_prefix(f, "behavior_change")
     s = Slide(key="evidence", kicker="Backup · Behavior change and the win-rate link", appendix=True,
               title=L2_TITLES[l2.state])

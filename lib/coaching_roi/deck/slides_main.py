@@ -67,7 +67,7 @@ def chain_slide(inputs: DeckInputs, cfg: Config, chain: Chain, *, caveats: list[
                 dec: Mapping[str, Any] | None = None) -> Slide:
     f = inputs.findings
     policy = vd.Policy.from_config(cfg)
-    s = Slide(key="chain", kicker="1 · The evidence chain", title=story.chain_title(f))
+    s = Slide(key="chain", kicker="1 · The evidence chain", title=story.chain_title(f, policy))
     s.figure = fig_png(deck_plots.plot_chain(chain), tight=False)  # its exact size: slide points
     s.figure_alt = "The evidence chain, left to right. " + " ".join(t.rstrip(".") + "." for t in chain.texts())
     order = {cfg.decision.links.get("outcome"): 0, cfg.decision.links.get("behavior"): 1}
@@ -166,10 +166,10 @@ def reps_decision_slide(inputs: DeckInputs, cfg: Config, dec: Mapping[str, Any])
     names = ex["rep_name"].astype(str).tolist() if "rep_name" in ex.columns else [f"Rep {i + 1}" for i in range(len(ex))]
     cards = [rep_card({k: (None if v is pd.NA else v) for k, v in r.items()}, names[i], cfg)
              for i, r in enumerate(ex.to_dict("records"))]
-    s.title, s.lead = story.examples_framing(f, len(cards))
+    s.title, s.lead = story.examples_framing(f, len(cards), vd.Policy.from_config(cfg))
     k = cards_that_fit(cards, s.title, s.lead)
     if k < len(cards):
-        s.title, s.lead = story.examples_framing(f, k)
+        s.title, s.lead = story.examples_framing(f, k, vd.Policy.from_config(cfg))
         k = cards_that_fit(cards[:k], s.title, s.lead)
     s.cards = cards[:k]
     s.decision = decision_box(dec, f, cfg, room_px=layout.CONTENT_H - layout.header_px(s) - 8)
