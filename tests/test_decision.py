@@ -123,3 +123,18 @@ def test_a_user_can_replace_the_rule(tmp_path):
 def test_params_guard_the_rule(tmp_path, over, message):
     with pytest.raises(WorkbookError, match=message):
         cfg(tmp_path, over)
+
+
+def test_expand_needs_confirmed_links_not_early_signals(tmp_path):
+    """Clear at 95% but not at the confirmation level: more spend never rests on an early signal."""
+    f = findings("positive", "positive")
+    f["estimates"]["behavior_change::all"] = verdict.make(
+        "behavior_change::all", value=1.0, ci_low=0.1, ci_high=1.9, n=14, n_unit="coached reps", unit="points",
+        policy=POLICY)
+    assert f["estimates"]["behavior_change::all"]["verdict"] == "positive"
+    assert not verdict.confirmed(f["estimates"]["behavior_change::all"], POLICY)
+    d = decision.decide(f, cfg(tmp_path))
+    assert d["recommendation"] == "continue" and "confirm" in d["because"], d
+    assert decision.decide(findings("positive", "positive"), cfg(tmp_path))["recommendation"] == "expand"
+    expand_rule = next(r for r in cfg(tmp_path).decision.rules if r.recommendation == "expand")
+    assert "(confirmed)" in decision.rule_text(expand_rule)

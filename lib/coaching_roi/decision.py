@@ -10,7 +10,9 @@ and returns what ``findings.json`` stores as ``decision``::
 
 The guard that a team with no effect is never told to expand is in the params model
 (:class:`coaching_roi.config.Decision`): an ``expand`` rule must require positive behavior and
-outcome links. Nothing here compares an interval with anything.
+outcome links; and here, an ``expand`` rule holds only when those positive links are also confirmed
+(:func:`coaching_roi.verdict.confirmed`, params ``verdicts.confirm_level``), so spending more never
+rests on an early signal. Nothing here compares an interval with anything.
 """
 
 from __future__ import annotations
@@ -39,14 +41,27 @@ def matches(rule: DecisionRule, verdicts: Mapping[str, str]) -> bool:
     return all(verdicts.get(link, "missing") in allowed for link, allowed in rule.when.items())
 
 
+def confirmed_enough(rule: DecisionRule, findings: Mapping[str, Any], links: Mapping[str, str],
+                     policy: vd.Policy) -> bool:
+    """An ``expand`` rule also needs each link it requires to be clear to be confirmed; other rules hold as matched."""
+    if rule.recommendation != "expand":
+        return True
+    est = findings.get("estimates") or {}
+    clear = {"positive", "negative"}
+    return all(vd.confirmed(est.get(links[k]) or {}, policy)
+               for k, allowed in rule.when.items() if k in links and set(allowed) <= clear)
+
+
 def _or(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def rule_condition(rule: DecisionRule) -> str:
     """'behavior change: a clear rise, and win-rate link: a clear rise → Expand'."""
+    confirmed = " (confirmed)" if rule.recommendation == "expand" else ""
     conds = ", and ".join(
         f"{LINK_NAMES.get(k, k.replace('_', ' ')).lower()}: {_or([VERDICT_WORDS.get(v, v) for v in allowed])}"
+        + (confirmed if set(allowed) <= {"positive", "negative"} else "")
         for k, allowed in rule.when.items())
     return f"{conds or 'no other rule applies'} → {LABELS[rule.recommendation]}"
 
@@ -127,7 +142,8 @@ def decide(findings: Mapping[str, Any], cfg: Config, *, per_quarter: Mapping[str
     links = dict(cfg.decision.links)
     verdicts = link_verdicts(findings, links)
     rules = list(cfg.decision.rules)
-    idx = next((i for i, r in enumerate(rules) if matches(r, verdicts)), None)
+    idx = next((i for i, r in enumerate(rules)
+                if matches(r, verdicts) and confirmed_enough(r, findings, links, policy)), None)
     rule = rules[idx] if idx is not None else cfg.decision.otherwise
     looked = list(rule.when) or [k for k in ("behavior", "outcome") if k in links]
     reasons = [link_reason(k, links[k], findings, policy, cfg.rubric.labels) for k in links if k in looked]
