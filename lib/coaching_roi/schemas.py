@@ -318,7 +318,7 @@ def _frame_checks(table: str) -> list[pa.Check]:
     if table == "opportunities":
         checks.append(
             pa.Check(
-                lambda df: df["close_date"].isna() | (df["close_date"] >= df["created_date"]),
+                lambda df: df["close_date"].isna() | df["created_date"].isna() | (df["close_date"] >= df["created_date"]),
                 name="close_before_created",
             )
         )
