@@ -132,7 +132,7 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
     l2 = cohort_report.behavior_change(d.inp, d.cfg)
     assert l2.estimates == l2.result.estimates(labels=labels) and l2.estimates
     assert l2.sentences == tuple(e["reading"] for k, e in l2.estimates.items() if k.startswith("behavior_change::"))
-    assert all(e["n_unit"] == "coached reps" for e in l2.estimates.values())
+    assert l2.estimates and all(e["n_unit"] == "coached reps" for e in l2.estimates.values())
     assert "all" not in {p.behavior for p in l2.panels}
     for p in l2.panels:
         assert p.title == l2.result.title(p.behavior, labels=labels)
@@ -141,7 +141,7 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
     l3 = cohort_report.outcome_link(d.inp, d.cfg)
     assert set(l3.estimates) == {"win_rate_change_per_point::all", "cycle_change_per_point::all"}
     assert l3.estimates["cycle_change_per_point::all"]["unit"] == "days"
-    assert all(e["n_unit"] == "coached reps" and e["lag_quarters"] >= 1 for e in l3.estimates.values())
+    assert l3.estimates and all(e["n_unit"] == "coached reps" and e["lag_quarters"] >= 1 for e in l3.estimates.values())
     assert l3.table.df.columns[:2].tolist() == ["outcome", "lag_quarters"] and not l3.not_computed
     if len(l3.result.points):
         assert l3.scatter_reading.startswith("Reading: each dot is a coached rep")

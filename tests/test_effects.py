@@ -318,7 +318,8 @@ def test_recovery_no_effect_behavior_change_covers_zero(recovery):
             total += 1
             hits += r.ci_low <= 0 <= r.ci_high
         pooled = bc.estimates().get("behavior_change::all")
-        assert pooled is None or "rose" not in pooled["reading"] or pooled["ci_low"] > 0
+        assert pooled is not None, "no pooled behavior change on a no-effect team"
+        assert "rose" not in pooled["reading"] or pooled["ci_low"] > 0
     assert total >= 8 and hits >= 0.8 * total, f"{hits}/{total}"
 
 
