@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pandera.pandas as pa
 
-if TYPE_CHECKING:
-    from coaching_roi.config import Rubric
 from coaching_roi.schemas.reasons import (
     Formatter,
     _fmt_allowed,
@@ -35,6 +33,10 @@ from coaching_roi.schemas.tables import (
     TABLE_COLUMNS,
     Col,
 )
+
+if TYPE_CHECKING:
+    from coaching_roi.config import Rubric
+
 
 
 def _nonneg(col: str) -> pa.Check:

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from coaching_roi.schemas.tables import ALLOWED, BEHAVIOR_SEPARATOR, KEYS
+
 if TYPE_CHECKING:
     from coaching_roi.config import Rubric
-from coaching_roi.schemas.tables import ALLOWED, BEHAVIOR_SEPARATOR, KEYS
+
 
 
 def _num(v: object) -> str:
