@@ -537,7 +537,7 @@ def test_sql_errors_never_show_the_password(case, monkeypatch):
     url, password = SECRET_URLS[case]
     monkeypatch.setenv("CRM_URL", url)
     with pytest.raises(WorkbookError) as err:
-        intake._read_sql(Source(format="sql", query="select 1", url_env="CRM_URL"), "opportunities")
+        intake.sql._read_sql(Source(format="sql", query="select 1", url_env="CRM_URL"), "opportunities")
     msg = str(err.value)
     assert leaked_pieces(msg, password) == [], msg
     assert "$CRM_URL" in msg and redact.MASK in msg  # says which variable, shows the URL masked
