@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi import config, demo, scoring, verdict
-from coaching_roi import win_model as wm
+from coaching_roi.scoring import win_model as wm
 
 
 def _verdicts(results: list[wm.WinModelResult]) -> dict[str, int]:
