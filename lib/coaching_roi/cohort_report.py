@@ -279,7 +279,7 @@ class BehaviorChangeSection:
     not_computed: dict[str, str] = field(default_factory=dict)
 
 
-def behavior_change(inp: effects.Inputs, cfg: Config) -> BehaviorChangeSection:
+def behavior_change(inp: effects.EffectInputs, cfg: Config) -> BehaviorChangeSection:
     """Section 3: stacked DiD per coached behavior (:func:`coaching_roi.effects.behavior_change`)."""
     if inp.missing:
         return BehaviorChangeSection(sentences=(inp.missing_sentence(),),
@@ -334,7 +334,7 @@ class ExampleRepsSection:
         return self.result is not None and len(self.result.table) > 0
 
 
-def example_reps(inp: effects.Inputs, cfg: Config) -> ExampleRepsSection:
+def example_reps(inp: effects.EffectInputs, cfg: Config) -> ExampleRepsSection:
     """Section 5: the example reps picked by the stated rule (:func:`coaching_roi.effects.example_reps`)."""
     if inp.missing:
         return ExampleRepsSection()

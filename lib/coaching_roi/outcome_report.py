@@ -1,6 +1,6 @@
 """Notebook 03's outcome-link section (4, layer 3), re-exported by :mod:`coaching_roi.cohort_report`.
 
-:func:`outcome_link` fits :func:`coaching_roi.outcome_link.outcome_link` and returns what the notebook
+:func:`outcome_link` fits :func:`coaching_roi.effects.outcome_link` and returns what the notebook
 shows: the table by outcome (win rate, deal cycle) and lag, the readings of
 ``win_rate_change_per_point::all`` and ``cycle_change_per_point::all``, and the scatter's lag, title
 (phrased from the win-rate estimate's verdict) and reading.
@@ -38,9 +38,9 @@ class OutcomeLinkSection:
 OUTCOME_NAMES = {"win_rate": "win rate (pp per point)", "cycle": "deal cycle (days shorter per point)"}
 
 
-def outcome_link(inp: effects.Inputs, cfg: Config) -> OutcomeLinkSection:
+def outcome_link(inp: effects.EffectInputs, cfg: Config) -> OutcomeLinkSection:
     """Section 4: win-rate and deal-cycle change per point of behavior change, by lag
-    (:func:`coaching_roi.outcome_link.outcome_link`)."""
+    (:func:`coaching_roi.effects.outcome_link`)."""
     from coaching_roi.cohort_report import Table
 
     if inp.missing:
