@@ -30,6 +30,7 @@ import pandas as pd
 from coaching_roi.effects import outcome_fit, outcome_points
 
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+
 _WEEK = pd.Timedelta(days=7)
 
 
