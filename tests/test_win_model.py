@@ -1,4 +1,4 @@
-"""Tests of coaching_roi.win_model: exact pair counting and rep bootstrap, folds grouped by rep, thin data,
+"""Tests of coaching_roi.scoring.win_model: exact pair counting and rep bootstrap, folds grouped by rep, thin data,
 and the seeded calibration check on clustered deals (no behavior effect: few positive verdicts; planted
 effect: positive in most runs)."""
 

@@ -11,7 +11,6 @@ from coaching_roi.stats import fmt_value
 from .common import Findings, Table, _intervals
 
 
-# ------------------------------------------------------------------ 3-5 · layers 2-3, example reps
 @dataclass(frozen=True)
 class EventPanel:
     """One event-study figure: the behavior, its title and the reading of its pre-trend (if estimated)."""

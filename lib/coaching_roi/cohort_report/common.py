@@ -50,6 +50,7 @@ def _fractions(s: pd.Series) -> pd.Series:
 def _intervals(lo: pd.Series, hi: pd.Series, unit: str) -> list[str]:
     return [fmt_interval(a, b, unit) for a, b in zip(lo, hi, strict=True)]
 
+
 # ------------------------------------------------------------------------------------------ inputs
 def inputs_table(cfg: Config, inputs: dict[str, pd.DataFrame | None]) -> Table:
     """Rows and presence of each input (display name -> frame or None) for the quarter."""

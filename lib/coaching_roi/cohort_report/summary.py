@@ -12,8 +12,6 @@ from coaching_roi.stats import fmt_interval, fmt_value
 
 from .common import Findings, Table
 
-# ---------------------------------------------------------------------------------------- 8 · money
-
 
 # -------------------------------------------------------------------------------------- summary
 def collect(*sections: Any) -> tuple[Findings, dict[str, str]]:

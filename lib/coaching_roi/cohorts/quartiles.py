@@ -16,6 +16,7 @@ from coaching_roi.stats import Interval, wilson_interval
 
 QUARTILE_LABELS = {1: "Q1 (bottom)", 2: "Q2", 3: "Q3", 4: "Q4 (top)"}
 
+
 # ---------------------------------------------------------------------------- cohort win rate
 def _quartile_of(scores: pd.Series) -> pd.Series:
     """Quartile 1..4 (4 = top) of scores; ties broken by order so every quartile gets reps."""

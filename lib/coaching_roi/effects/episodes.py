@@ -69,7 +69,7 @@ def select_episodes(episodes: pd.DataFrame, start: pd.Timestamp | None, end: pd.
         ep = ep[ep["first_session_date"] < pd.Timestamp(end)]
     return ep
 
-# ------------------------------------------------------------------------------------ layer 3
+
 def episode_changes(weekly: pd.DataFrame, episodes: pd.DataFrame, *, pre_weeks: int = 4, post_weeks: int = 8) -> pd.DataFrame:
     """Per episode: mean score in weeks -pre..-1 and 0..post on the coached behavior, and their difference.
 

@@ -110,7 +110,7 @@ def load_effect_inputs(cfg: Config) -> EffectInputs:
         weekly["week"] = pd.to_datetime(weekly["week"])
     return EffectInputs(weekly, episodes, sessions, reps, opps, source, missing)
 
-# ------------------------------------------------------------------------------------ layer 2
+
 def _settings(cfg: Config | None, **given: Any) -> dict[str, Any]:
     a = cfg.analysis if cfg is not None else _config.Analysis()
     out = {

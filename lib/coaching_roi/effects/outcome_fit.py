@@ -135,6 +135,7 @@ def link_table(points: Points, *, level: float = 0.95) -> pd.DataFrame:
             "n_not_yet", "n_no_before", "status", "observable_from"]
     return pd.DataFrame(rows, columns=cols)
 
+
 # --------------------------------------------------------------------------------- the result
 @dataclass
 class OutcomeLinkResult:

@@ -24,6 +24,7 @@ class MoneyInputs:
     ae_count_source: str
     n_ramped_reps: int
 
+
 # ------------------------------------------------------------------------------ data-derived inputs
 def monthly_arr_ramped_rep(
     reps: pd.DataFrame,

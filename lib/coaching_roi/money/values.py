@@ -27,6 +27,7 @@ from .inputs import MoneyInputs
 
 WEEKS_PER_YEAR = 52.0
 
+
 # ------------------------------------------------------------------------------------- formulas
 def ramp_value(new_hires: float, weeks: float, monthly_arr: float) -> float:
     """new hires × weeks saved × weekly ARR of a ramped rep (monthly × 12 / 52)."""

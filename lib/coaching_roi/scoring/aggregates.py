@@ -96,6 +96,7 @@ def opportunity_discovery_scores(
     out["composite"] = out["composite"].astype("float64")
     return out[cols]
 
+
 # ------------------------------------------------------------------------------------ team views
 def behavior_summary(scored: pd.DataFrame, rubric_frame: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
     """Per behavior: label, phase, n_calls, mean with a t-interval, median (rubric order)."""

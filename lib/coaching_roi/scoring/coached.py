@@ -44,6 +44,7 @@ def most_coached_behaviors(sessions: pd.DataFrame | None, start: pd.Timestamp, e
     g = g.sort_values(["n_reps", "n", "behavior"], ascending=[False, False, True])
     return [str(b) for b in g["behavior"].head(top)]
 
+
 # ------------------------------------------------------------------------------------ trajectories
 @dataclass(frozen=True)
 class BeforeAfter:

@@ -20,6 +20,7 @@ UNRECORDED = "unrecorded"
 
 RESERVED_COLUMNS = ("opportunity_id", "rep_id", "first_call_date", "n_discovery_calls", "composite")
 
+
 # ------------------------------------------------------------------------------------ scorers
 def _scorer_column(call_scores: pd.DataFrame) -> pd.Series:
     if "scorer" not in call_scores.columns:
@@ -73,6 +74,7 @@ def scorer_pairs(call_scores: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame([{"scorer_a": a, "scorer_b": b, "n_calls": n} for (a, b), n in rows.items()],
                        columns=["scorer_a", "scorer_b", "n_calls"])
     return out.sort_values("n_calls", ascending=False, ignore_index=True)
+
 
 # ------------------------------------------------------------------------------------ composite
 def call_composite(
@@ -165,7 +167,7 @@ def composite_artifact(composite: pd.DataFrame) -> pd.DataFrame:
             "n_behaviors_scored", "weight_coverage", "all_scored"]
     return composite.loc[composite["excluded"].isna(), keep].reset_index(drop=True)
 
-# ------------------------------------------------------------------------------------ aggregates
+
 def scored_calls(calls: pd.DataFrame, primary: pd.DataFrame) -> pd.DataFrame:
     """Join primary scores to their calls: one row per call × behavior with rep, date, week, quarter."""
     keep = [c for c in ("call_id", "rep_id", "call_date", "call_type", "opportunity_id") if c in calls.columns]

@@ -31,6 +31,7 @@ NO_OPPORTUNITIES = "no opportunities table"
 
 MIN_REPS = 5  # fewer reps than this: no win model (a rep-level interval needs reps to resample)
 
+
 # ------------------------------------------------------------------------------------ inputs
 def win_model_frame(
     opportunities: pd.DataFrame, opp_scores: pd.DataFrame, *, behaviors: list[str], end: pd.Timestamp | None = None,
@@ -87,6 +88,7 @@ def win_model_inputs(
                                  f"rep{'s' if n_reps != 1 else ''}; the model is tested on reps it did not see, so it "
                                  f"needs the deals of at least {min_reps} reps")
     return frame, features, None
+
 
 # ------------------------------------------------------------------------------------ AUC machinery
 def _fast_auc(y: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -203,6 +205,7 @@ def nadeau_bengio_factor(k: int) -> float:
 
 def _level_text(level: float) -> str:
     return f"{level * 100:g}%"
+
 
 # ------------------------------------------------------------------------------------ the model
 @dataclass(frozen=True)
@@ -336,6 +339,7 @@ def fit_win_model(
                          f"{n_repeats} repeats of {k}-fold cross-validation that keeps each rep's deals in one fold, "
                          f"widened {widen:.2f}× because the folds' models share training data (Nadeau–Bengio)"),
     )
+
 
 # ------------------------------------------------------------------------------------ calibration data
 def simulate_deals(seed: int, *, n_reps: int = 30, deals_per_rep: float = 40.0, n_behaviors: int = 6,

@@ -12,6 +12,7 @@ from lifelines.utils import median_survival_times
 
 DAYS_PER_WEEK = 7.0
 
+
 # ------------------------------------------------------------------------------------ KM helpers
 def km_median(durations: np.ndarray, events: np.ndarray) -> float:
     """Kaplan–Meier median (smallest event time with S(t) <= 0.5); inf when the curve never gets there.

@@ -21,6 +21,7 @@ MILESTONES = {
     "quota_80": "first month at the quota threshold",
 }
 
+
 # ------------------------------------------------------------------------------------------ ramp
 def ramp_milestones(
     reps: pd.DataFrame,
@@ -202,6 +203,7 @@ def attainment_table(ramp: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
 
 # ------------------------------------------------------------------------------ notebook helpers
 def ramp_cohort_start(as_of: pd.Timestamp, opportunities: pd.DataFrame | None, months: int) -> pd.Timestamp:
