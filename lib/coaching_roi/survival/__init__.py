@@ -5,7 +5,7 @@ A rep who has not reached a milestone yet, or who left (``end_date``) before rea
 Likewise an open deal is censored at its age on the as-of date. Medians come from Kaplan–Meier
 curves (lifelines); differences get percentile bootstrap intervals whose resampling unit is the rep.
 
-Modules: ``km`` (Kaplan–Meier medians, tables, curves, log-rank, the rep-stratified bootstrap),
+Modules: ``km`` (Kaplan–Meier medians, tables, curves, log-rank, the two-group rep bootstrap),
 ``ramp`` (new-hire milestones, weeks saved, attainment gap), ``deal_cycle`` (high vs low discovery
 score). Every public name is importable from ``coaching_roi.survival``.
 """

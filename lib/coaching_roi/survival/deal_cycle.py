@@ -1,7 +1,7 @@
 """Deal cycle by behavior: high vs low discovery score on a behavior (median split).
 
 % faster = 1 − median_high / median_low (KM medians interpolated between event days), open deals
-censored, rep-stratified bootstrap interval.
+censored; the interval is a percentile bootstrap over reps (a rep's deals are resampled together).
 """
 
 from __future__ import annotations

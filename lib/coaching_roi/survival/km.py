@@ -1,4 +1,4 @@
-"""Kaplan–Meier building blocks: medians (plain and interpolated), tables with intervals, curves, log-rank, and the rep-stratified bootstrap."""
+"""Kaplan–Meier building blocks: medians (plain and interpolated), tables with intervals, curves, log-rank, and the bootstrap that resamples reps within each of two groups."""
 
 from __future__ import annotations
 
