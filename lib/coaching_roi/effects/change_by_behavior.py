@@ -5,7 +5,14 @@ pre ones (weeks -pre..-1), among all coached episodes; the fairness check
 (``event_study_pretrend::<b>``) = mean of the leads relative to week -1. Behaviors with fewer than
 ``min_reps_per_group`` coached reps with scores on both sides get no estimate, only a reason;
 ``behavior_change::all`` pools all estimable behaviors. :class:`BehaviorChangeResult` holds the
-table, the tidy event study, ``estimates()``, ``skipped()`` and the control rule sentence.
+table, the tidy event study, ``estimates()``, ``skipped()`` and the control rule sentence:
+
+* ``.table`` — one row per behavior (+ ``"all"``): behavior, estimate, ci_low, ci_high, n_reps,
+  n_episodes, n_controls, pretrend, pretrend_low, pretrend_high, status ("ok" or "skipped: <why>");
+* ``.event_study`` — tidy: behavior, event_week, estimate, ci_low, ci_high, n (coached reps with
+  scores that week; week -1 is the reference, 0 by construction);
+* ``.estimates(labels=...)`` — ``{"behavior_change::<b>": est, "event_study_pretrend::<b>": est}``
+  (unit "points", n = coached reps).
 """
 
 from __future__ import annotations

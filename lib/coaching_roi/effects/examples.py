@@ -6,6 +6,12 @@ an observable x share of weeks with a session; clarity = (after - before mean sc
 SD, 0.5); rank by targeting (rounded to 0.1), then clarity; top ``k`` distinct reps. ``.table`` holds
 each rep's before/after score and win rate with the sentence; ``.trajectories`` the weekly scores
 beside the team of reps never coached on that behavior.
+
+``.table``: rep_id, rep_name, behavior, behavior_label, observable, n_sessions, first_session_date,
+before_score, after_score, win_rate_before, win_rate_after (deals closed in the 91 days before / from
+the first session), n_deals_before, n_deals_after, targeting, clarity, sentence. ``.trajectories``:
+rep_id, rep_name, behavior, event_week, week, score, team_score (mean of reps never coached on that
+behavior, same calendar week).
 """
 
 from __future__ import annotations
