@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/win_model_calibration.py speed                 # bootstrap and fit timings
 
 ``sim`` fits the model (fast settings: 3 repeats, 1,000 bootstrap resamples) on
-:func:`coaching_roi.win_model.simulate_deals` data with a rep effect on win rate, rep-level behavior
+:func:`coaching_roi.scoring.win_model.simulate_deals` data with a rep effect on win rate, rep-level behavior
 scores and no behavior effect, then with a planted effect, and counts positive / negative verdicts.
 ``demo`` runs the quarter's win-model inputs on generated demo teams (``--no-effect`` teams by default,
 ``--effect X`` plants X win log-odds per composite point instead) with the notebook's settings.
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi import config, demo, scoring, verdict
-from coaching_roi import win_model as wm
+from coaching_roi.scoring import win_model as wm
 
 
 def _verdicts(results: list[wm.WinModelResult]) -> dict[str, int]:

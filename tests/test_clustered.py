@@ -1,4 +1,4 @@
-"""Cluster-robust least squares for layer 2 (coaching_roi.clustered)."""
+"""Cluster-robust least squares for layer 2 (coaching_roi.effects.clustered)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from coaching_roi.clustered import ols_cluster
+from coaching_roi.effects.clustered import ols_cluster
 
 
 def _data(seed: int, n_clusters: int = 20, n: int = 300):

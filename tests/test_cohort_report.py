@@ -24,11 +24,11 @@ from coaching_roi import (
     findings,
     intake,
     money,
-    money_report,
     scoring,
     survival,
     verdict,
 )
+from coaching_roi.cohort_report import money_report
 from coaching_roi.plots import cohorts as cplots
 from coaching_roi.stats import Interval
 
@@ -129,7 +129,7 @@ def test_activity_section_without_log_or_without_sessions_this_quarter(d):
 # ------------------------------------------------------------------ 3-5 · layers 2-3, example reps
 def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
     labels = d.cfg.rubric.labels
-    l2 = cohort_report.behavior_change(d.inp, d.cfg)
+    l2 = cohort_report.behavior_change_section(d.inp, d.cfg)
     assert l2.estimates == l2.result.estimates(labels=labels) and l2.estimates
     assert l2.sentences == tuple(e["reading"] for k, e in l2.estimates.items() if k.startswith("behavior_change::"))
     assert l2.estimates and all(e["n_unit"] == "coached reps" for e in l2.estimates.values())
@@ -138,7 +138,7 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
         assert p.title == l2.result.title(p.behavior, labels=labels)
         pre = l2.estimates.get(f"event_study_pretrend::{p.behavior}")
         assert p.pretrend_reading == (pre["reading"] if pre is not None else None)
-    l3 = cohort_report.outcome_link(d.inp, d.cfg)
+    l3 = cohort_report.outcome_link_section(d.inp, d.cfg)
     assert set(l3.estimates) == {"win_rate_change_per_point::all", "cycle_change_per_point::all"}
     assert l3.estimates["cycle_change_per_point::all"]["unit"] == "days"
     assert l3.estimates and all(e["n_unit"] == "coached reps" and e["lag_quarters"] >= 1 for e in l3.estimates.values())
@@ -148,7 +148,7 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
         wr = l3.estimates["win_rate_change_per_point::all"]
         assert l3.scatter_title == verdict.title("win_rate_change_per_point::all", wr,
                                                  policy=verdict.Policy.from_config(d.cfg), labels=labels)
-    ex = cohort_report.example_reps(d.inp, d.cfg)
+    ex = cohort_report.example_reps_section(d.inp, d.cfg)
     assert ex.sentences[0] == "Rule: " + ex.result.rule
     if ex.has_examples:
         assert list(ex.artifacts["03_example_reps"].columns) == cohort_report.EXAMPLE_COLUMNS
@@ -160,12 +160,12 @@ def test_effect_sections_carry_effects_estimates_panels_and_artifact(d):
 def test_effect_sections_when_inputs_are_missing():
     inp = effects.Inputs(None, None, None, None, None, missing={"coaching_sessions": "No coaching log."})
     cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo", check_paths=False)
-    l2 = cohort_report.behavior_change(inp, cfg)
+    l2 = cohort_report.behavior_change_section(inp, cfg)
     assert l2.not_computed == {"layers_2_3": "No coaching log."} and l2.sentences == ("No coaching log.",)
     assert l2.table is None and not l2.panels and not l2.estimates
-    for s in (cohort_report.outcome_link(inp, cfg), cohort_report.example_reps(inp, cfg)):
+    for s in (cohort_report.outcome_link_section(inp, cfg), cohort_report.example_reps_section(inp, cfg)):
         assert s.result is None and not s.sentences and not s.estimates and not s.not_computed
-    assert not cohort_report.example_reps(inp, cfg).artifacts
+    assert not cohort_report.example_reps_section(inp, cfg).artifacts
 
 
 # ----------------------------------------------------------------------------------------- 6 · ramp
@@ -232,7 +232,7 @@ def test_deal_cycle_table_widens_outcomes():
 # ---------------------------------------------------------------------------------------- 8 · money
 @pytest.fixture(scope="module")
 def layers(d):
-    return cohort_report.behavior_change(d.inp, d.cfg), cohort_report.outcome_link(d.inp, d.cfg)
+    return cohort_report.behavior_change_section(d.inp, d.cfg), cohort_report.outcome_link_section(d.inp, d.cfg)
 
 
 def _money(d, layers, cfg=None):

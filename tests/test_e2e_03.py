@@ -45,7 +45,7 @@ def test_findings_hold_every_id_or_say_why(demo_run):
     # the planted deal-cycle speed-up points the right way
     for b in demo_run.cfg.analysis.deal_cycle_behaviors:
         assert est[f"deal_cycle_pct_faster::{b}"]["value"] > 0
-    # layer 2/3 estimates from effects.py are carried into the findings
+    # layer 2/3 estimates from coaching_roi.effects are carried into the findings
     assert any(k.startswith("behavior_change::") for k in est)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from coaching_roi import money
-from coaching_roi import realized_value as rv
+from coaching_roi.money import realized as rv
 from coaching_roi.stats import Interval
 
 
@@ -36,7 +36,7 @@ def _inputs(**kw):
     base = dict(monthly_arr_ramped_rep=52_000, monthly_arr_source="params", new_hires_per_year=8,
                 new_hires_source="params", ae_count=30, ae_count_source="params", n_ramped_reps=0)
     base.update(kw)
-    return money.Inputs(**base)
+    return money.MoneyInputs(**base)
 
 
 def test_compute_keeps_realized_ramp_and_upside_apart():

@@ -1,6 +1,6 @@
-"""Synthetic coached teams at the rep level, to check that layer 3 (:mod:`coaching_roi.outcome_link`) is calibrated.
+"""Synthetic coached teams at the rep level, to check that layer 3 (:mod:`coaching_roi.effects.outcome_fit`) is calibrated.
 
-:func:`simulate_points` draws one team's rep points (the frame :func:`outcome_link.rep_points` returns)
+:func:`simulate_points` draws one team's rep points (the frame :func:`outcome_points.rep_points` returns)
 with a planted per-point effect on win rate and on deal cycle, and the mechanisms that can fool a
 rep-level slope:
 
@@ -15,7 +15,7 @@ rep-level slope:
 * per-rep heterogeneity of the effect (``slope_sd``).
 
 :func:`calibrate` fits many teams and returns coverage of the planted effect and the share of
-positive / negative verdicts. Run ``python -m coaching_roi.outcome_link_sim`` for the figures in
+positive / negative verdicts. Run ``python -m coaching_roi.effects.outcome_sim`` for the figures in
 docs/METHODS.md.
 """
 
@@ -26,8 +26,8 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from coaching_roi import outcome_link as ol
 from coaching_roi import verdict
+from coaching_roi.effects import outcome_fit, outcome_points
 
 SCENARIOS: dict[str, dict[str, float]] = {
     "no effect": dict(per_point=0.0, lift=0.0, cycle_per_point=0.0),
@@ -68,7 +68,7 @@ def simulate_points(rng: np.random.Generator, n_coached: int, *, per_point: floa
         "win_rate_change": wa / na - wb / nb, "n_won_before": wb, "n_won_after": wa, "n_deals_before": nb,
         "n_deals_after": na, "cycle_days_before": cb, "cycle_days_after": ca, "cycle_change": cb - ca,
         "cycle_var_before": np.full(n_coached, cycle_sd ** 2), "cycle_var_after": np.full(n_coached, cycle_sd ** 2),
-    })[ol.POINT_COLUMNS]
+    })[outcome_points.POINT_COLUMNS]
 
 
 def calibrate(n_coached: int, scenario: str, *, n_teams: int = 100, seed: int = 0, level: float = 0.95,
@@ -79,10 +79,10 @@ def calibrate(n_coached: int, scenario: str, *, n_teams: int = 100, seed: int = 
     rng = np.random.default_rng([seed, n_coached, sorted(SCENARIOS).index(scenario)])
     policy = verdict.Policy(level=level, min_n={"coached reps": 1})
     hits = pos = neg = fitted = 0
-    y = ol.OUTCOMES[outcome]["y"]
+    y = outcome_points.OUTCOMES[outcome]["y"]
     for _ in range(n_teams):
         p = simulate_points(rng, n_coached, **params)
-        f = ol.fit_link(p["behavior_change"].to_numpy(), p[y].to_numpy(), ol.sampling_var(p, outcome), level=level)
+        f = outcome_fit.fit_link(p["behavior_change"].to_numpy(), p[y].to_numpy(), outcome_points.sampling_var(p, outcome), level=level)
         if not np.isfinite(f.value):
             continue
         fitted += 1

@@ -1,6 +1,6 @@
-"""Notebook 03's outcome-link section (4, layer 3), re-exported by :mod:`coaching_roi.cohort_report`.
+"""Notebook 03's outcome-link section (4, layer 3).
 
-:func:`outcome_link` fits :func:`coaching_roi.outcome_link.outcome_link` and returns what the notebook
+:func:`outcome_link_section` fits :func:`coaching_roi.effects.outcome_link` and returns what the notebook
 shows: the table by outcome (win rate, deal cycle) and lag, the readings of
 ``win_rate_change_per_point::all`` and ``cycle_change_per_point::all``, and the scatter's lag, title
 (phrased from the win-rate estimate's verdict) and reading.
@@ -9,15 +9,15 @@ shows: the table by outcome (win rate, deal cycle) and lag, the readings of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from coaching_roi import effects, verdict
+from coaching_roi.config import Config
 from coaching_roi.stats import fmt_interval, fmt_value
 
-if TYPE_CHECKING:  # pragma: no cover
-    from coaching_roi.config import Config
+from .common import Table
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,12 @@ class OutcomeLinkSection:
     estimates: dict[str, Any] = field(default_factory=dict)
     not_computed: dict[str, str] = field(default_factory=dict)
 
-
 OUTCOME_NAMES = {"win_rate": "win rate (pp per point)", "cycle": "deal cycle (days shorter per point)"}
 
 
-def outcome_link(inp: effects.Inputs, cfg: Config) -> OutcomeLinkSection:
+def outcome_link_section(inp: effects.EffectInputs, cfg: Config) -> OutcomeLinkSection:
     """Section 4: win-rate and deal-cycle change per point of behavior change, by lag
-    (:func:`coaching_roi.outcome_link.outcome_link`)."""
-    from coaching_roi.cohort_report import Table
+    (:func:`coaching_roi.effects.outcome_link`)."""
 
     if inp.missing:
         return OutcomeLinkSection()

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coaching_roi import outcome_link as ol
+from coaching_roi.effects import outcome_fit, outcome_points
 
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+
 _WEEK = pd.Timedelta(days=7)
 
 
@@ -121,11 +122,11 @@ class LinkInputs:
 
 
 def link_inputs(points: pd.DataFrame, outcome: str, est: dict) -> LinkInputs:
-    """The rep points behind a layer-3 estimate (its ``lag_quarters``), as :func:`outcome_link.link_table` fitted them."""
-    p = points[points["lag_quarters"] == int(est["lag_quarters"])].dropna(subset=["behavior_change", ol.OUTCOMES[outcome]["y"]])
+    """The rep points behind a layer-3 estimate (its ``lag_quarters``), as :func:`outcome_fit.link_table` fitted them."""
+    p = points[points["lag_quarters"] == int(est["lag_quarters"])].dropna(subset=["behavior_change", outcome_points.OUTCOMES[outcome]["y"]])
     return LinkInputs(float(est["value"]), float(est["ci_low"]), float(est["ci_high"]), list(p["rep_id"]),
-                      p["behavior_change"].to_numpy(float), p[ol.OUTCOMES[outcome]["y"]].to_numpy(float),
-                      np.asarray(ol.sampling_var(p, outcome), float))
+                      p["behavior_change"].to_numpy(float), p[outcome_points.OUTCOMES[outcome]["y"]].to_numpy(float),
+                      np.asarray(outcome_points.sampling_var(p, outcome), float))
 
 
 def _match(draws: np.ndarray, centre: float, lo: float, hi: float, level: float) -> np.ndarray:
@@ -160,10 +161,10 @@ def joint_draws(delta_s: tuple[float, float, float], own: pd.Series, comp: pd.Da
             k = np.maximum(np.isfinite(c).sum(axis=1), 1)
             ds = ds - (u @ dev.T / k).mean(axis=1)
     ds = _match(ds, delta_s[0], delta_s[1], delta_s[2], level)
-    bw = ol.wild_slope_draws(win.x, win.y, win.svar, v[:, [col[r] for r in win.rep_ids]])
+    bw = outcome_fit.wild_slope_draws(win.x, win.y, win.svar, v[:, [col[r] for r in win.rep_ids]])
     bw = _match(bw - np.median(bw) + win.value, win.value, win.ci_low, win.ci_high, level)
     bc = np.zeros(n_boot)
     if cycle is not None:
-        bc = ol.wild_slope_draws(cycle.x, cycle.y, cycle.svar, v[:, [col[r] for r in cycle.rep_ids]])
+        bc = outcome_fit.wild_slope_draws(cycle.x, cycle.y, cycle.svar, v[:, [col[r] for r in cycle.rep_ids]])
         bc = _match(bc - np.median(bc) + cycle.value, cycle.value, cycle.ci_low, cycle.ci_high, level)
     return {"delta_s": ds, "b_win": bw, "b_cycle": bc}

@@ -1,9 +1,5 @@
-"""Money: what coaching's measured change is worth, what faster ramp is worth, the potential, ROI.
+"""The value formulas and the money result: ramp value, upside, ROI and benefit-cost ratio.
 
-Three values, kept apart (all per year, in the report currency):
-
-* realized value  = what the behavior change coaching produced is worth — coached reps only, their
-  measured behavior change × the measured outcome links (:mod:`coaching_roi.realized_value`);
 * ramp value      = new hires per year × weeks saved × weekly ARR of a ramped rep (monthly × 12 / 52);
 * upside (potential, never a return) = AE count × annual won ARR per ramped AE × throughput gain, where
   the gain of a cycle shortened by the fraction ``f`` on the share ``s`` of deals that score low today
@@ -27,102 +23,9 @@ import pandas as pd
 
 from coaching_roi.stats import Interval
 
+from .inputs import MoneyInputs
+
 WEEKS_PER_YEAR = 52.0
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The economic inputs with where each came from ("params" or "data: …")."""
-
-    monthly_arr_ramped_rep: float
-    monthly_arr_source: str
-    new_hires_per_year: float
-    new_hires_source: str
-    ae_count: float
-    ae_count_source: str
-    n_ramped_reps: int
-
-
-# ------------------------------------------------------------------------------ data-derived inputs
-def monthly_arr_ramped_rep(
-    reps: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    *,
-    as_of: pd.Timestamp,
-    ramp_months: int = 6,
-    window_months: int = 12,
-    role: str | None = "AE",
-) -> tuple[float, int]:
-    """Median monthly won ARR of reps past ramp; returns (value, n reps).
-
-    A rep is past ramp over the window ``[as_of − window_months, as_of)`` for the months after
-    ``hire_date + ramp_months``; their won ARR in those months is divided by the number of such
-    months they were employed (at least one full month). Reps without a hire date count as ramped.
-    """
-    start = as_of - pd.DateOffset(months=window_months)
-    r = reps
-    if role is not None and "role" in r.columns:
-        r = r.loc[r["role"].astype(str) == role]
-    won = opportunities.loc[(opportunities["status"] == "won") & opportunities["close_date"].notna()]
-    vals = []
-    for rep in r.itertuples(index=False):
-        hire = getattr(rep, "hire_date", None)
-        end = getattr(rep, "end_date", None)
-        lo = start
-        if hire is not None and not pd.isna(hire):
-            lo = max(start, pd.Timestamp(hire) + pd.DateOffset(months=ramp_months))
-        hi = as_of if end is None or pd.isna(end) else min(as_of, pd.Timestamp(end))
-        months = (hi - lo).days / (365.25 / 12)
-        if months < 1:
-            continue
-        mine = won.loc[(won["rep_id"] == rep.rep_id) & (won["close_date"] >= lo) & (won["close_date"] < hi)]
-        vals.append(float(mine["amount"].sum()) / months)
-    if not vals:
-        return float("nan"), 0
-    return float(np.median(vals)), len(vals)
-
-
-def new_hires_last_year(reps: pd.DataFrame, *, as_of: pd.Timestamp, role: str | None = "AE") -> int:
-    """Reps (of ``role``) hired in the 12 months before ``as_of``."""
-    if "hire_date" not in reps.columns:
-        return 0
-    r = reps
-    if role is not None and "role" in r.columns:
-        r = r.loc[r["role"].astype(str) == role]
-    h = r["hire_date"]
-    return int(((h >= as_of - pd.DateOffset(years=1)) & (h < as_of)).sum())
-
-
-def active_count(reps: pd.DataFrame, *, as_of: pd.Timestamp, role: str | None = "AE") -> int:
-    """Reps (of ``role``) employed on the day before ``as_of``."""
-    r = reps
-    if role is not None and "role" in r.columns:
-        r = r.loc[r["role"].astype(str) == role]
-    day = as_of - pd.Timedelta(days=1)
-    hired = r["hire_date"].isna() | (r["hire_date"] <= day) if "hire_date" in r.columns else True
-    stayed = r["end_date"].isna() | (r["end_date"] > day) if "end_date" in r.columns else True
-    return int((hired & stayed).sum())
-
-
-def resolve_inputs(economics, reps: pd.DataFrame, opportunities: pd.DataFrame, *, as_of: pd.Timestamp,
-                   ramp_months: int = 6) -> Inputs:
-    """Take each economic input from params when set, else derive it from the data (and say so)."""
-    if economics.monthly_arr_ramped_rep_usd is not None:
-        arr, arr_src, n_ramped = float(economics.monthly_arr_ramped_rep_usd), "params", 0
-    else:
-        arr, n_ramped = monthly_arr_ramped_rep(reps, opportunities, as_of=as_of, ramp_months=ramp_months)
-        arr_src = f"data: median monthly won ARR of {n_ramped} AEs past ramp, last 12 months"
-    if economics.new_hires_per_year is not None:
-        hires, hires_src = float(economics.new_hires_per_year), "params"
-    else:
-        hires = float(new_hires_last_year(reps, as_of=as_of))
-        hires_src = "data: AEs hired in the last 12 months"
-    if economics.ae_count is not None:
-        aes, aes_src = float(economics.ae_count), "params"
-    else:
-        aes = float(active_count(reps, as_of=as_of))
-        aes_src = "data: AEs employed at quarter end"
-    return Inputs(arr, arr_src, hires, hires_src, aes, aes_src, n_ramped)
 
 
 # ------------------------------------------------------------------------------------- formulas
@@ -171,7 +74,7 @@ class MoneyResult:
 
     ``program_cost`` is None when params hold none: ROI and benefit-cost ratio are then NaN."""
 
-    inputs: Inputs
+    inputs: MoneyInputs
     ramp: Interval
     realized: Interval
     upside: Interval
@@ -204,7 +107,6 @@ class MoneyResult:
              for a, iv, u, b in rows]
         )
 
-
 NAN_IV = Interval(float("nan"), float("nan"), float("nan"), 0)
 
 
@@ -213,7 +115,7 @@ def compute(
     weeks_saved: Interval | None,
     pct_faster: Interval | None,
     realized: Interval | None,
-    inputs: Inputs,
+    inputs: MoneyInputs,
     program_cost: float | None,
     isolation_factor: float,
     confidence_discount: float,

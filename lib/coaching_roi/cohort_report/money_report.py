@@ -1,6 +1,6 @@
 """Notebook 03's money section (8): realized value, ramp value and upside apart; ROI from realized value only.
 
-:func:`money_section` returns a :class:`MoneySection` (re-exported by :mod:`coaching_roi.cohort_report`):
+:func:`money_section` returns a :class:`MoneySection`:
 the economic inputs, the money table, the figure title (phrased from a verdict) and one reading per
 line. Findings: ``realized_value_usd`` (coached reps), ``ramp_value_usd`` (new hires),
 ``upside_value_usd`` (AEs; a potential, never a return) and ``roi_pct`` (coached reps; extras
@@ -11,17 +11,17 @@ ROI is claimed only when realized value is clearly positive and params hold a pr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from coaching_roi import money, story, verdict
-from coaching_roi import realized_value as rv
+from coaching_roi.config import Config
+from coaching_roi.money import realized as rv
 from coaching_roi.stats import Interval, fmt_interval, fmt_value
 
-if TYPE_CHECKING:  # pragma: no cover
-    from coaching_roi.config import Config
+from .common import Table, _make
 
 NO_COST = "no program cost is set in the params file (the program cost in its economics section)"
 
@@ -39,11 +39,6 @@ class MoneySection:
     readings: tuple[str, ...] = ()
     estimates: dict[str, Any] = field(default_factory=dict)
     not_computed: dict[str, str] = field(default_factory=dict)
-
-
-def _make(cfg: Config, estimate_id: str, iv: Interval, *, unit: str, n_unit: str, **kw: Any) -> dict:
-    return verdict.make(estimate_id, value=iv.value, ci_low=iv.ci_low, ci_high=iv.ci_high, n=iv.n, n_unit=n_unit,
-                        unit=unit, policy=verdict.Policy.from_config(cfg), labels=cfg.rubric.labels, **kw)
 
 
 def _pooled_change(estimates: dict[str, dict]) -> dict | None:
@@ -134,7 +129,6 @@ def money_section(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None,
     """Section 8: realized value (coached reps' measured change × outcome links), ramp value, upside,
     ROI from realized value, and the headcount argument. Weeks saved to the quota threshold come from
     ``ramp_section``; % faster (upside) from the first of ``analysis.deal_cycle_behaviors`` with an estimate."""
-    from coaching_roi.cohort_report import Table
 
     if reps is None or opportunities is None:
         return MoneySection(sentences=("Money cannot be computed without the reps and opportunities tables.",),

@@ -7,7 +7,10 @@
   rep-cluster bootstrap interval widened for the folds' shared training data.
 * :func:`rep_pair_wins`, :func:`cluster_bootstrap_auc` — the vectorised bootstrap: the AUC of a rep
   resample is a quadratic form in how often each rep was drawn.
-* :func:`auc_estimate` and the ``describe_*`` / table helpers — the ``behavior_auc`` estimate and its words.
+* :func:`auc_estimate` — the ``behavior_auc`` estimate of findings.json.
+* :func:`simulate_deals` — synthetic deals with a known answer, for the calibration tests.
+
+Its table and sentences are in ``win_model_report``.
 
 The method, its measured false-positive rate and its limits: docs/METHODS.md, "Win model (behavior_auc)".
 """
@@ -23,7 +26,9 @@ from scipy import stats as _st
 from coaching_roi.errors import WorkbookError
 
 NO_SCORES = "no scored calls"
+
 NO_OPPORTUNITIES = "no opportunities table"
+
 MIN_REPS = 5  # fewer reps than this: no win model (a rep-level interval needs reps to resample)
 
 
@@ -365,18 +370,6 @@ def simulate_deals(seed: int, *, n_reps: int = 30, deals_per_rep: float = 40.0, 
     return frame, feats
 
 
-# ------------------------------------------------------------------------------------ words and tables
-def describe_win_model_skip(why: str) -> str:
-    """Tell the reader why no AUC is reported, and how to get one."""
-    if why == NO_SCORES:
-        return "Not available: there are no scored calls (see above), so there is nothing to predict wins from."
-    if why == NO_OPPORTUNITIES:
-        return ("No CRM opportunities were provided, so there are no won or lost deals to predict: the win model "
-                "is not fitted and no AUC is reported. Fix: add opportunities.csv (a closed-won/lost export).")
-    return (f"The win model is skipped: {why}. Fitting it on so few deals would mostly "
-            "describe noise, so no AUC is reported rather than a misleading one.")
-
-
 def auc_estimate(win: WinModelResult, *, policy) -> dict:
     """The ``behavior_auc`` entry of findings.json (compared with 0.5, a coin flip), with how it was made."""
     from coaching_roi import verdict
@@ -388,39 +381,3 @@ def auc_estimate(win: WinModelResult, *, policy) -> dict:
               "on reps it had not seen. This is prediction, not proof that the behaviors cause wins."),
         auc_sd=win.auc_sd, n_won=win.n_won, n_lost=win.n_lost, n_reps=win.n_reps, n_splits=win.n_splits,
         n_repeats=win.n_repeats, interval_method=win.interval_method, features=list(win.features))
-
-
-def win_model_table(win: WinModelResult, *, level: float = 0.95) -> pd.DataFrame:
-    """One-row display table of the win model: deals, reps, outcomes, behaviors, AUC with interval and spread."""
-    return pd.DataFrame([{
-        "closed deals": win.n_deals, "reps": win.n_reps, "won": win.n_won, "lost": win.n_lost,
-        "behaviors used": len(win.features), "cross-validated AUC": f"{win.auc:.2f}",
-        f"{_level_text(level)} interval": f"{win.ci_low:.2f} to {win.ci_high:.2f}",
-        "spread across folds (SD)": f"{win.auc_sd:.2f}"}])
-
-
-def describe_auc_interval(win: WinModelResult) -> str:
-    """How the AUC interval is made and what the fold spread is."""
-    return (f"How the interval is made: {win.interval_method}. The spread is the standard deviation of the "
-            f"AUC across {len(win.fold_aucs)} held-out folds of about {win.n_deals // win.n_splits} deals "
-            f"({max(1, win.n_reps // win.n_splits)} reps) each.")
-
-
-def describe_importance(importance: pd.DataFrame, labels: dict[str, str], *, level: float = 0.95) -> tuple[str, str]:
-    """Title and reading of the permutation-importance figure: which behaviors clearly help, in which direction."""
-    clear = importance[importance["ci_low"] > 0]
-    if clear.empty:
-        title = "No single behavior clearly drives the prediction"
-    else:
-        top = clear.iloc[0]
-        title = f"The prediction leans most on {labels.get(top['behavior'], top['behavior'])}"
-    pos = [labels.get(b, b) for b in clear.loc[clear["coef_std"] > 0, "behavior"]]
-    neg = [labels.get(b, b) for b in clear.loc[clear["coef_std"] <= 0, "behavior"]]
-    line = (f"{len(clear)} of {len(importance)} behaviors help the prediction beyond fold-to-fold noise "
-            "(blue; grey bars cross zero)."
-            if len(clear) else "Every behavior's interval crosses zero: none helps the prediction clearly on its own.")
-    if pos:
-        line += " Higher scores go with more wins on: " + ", ".join(pos) + "."
-    if neg:
-        line += " Higher scores go with fewer wins on: " + ", ".join(neg) + " (worth a look at how these are scored)."
-    return title, line + f" Bars: middle {_level_text(level)} of held-out folds (each fold holds reps the model did not see)."

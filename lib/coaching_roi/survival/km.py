@@ -1,0 +1,154 @@
+"""Kaplan–Meier building blocks: medians (plain and interpolated), tables with intervals, curves, log-rank, and the bootstrap that resamples reps within each of two groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from lifelines import KaplanMeierFitter
+from lifelines.statistics import logrank_test
+from lifelines.utils import median_survival_times
+
+DAYS_PER_WEEK = 7.0
+
+
+# ------------------------------------------------------------------------------------ KM helpers
+def km_median(durations: np.ndarray, events: np.ndarray) -> float:
+    """Kaplan–Meier median (smallest event time with S(t) <= 0.5); inf when the curve never gets there.
+
+    Agrees with ``lifelines.KaplanMeierFitter().median_survival_time_`` except where the curve sits
+    exactly at 0.5 (lifelines then depends on float rounding); written in numpy because the
+    bootstrap calls it thousands of times.
+    """
+    d = np.asarray(durations, float)
+    e = np.asarray(events, bool)
+    if len(d) == 0:
+        return float("nan")
+    times, deaths = np.unique(d[e], return_counts=True)
+    if len(times) == 0:
+        return float("inf")
+    at_risk = len(d) - np.searchsorted(np.sort(d), times, side="left")
+    surv = np.cumprod(1 - deaths / at_risk)
+    hit = np.flatnonzero(surv <= 0.5 + 1e-9)
+    return float(times[hit[0]]) if len(hit) else float("inf")
+
+
+def km_median_interpolated(durations: np.ndarray, events: np.ndarray) -> float:
+    """Kaplan–Meier median read off the curve joined linearly between event times (inf if never reached).
+
+    Where the step curve first reaches 0.5 at event time t_k, the median is t_{k-1} + (S_{k-1} - 0.5) /
+    (S_{k-1} - S_k) x (t_k - t_{k-1}) (t_0 = 0, S_0 = 1). With durations in whole days the step median
+    jumps by a day at a time; the interpolated one moves smoothly, so a ratio of two medians (and its
+    bootstrap) is not lumped onto a few values.
+    """
+    d = np.asarray(durations, float)
+    e = np.asarray(events, bool)
+    if len(d) == 0:
+        return float("nan")
+    times, deaths = np.unique(d[e], return_counts=True)
+    if len(times) == 0:
+        return float("inf")
+    at_risk = len(d) - np.searchsorted(np.sort(d), times, side="left")
+    surv = np.cumprod(1 - deaths / at_risk)
+    hit = np.flatnonzero(surv <= 0.5 + 1e-9)
+    if not len(hit):
+        return float("inf")
+    k = int(hit[0])
+    t_prev, s_prev = (float(times[k - 1]), float(surv[k - 1])) if k > 0 else (0.0, 1.0)
+    return float(t_prev + (s_prev - 0.5) / (s_prev - surv[k]) * (times[k] - t_prev))
+
+
+def km_table(df: pd.DataFrame, duration: str, event: str, group: str, *, level: float = 0.95) -> pd.DataFrame:
+    """Per group: n, n_events, n_censored, KM median and its interval (lifelines, exponential Greenwood).
+
+    A median or bound that the curve has not reached is ``inf`` ("not reached yet").
+    """
+    rows = []
+    for g, part in df.groupby(group, observed=True, sort=True):
+        kmf = KaplanMeierFitter(alpha=1 - level).fit(part[duration], part[event].astype(bool))
+        ci = median_survival_times(kmf.confidence_interval_)
+        rows.append(
+            {
+                group: g,
+                "n": int(len(part)),
+                "n_events": int(part[event].sum()),
+                "n_censored": int((~part[event].astype(bool)).sum()),
+                "median": float(kmf.median_survival_time_),
+                "median_ci_low": float(ci.iloc[0, 0]),
+                "median_ci_high": float(ci.iloc[0, 1]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def km_curves(df: pd.DataFrame, duration: str, event: str, group: str, *, level: float = 0.95) -> pd.DataFrame:
+    """Tidy KM curves for plotting: group, time, survival, ci_low, ci_high (one row per step)."""
+    parts = []
+    for g, part in df.groupby(group, observed=True, sort=True):
+        kmf = KaplanMeierFitter(alpha=1 - level).fit(part[duration], part[event].astype(bool))
+        sf = kmf.survival_function_.iloc[:, 0]
+        ci = kmf.confidence_interval_
+        parts.append(
+            pd.DataFrame(
+                {
+                    group: g,
+                    "time": sf.index.to_numpy(float),
+                    "survival": sf.to_numpy(float),
+                    "ci_low": ci.iloc[:, 0].to_numpy(float),
+                    "ci_high": ci.iloc[:, 1].to_numpy(float),
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=[group, "time", "survival", "ci_low", "ci_high"])
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class LogRank:
+    """Log-rank test result for two groups."""
+
+    statistic: float
+    p_value: float
+    n: int
+
+
+def logrank(df: pd.DataFrame, duration: str, event: str, group: str, a: str, b: str) -> LogRank:
+    """Log-rank test of group ``a`` vs ``b`` (nan when a group is empty)."""
+    x, y = df.loc[df[group] == a], df.loc[df[group] == b]
+    if len(x) == 0 or len(y) == 0:
+        return LogRank(float("nan"), float("nan"), int(len(x) + len(y)))
+    res = logrank_test(x[duration], y[duration], x[event].astype(bool), y[event].astype(bool))
+    return LogRank(float(res.test_statistic), float(res.p_value), int(len(x) + len(y)))
+
+
+def _stratified_bootstrap(
+    arrays_a: tuple[np.ndarray, ...],
+    arrays_b: tuple[np.ndarray, ...],
+    stat,
+    *,
+    n_boot: int,
+    seed: int,
+    level: float,
+) -> tuple[float, float, np.ndarray]:
+    """Percentile bootstrap resampling units (rows = reps) within each of two groups."""
+    rng = np.random.default_rng(seed)
+    na, nb = len(arrays_a[0]), len(arrays_b[0])
+    draws = np.full(n_boot, np.nan)
+    for i in range(n_boot):
+        ia, ib = rng.integers(0, na, na), rng.integers(0, nb, nb)
+        draws[i] = stat(tuple(x[ia] for x in arrays_a), tuple(x[ib] for x in arrays_b))
+    ok = draws[np.isfinite(draws)]
+    if len(ok) < max(20, n_boot // 2):
+        return float("nan"), float("nan"), draws
+    alpha = (1 - level) / 2
+    return float(np.quantile(ok, alpha)), float(np.quantile(ok, 1 - alpha)), draws
+
+
+def _median_diff(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> float:
+    """median(b) − median(a) for (durations, events) tuples; nan when either median is not reached."""
+    ma, mb = km_median(a[0], a[1]), km_median(b[0], b[1])
+    if not (np.isfinite(ma) and np.isfinite(mb)):
+        return float("nan")
+    return mb - ma
