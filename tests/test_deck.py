@@ -600,11 +600,11 @@ def test_render_all_survives_a_broken_browser(monkeypatch, empty_deck, tmp_path)
     assert out["pdf"].startswith("skipped: printing with")
 
 
-def test_load_inputs_reads_a_run_folder(tmp_path):
+def test_load_deck_inputs_reads_a_run_folder(tmp_path):
     run = tmp_path / "run"
     write_run(run, findings_effect(), rep_quarter())
     cfg = make_cfg(tmp_path)
-    inp = deck.load_inputs(cfg)
+    inp = deck.load_deck_inputs(cfg)
     assert inp.rep_quarter is not None and len(inp.examples) == 3
     assert "quartile_win_rate_gap" in inp.findings["estimates"]
     assert inp.findings["status"]["04_coaching_plan"] == "ok"

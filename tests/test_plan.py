@@ -174,7 +174,7 @@ def test_focus_movement_and_readings():
     assert list(best["rep_id"]) == ["S2"] and best.loc[0, "stage"] in {"meeting_rate", "show_rate", "sql_rate"}
 
 
-def test_behavior_change_and_most_improved():
+def test_behavior_score_change_and_most_improved():
     rng = np.random.default_rng(3)
     rows = []
     for rep, shift in [("A1", 2.0), ("A2", 0.0)]:
@@ -184,7 +184,7 @@ def test_behavior_change_and_most_improved():
             rows.append({"call_id": f"{rep}n{i}", "rep_id": rep, "call_date": pd.Timestamp("2026-08-01"), "behavior": "b1",
                          "score": 5 + shift + rng.normal(0, 1)})
     cl = pd.DataFrame(rows)
-    ch = plan.behavior_change(cl, now=Q, before=PREV, min_calls=3)
+    ch = plan.behavior_score_change(cl, now=Q, before=PREV, min_calls=3)
     top = plan.most_improved_behavior(ch, labels=LABELS)
     assert list(top["rep_id"]) == ["A1"] and "Behavior one" in top.loc[0, "reading"]
 
@@ -222,10 +222,10 @@ def test_make_plan_with_absent_tables_states_why():
     cfg = config.build(quarter="2026Q3", data_dir="/nonexistent", check_paths=False)
     none = dict(sdr_activity=None, coaching_sessions=None, opportunities=None, calls=None, call_scores=None,
                 rep_quarter_behavior=None, call_composite=None)
-    res = plan.make_plan(plan.Inputs(reps=None, notes=["Table `reps` is absent."], **none), cfg)
+    res = plan.make_plan(plan.PlanInputs(reps=None, notes=["Table `reps` is absent."], **none), cfg)
     assert res.plan is None and res.funnel is None and res.notes
     assert plan.findings_estimates(res, cfg) == {}
-    res = plan.make_plan(plan.Inputs(reps=_reps(), **none), cfg)
+    res = plan.make_plan(plan.PlanInputs(reps=_reps(), **none), cfg)
     assert len(res.plan) == 6 and set(res.plan["focus_kind"]) == {"no data"}
     assert res.plan["sessions_this_quarter"].isna().all()  # unknown, not zero
     est = plan.findings_estimates(res, cfg)

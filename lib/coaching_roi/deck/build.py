@@ -22,6 +22,7 @@ from coaching_roi import verdict as vd
 from coaching_roi.config import Config
 from coaching_roi.deck import chain as chain_mod
 from coaching_roi.deck import layout
+from coaching_roi.deck import slides_appendix as appendix
 from coaching_roi.deck import slides_backup as backup
 from coaching_roi.deck import slides_main as main
 from coaching_roi.deck.html import render_html
@@ -77,10 +78,10 @@ def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = 
         backup.ramp_slide(inputs, cfg),
         backup.cycle_slide(inputs, cfg),
         backup.money_slide(inputs, cfg),
-        *([backup.changes_slide(compared, cfg)] if compared else []),
-        backup.funnel_slide(inputs, cfg),
-        backup.methods_slide(inputs, cfg, caveats),
-        backup.quality_slide(inputs, cfg),
+        *([appendix.changes_slide(compared, cfg)] if compared else []),
+        appendix.funnel_slide(inputs, cfg),
+        appendix.methods_slide(inputs, cfg, caveats),
+        appendix.quality_slide(inputs, cfg),
     ]
     slides = [layout.fit_backup(sl) for sl in slides]
     deck = Deck(

@@ -1,9 +1,9 @@
 """The deck's data model and its inputs: slides, the deck, what it reads, pseudonymisation.
 
 * :class:`Slide` / :class:`Deck` — what every renderer (HTML, PPTX, notebook) draws.
-* :func:`load_inputs` — findings plus the artifacts the deck reads (absent ones are ``None``).
+* :func:`load_deck_inputs` — findings plus the artifacts the deck reads (absent ones are ``None``).
 * :func:`pseudonymize_inputs` / :func:`scrub_deck` — rep names replaced by stable aliases.
-* :func:`summary_table`, :func:`fig_png` — small helpers the slide builders share.
+* :func:`summary_table`, :func:`fig_png`, :func:`lead_rest` — small helpers the slide builders share.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def _table(cfg: Config, name: str) -> pd.DataFrame | None:
         return _read_parquet(cfg.artifact(f"01_{name}"))
 
 
-def load_inputs(cfg: Config) -> DeckInputs:
+def load_deck_inputs(cfg: Config) -> DeckInputs:
     """Read findings, 03's artifacts and 01's tables from ``cfg.run_dir`` (absent ones become None)."""
     earlier = None
     if cfg.compare_to is not None:
@@ -318,3 +318,11 @@ def summary_table(obj: Any, *, max_rows: int = 12) -> tuple[list[str], list[list
             rows.append([pretty(k), fmt_cell(v)])
         return ["Item", "Value"], rows[:max_rows]
     return ["Value"], [[fmt_cell(obj)]]
+
+
+def lead_rest(s: Slide) -> Slide:
+    """Make the slide's first bullet its lead, and its notes the title, lead, missing note and bullets."""
+    s.lead = s.bullets[0] if s.bullets else s.lead
+    s.bullets = s.bullets[1:]
+    s.notes = " ".join(x for x in [s.title + ".", s.lead, s.missing, *s.bullets] if x)
+    return s

@@ -35,7 +35,7 @@ def for_seaborn(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
     """Cast string columns used as hue/x/y categories to ``object``.
 
     seaborn 0.13.2 can draw wrong data for categorical plots with ``hue_order`` on pandas 3 string
-    columns (ARCHITECTURE.md); casting to object first avoids it.
+    columns (a known incompatibility of those two versions); casting to object first avoids it.
     """
     out = df.copy()
     for c in cols or [c for c in df.columns if pd.api.types.is_string_dtype(df[c])]:

@@ -184,34 +184,6 @@ def plot_km_panels(
     return out
 
 
-def plot_effect_intervals(
-    table: pd.DataFrame, *, label: str = "label", unit: str = "fraction", title: str = "", xlabel: str = "",
-    ax: Axes | None = None,
-) -> Axes:
-    """Forest plot: one row per estimate (value, ci_low, ci_high), zero line for reference."""
-    ax = _ax(ax, (9, 0.6 * max(2, len(table)) + 1.2))
-    d = table.reset_index(drop=True)
-    y = np.arange(len(d))[::-1]
-    for yi, row in zip(y, d.itertuples(index=False), strict=True):
-        v, lo, hi = row.value, row.ci_low, row.ci_high
-        if np.isfinite(lo) and np.isfinite(hi):
-            c = PALETTE[0] if lo > 0 else (PALETTE[4] if hi < 0 else GREY)
-            ax.hlines(yi, lo, hi, color=c, lw=3)
-        else:
-            c = GREY
-        if np.isfinite(v):
-            ax.plot(v, yi, "o", color=c, ms=8)
-    ax.axvline(0, color="black", lw=1)
-    ax.set_yticks(y, d[label].astype(object))
-    if unit == "fraction":
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    if xlabel:
-        ax.set_xlabel(xlabel)
-    if title:
-        ax.set_title(_plain(title))
-    return ax
-
-
 def _usd(x: float, _pos=None) -> str:
     a = abs(x)
     s = "-" if x < 0 else ""

@@ -93,51 +93,6 @@ def plot_score_distribution_winrate(
     return ax
 
 
-def plot_dumbbell(
-    frame: pd.DataFrame,
-    *,
-    before: str,
-    after: str,
-    label: str = "label",
-    xlim: tuple[float, float] | None = None,
-    fmt: str = "{:.1f}",
-    xlabel: str = "",
-    title: str = "",
-    ax: Axes | None = None,
-) -> Axes:
-    """Before → after per row (grey dot → coloured dot with an arrow); missing 'after' drawn hollow."""
-    ax = _ax(ax, (5, 3))
-    rows = frame.reset_index(drop=True)
-    ys = np.arange(len(rows))[::-1]
-    for y, (_, r) in zip(ys, rows.iterrows(), strict=True):
-        b, a = r[before], r[after]
-        if pd.notna(b):
-            ax.plot(b, y, "o", color=GREY, ms=11, zorder=3)
-            ax.annotate(fmt.format(b), (b, y), xytext=(0, 11), textcoords="offset points", ha="center",
-                        fontsize=9, color="#555555")
-        if pd.notna(a):
-            color = PALETTE[0] if pd.isna(b) or a >= b else "#c0392b"
-            if pd.notna(b):
-                ax.annotate("", xy=(a, y), xytext=(b, y),
-                            arrowprops={"arrowstyle": "-|>", "color": color, "lw": 2, "shrinkA": 7, "shrinkB": 7})
-            ax.plot(a, y, "o", color=color, ms=11, zorder=4)
-            ax.annotate(fmt.format(a), (a, y), xytext=(0, 11), textcoords="offset points", ha="center",
-                        fontsize=9, fontweight="bold", color=color)
-        elif pd.notna(b):
-            ax.annotate("no data after yet", (b, y), xytext=(10, -4), textcoords="offset points", fontsize=8,
-                        color="#777777")
-    ax.set_yticks(ys)
-    ax.set_yticklabels([str(x) for x in rows[label]])
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    if xlim:
-        ax.set_xlim(*xlim)
-    ax.set_xlabel(xlabel)
-    ax.grid(axis="y", visible=False)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
 def plot_intervals(
     frame: pd.DataFrame,
     *,

@@ -1,0 +1,110 @@
+"""Stage conversion rates per rep and for the team, with Wilson intervals and benchmark gaps."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from coaching_roi.funnel.stages import STAGES
+from coaching_roi.stats import wilson_interval
+
+
+# ------------------------------------------------------------------------------------------- rates
+def _rate_rows(k: int, n: int, level: float) -> tuple[float, float, float]:
+    if n <= 0:
+        return (float("nan"), float("nan"), float("nan"))
+    lo, hi = wilson_interval(int(k), int(n), level)
+    return (k / n, lo, hi)
+
+
+def stage_rates(
+    counts: pd.DataFrame,
+    benchmarks: dict[str, float] | object,
+    *,
+    level: float = 0.95,
+    min_volume: int = 30,
+) -> pd.DataFrame:
+    """Tidy stage rates per rep: one row per (rep_id, stage) with Wilson interval and benchmark gap.
+
+    Columns: rep_id, stage, label, k, n, rate, ci_low, ci_high, benchmark, rel_gap
+    (rate / benchmark − 1), enough_volume (n ≥ min_volume), below_benchmark (enough volume and the
+    whole interval under the benchmark), above_benchmark (enough volume, interval above).
+    A zero denominator gives NaN rate and interval.
+    """
+    bench = _bench_dict(benchmarks)
+    rows = []
+    for _, r in counts.iterrows():
+        for s in STAGES:
+            k, n = int(r[s.numerator]), int(r[s.denominator])
+            rate, lo, hi = _rate_rows(k, n, level)
+            b = bench.get(s.key, float("nan"))
+            rows.append(
+                {
+                    "rep_id": r["rep_id"],
+                    "stage": s.key,
+                    "label": s.label,
+                    "k": k,
+                    "n": n,
+                    "rate": rate,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "benchmark": b,
+                }
+            )
+    out = pd.DataFrame(
+        rows, columns=["rep_id", "stage", "label", "k", "n", "rate", "ci_low", "ci_high", "benchmark"]
+    )
+    out["level"] = level
+    return _add_gap_columns(out, min_volume)
+
+
+def _add_gap_columns(out: pd.DataFrame, min_volume: int) -> pd.DataFrame:
+    out = out.copy()
+    out["rel_gap"] = out["rate"] / out["benchmark"] - 1
+    out["enough_volume"] = out["n"] >= min_volume
+    out["below_benchmark"] = out["enough_volume"] & (out["ci_high"] < out["benchmark"])
+    out["above_benchmark"] = out["enough_volume"] & (out["ci_low"] > out["benchmark"])
+    return out
+
+
+def team_rates(
+    counts: pd.DataFrame,
+    benchmarks: dict[str, float] | object,
+    *,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Pooled team rate per stage (sum of numerators / sum of denominators) with Wilson interval.
+
+    Columns: stage, label, k, n, rate, ci_low, ci_high, benchmark, rel_gap, n_reps (reps with a
+    non-zero denominator). The interval treats activities as independent; it describes this
+    quarter's pooled rate, not a population of reps.
+    """
+    bench = _bench_dict(benchmarks)
+    rows = []
+    for s in STAGES:
+        k = int(counts[s.numerator].sum()) if len(counts) else 0
+        n = int(counts[s.denominator].sum()) if len(counts) else 0
+        rate, lo, hi = _rate_rows(k, n, level)
+        rows.append(
+            {
+                "stage": s.key,
+                "label": s.label,
+                "k": k,
+                "n": n,
+                "rate": rate,
+                "ci_low": lo,
+                "ci_high": hi,
+                "benchmark": bench.get(s.key, float("nan")),
+                "n_reps": int((counts[s.denominator] > 0).sum()) if len(counts) else 0,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["rel_gap"] = out["rate"] / out["benchmark"] - 1
+    return out
+
+
+def _bench_dict(benchmarks: dict[str, float] | object) -> dict[str, float]:
+    if isinstance(benchmarks, dict):
+        return {k: float(v) for k, v in benchmarks.items()}
+    if hasattr(benchmarks, "model_dump"):
+        return {k: float(v) for k, v in benchmarks.model_dump().items()}
+    raise TypeError("benchmarks must be a dict or the cfg.benchmarks model")

@@ -1,0 +1,67 @@
+"""The watch list: has each rep's focus metric moved this quarter vs the previous one?"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from coaching_roi import funnel as fn
+
+
+def focus_movement(
+    plan: pd.DataFrame,
+    *,
+    funnel_change: pd.DataFrame | None,
+    call_level: pd.DataFrame | None,
+    now: tuple[pd.Timestamp, pd.Timestamp],
+    before: tuple[pd.Timestamp, pd.Timestamp],
+    min_volume: int,
+    min_calls: int,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Has each rep's focus metric moved this quarter vs the previous one?
+
+    SDRs: the focus stage's rate change (Newcombe interval; both denominators ≥ ``min_volume``).
+    AEs: the focus behavior's mean call score change (Welch interval; ≥ ``min_calls`` calls in each).
+    Columns: rep_id, change, ci_low, ci_high, unit ("fraction"/"points"), n_now, n_before, movement.
+    """
+    rows = []
+    for _, p in plan.iterrows():
+        rid, key = p["rep_id"], p["focus_key"]
+        row = {"rep_id": rid, "change": np.nan, "ci_low": np.nan, "ci_high": np.nan, "unit": None, "n_now": 0, "n_before": 0}
+        if pd.isna(key):
+            row["movement"] = "too little data (no focus metric)"
+        elif p["focus_source"] == "funnel" and funnel_change is not None:
+            m = funnel_change[(funnel_change["rep_id"] == rid) & (funnel_change["stage"] == key)]
+            if len(m):
+                m = m.iloc[0]
+                row.update(unit="fraction", n_now=int(m["n_now"]), n_before=int(m["n_before"]))
+                if m["enough_volume"]:
+                    row.update(change=m["change"], ci_low=m["ci_low"], ci_high=m["ci_high"])
+            row["movement"] = movement_reading(row)
+        elif p["focus_source"] == "behavior" and call_level is not None:
+            mine = call_level[(call_level["rep_id"] == rid) & (call_level["behavior"] == key)]
+            x1 = mine.loc[(mine["call_date"] >= now[0]) & (mine["call_date"] < now[1]), "score"].to_numpy()
+            x0 = mine.loc[(mine["call_date"] >= before[0]) & (mine["call_date"] < before[1]), "score"].to_numpy()
+            row.update(unit="points", n_now=len(x1), n_before=len(x0))
+            if len(x1) >= min_calls and len(x0) >= min_calls:
+                d, lo, hi = fn.mean_diff_interval(x1, x0, level)
+                row.update(change=d, ci_low=lo, ci_high=hi)
+            row["movement"] = movement_reading(row)
+        else:
+            row["movement"] = "too little data (input table absent)"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["rep_id", "change", "ci_low", "ci_high", "unit", "n_now", "n_before", "movement"])
+
+
+def movement_reading(row: dict) -> str:
+    """Plain-English reading of a quarter-over-quarter change that never outruns its interval."""
+    if not np.isfinite(row.get("change", np.nan)) or not np.isfinite(row.get("ci_low", np.nan)):
+        return f"too little data (n={row.get('n_now', 0)} now, {row.get('n_before', 0)} before)"
+    f = (lambda v: f"{v * 100:+.0f} pp") if row["unit"] == "fraction" else (lambda v: f"{v:+.1f} points")
+    ci = f"(95% CI {f(row['ci_low'])} to {f(row['ci_high'])})"
+    if row["ci_low"] > 0:
+        return f"improved {f(row['change'])} {ci}"
+    if row["ci_high"] < 0:
+        return f"declined {f(row['change'])} {ci}"
+    return f"no clear change: {f(row['change'])} {ci}"
