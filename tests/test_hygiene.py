@@ -40,3 +40,42 @@ def test_pre_commit_runs_nbstripout_and_ruff():
     out = subprocess.run([exe, "validate-config", ".pre-commit-config.yaml"], cwd=PROJECT_ROOT,
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+LIB = PROJECT_ROOT / "lib" / "coaching_roi"
+SOFT_CEILING, HARD_CEILING = 400, 600
+# Modules allowed between the soft and the hard ceiling, each with its reason (keep this short).
+OVER_SOFT_CEILING: dict[str, str] = {}
+
+
+def _modules():
+    return sorted(p for p in LIB.rglob("*.py") if "templates" not in p.parts)
+
+
+def test_no_module_exceeds_the_line_ceiling():
+    sizes = {p.relative_to(LIB).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in _modules()}
+    assert len(sizes) > 50  # the package is really there
+    too_big = {m: n for m, n in sizes.items() if n > HARD_CEILING}
+    assert not too_big, f"modules over {HARD_CEILING} lines: {too_big}: split them by concern"
+    over = {m: n for m, n in sizes.items() if n > SOFT_CEILING and m not in OVER_SOFT_CEILING}
+    assert not over, f"modules over {SOFT_CEILING} lines without a stated reason: {over}"
+
+
+def test_every_module_says_what_it_holds():
+    missing = [p.relative_to(LIB).as_posix() for p in _modules()
+               if p.stat().st_size and not p.read_text(encoding="utf-8").lstrip().startswith(('"""', "'''", "#"))]
+    assert not missing, f"modules without a docstring: {missing}"
+
+
+def test_no_citation_of_documents_outside_the_repository():
+    needles = ("SPEC", "ARCHITECTURE.md", "../shared/SPEC", "seeds/")
+    roots = [LIB, PROJECT_ROOT / "tests", PROJECT_ROOT / "benchmarks", PROJECT_ROOT / "docs"]
+    hits = []
+    for root in roots:
+        for p in root.rglob("*"):
+            if p.suffix not in (".py", ".md") or p.name == "test_hygiene.py":
+                continue
+            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+                if any(n in line for n in needles) and "docs/ARCHITECTURE.md" not in line:
+                    hits.append(f"{p.relative_to(PROJECT_ROOT)}:{i}: {line.strip()[:80]}")
+    assert not hits, "\n".join(hits)

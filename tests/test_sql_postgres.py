@@ -1,4 +1,4 @@
-"""SQL sources against a real PostgreSQL server (SPEC §9: "PostgreSQL tested for real").
+"""SQL sources against a real PostgreSQL server (tested against a live server, not a mock).
 
 The server comes from the environment: ``COACHING_ROI_TEST_PG_URL`` holds a SQLAlchemy URL
 (``postgresql+psycopg://user:password@host/db``) of a database the tests may create schemas in.

@@ -1,4 +1,4 @@
-"""The findings contract (SPEC §9): machine-readable results every notebook adds to.
+"""The findings contract: machine-readable results every notebook adds to.
 
 Each notebook writes its own part (``findings/<notebook>.json``) and the merged
 ``findings.json`` is rebuilt from all parts under a file lock, so notebooks running in
