@@ -60,7 +60,7 @@ def caveats(
 
 
 def headcount_sentence(ramp_value: Mapping[str, Any] | None, *, role_cost: float) -> str | None:
-    """The headcount argument (seed 000): ramp value vs one enablement role — only when clearly positive.
+    """The headcount argument: ramp value vs one enablement role — only when clearly positive.
 
     Uses the interval's lower end, so the claim holds across the whole interval; returns None when
     the value is missing, uncertain or too small to cover one role.
