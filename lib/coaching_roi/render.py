@@ -124,6 +124,7 @@ def write_manifest(
     notebooks: list[dict[str, Any]],
     started: datetime,
     status: str,
+    extra: dict[str, Any] | None = None,
 ) -> Path:
     manifest = {
         "run": cfg.name,
@@ -139,6 +140,7 @@ def write_manifest(
         "packages": package_versions(),
         "python": platform.python_version(),
         "code": code_version(),
+        **(extra or {}),
     }
     path = run_dir / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
