@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,10 +35,14 @@ IMPORTS = {
 }
 
 
-def timed(code: str) -> float:
+def timed(code: str) -> tuple[float, float]:
+    """Wall and CPU seconds of a fresh ``python -c code``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def kernel_start() -> float:
@@ -88,7 +93,9 @@ def main() -> None:
           f"load {os.getloadavg()[0]:.1f}, median of {args.repeat}")
     print(f"  kernel start (until it answers)        {med(kernel_start):6.2f} s")
     for name, code in IMPORTS.items():
-        print(f"  imports: {name:<30} {med(lambda c=code: timed(c)):6.2f} s (fresh process)")
+        runs = [timed(code) for _ in range(args.repeat)]
+        wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        print(f"  imports: {name:<30} {wall:6.2f} s wall, {cpu:5.2f} s CPU (fresh process)")
     nb = os.path.join(args.run_dir, "03_cohort_comparison.ipynb") if args.run_dir else None
     built, rendered = exporter(nb)
     print(f"  nbconvert exporter: build {built:.2f} s, render 03 {rendered:.2f} s (in-process, warm imports)")

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config, reuse, runlock, safety
+from coaching_roi import config, reuse, runlock, safety, warmkernel
 from coaching_roi import progress as progress_mod
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
@@ -103,13 +103,15 @@ def _failure_message(stem: str, exc: BaseException, saved: Path) -> str:
 CELL_TIMEOUT_S = 1800  # one cell longer than this is a hang, not work: fail with a message
 
 
-def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str) -> NotebookRun:
+def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str,
+                 warm: warmkernel.WarmKernel | None = None) -> NotebookRun:
     import nbformat
     import papermill as pm
 
     run = NotebookRun(notebook=nb_path.stem)
     out_nb = out_dir / f"{nb_path.stem}.ipynb"
     t0 = time.perf_counter()
+    km = warm.take() if warm is not None else None
     try:
         nb = pm.execute_notebook(
             str(nb_path),
@@ -123,8 +125,9 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             start_timeout=120,
             # The kernel's start-up warnings (e.g. TCP transport on localhost) are noise for the
             # analyst; errors still show.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=warmkernel.KERNEL_ARGS,
             kernel_manager_class=_kernel_manager_class(),
+            **({"km": km} if km is not None else {}),
         )
     except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
         run.status = "failed"
@@ -132,6 +135,9 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
         run.error = _failure_message(nb_path.stem, exc, out_nb)
         run.ipynb = out_nb.name
         return run
+    finally:
+        if warm is not None:
+            warm.shutdown()  # papermill leaves a kernel it did not start running
     html_path = out_dir / f"{nb_path.stem}.html"
     notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
     run.status = "ok"
@@ -279,6 +285,23 @@ class _Scheduler:
         self.snaps: dict[str, dict] = {}
         self.overlap: dict[str, set[str]] = {s: set() for s in self.stems}
         self.results: queue.Queue[NotebookRun] = queue.Queue()
+        self.warm: dict[str, warmkernel.WarmKernel] = {}
+
+    def _prewarm(self, pending: list[str], running: set[str], done: set[str]) -> None:
+        """Start the kernels of notebooks that wait only for running ones (at most ``n_jobs`` at once)."""
+        if self.n_jobs < 2:
+            return
+        for stem in pending:
+            if len(self.warm) >= self.n_jobs:
+                return
+            deps = self.deps[stem]
+            if stem not in self.warm and deps <= done | running and deps & running:
+                self.warm[stem] = warmkernel.WarmKernel(self.by_stem[stem], _kernel_manager_class())
+
+    def _drop_warm(self, stem: str) -> None:
+        warm = self.warm.pop(stem, None)
+        if warm is not None:
+            threading.Thread(target=warm.shutdown, daemon=True).start()
 
     def _reuse_or_start(self, stem: str, running: set[str]) -> bool:
         """Reuse ``stem``'s earlier outputs (True) or start executing it (False)."""
@@ -297,6 +320,7 @@ class _Scheduler:
                 why="nothing it reads changed since the last complete run",
                 run_seconds=prev.get("run_seconds") or prev.get("seconds"), inputs=comp, outputs=dict(prev["outputs"]))
             self.clock.finished(stem)
+            self._drop_warm(stem)
             return True
         self.runs[stem] = NotebookRun(notebook=stem, why=why, inputs=comp)
         self.snaps[stem] = reuse.snapshot(self.staging)
@@ -304,12 +328,14 @@ class _Scheduler:
             self.overlap[other].add(stem)
             self.overlap[stem].add(other)
         self.clock.started(stem)
-        threading.Thread(target=self._work, args=(stem,), name=f"notebook-{stem}", daemon=True).start()
+        warm = self.warm.pop(stem, None)
+        threading.Thread(target=self._work, args=(stem, warm), name=f"notebook-{stem}", daemon=True).start()
         return False
 
-    def _work(self, stem: str) -> None:
+    def _work(self, stem: str, warm: warmkernel.WarmKernel | None) -> None:
         try:
-            self.results.put(_execute_one(self.by_stem[stem], self.staging, self.parameters, NOTEBOOK_TITLES.get(stem, stem)))
+            self.results.put(_execute_one(self.by_stem[stem], self.staging, self.parameters, NOTEBOOK_TITLES.get(stem, stem),
+                                          warm))
         except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
             self.results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
 
@@ -349,6 +375,8 @@ class _Scheduler:
                             self.progress(f"  ▶ {stem} …" + (f" (runs because {why})" if why and self.previous else ""))
             if not running:
                 break
+            if failed is None:
+                self._prewarm(pending, running, done)
             result = self.results.get()
             running.discard(result.notebook)
             self._finish(result)
@@ -360,6 +388,8 @@ class _Scheduler:
                 failed = failed or result
         for stem in pending:
             self.runs[stem].status = "not run (an earlier notebook failed)"
+        for stem in list(self.warm):
+            self._drop_warm(stem)
         return failed
 
 
