@@ -167,6 +167,7 @@ def main() -> None:
     print(f"bench_pipeline: {len(NOTEBOOKS)} notebooks, {'small' if args.small else 'demo'} team, "
           f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}; logs in {log}", flush=True)
     ratios, unchanged, report_only = [], [], []
+    cpu_ratios, cpu_unchanged, cpu_report = [], [], []
     try:
         for i in range(args.pairs):
             out_root = tmp / f"out{i}"
@@ -179,24 +180,27 @@ def main() -> None:
                 print(f"pair {i + 1} {side:<9} {costs[side].text()}  ({at})", flush=True)
             ratio = costs["workbook"].wall / costs["hand"].wall
             ratios.append(ratio)
+            cpu_ratios.append(costs["workbook"].cpu / costs["hand"].cpu)
             print(f"pair {i + 1} workbook / by hand, wall: {ratio:.2f}  (cpu: {costs['workbook'].cpu / costs['hand'].cpu:.2f})")
             at = load()
             again = workbook(tmp, params, out_root, log)
             unchanged.append(again.wall / costs["workbook"].wall)
+            cpu_unchanged.append(again.cpu / costs["workbook"].cpu)
             print(f"pair {i + 1} unchanged re-run   {again.text()}  ({at})  / full run: {unchanged[-1]:.2f}")
             write_params(params, data_dir=data_dir, name="bench", report={"title": f"Coaching ROI, take {i + 2}"})
             at = load()
             rep = workbook(tmp, params, out_root, log)
             report_only.append(rep.wall / costs["workbook"].wall)
+            cpu_report.append(rep.cpu / costs["workbook"].cpu)
             print(f"pair {i + 1} report-only re-run {rep.text()}  ({at})  / full run: {report_only[-1]:.2f}", flush=True)
             shutil.rmtree(out_root, ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("summary (wall-clock ratios):")
-    print(f"  coaching-roi run / by hand:         {_spread(ratios)}")
-    print(f"  unchanged re-run / full run:        {_spread(unchanged)}")
-    print(f"  report-only change re-run / full:   {_spread(report_only)}")
+    print(f"summary (load at the end {load()}):")
+    print(f"  coaching-roi run / by hand:         wall {_spread(ratios)}; cpu {_spread(cpu_ratios)}")
+    print(f"  unchanged re-run / full run:        wall {_spread(unchanged)}; cpu {_spread(cpu_unchanged)}")
+    print(f"  report-only change re-run / full:   wall {_spread(report_only)}; cpu {_spread(cpu_report)}")
 
 
 if __name__ == "__main__":

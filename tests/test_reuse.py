@@ -73,7 +73,7 @@ def test_reuse_by_content_then_force(chain):
     assert _files(out) == before
     manifest = json.loads((out / "manifest.json").read_text())
     assert [n["action"] for n in manifest["notebooks"]] == ["reused"] * 3
-    assert "01_first.html" in (out / "index.html").read_text()
+    assert "reused: its inputs did not change" in (out / "index.html").read_text()
 
     # An input 01 reads changes, but 01's artifact comes out the same: only 01 runs.
     (data / "sdr_activity.csv").write_text("sdr_id\ns1\ns2\n")

@@ -197,7 +197,7 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 {% for nb in notebooks %}
  <li>{% if nb.html %}<a href="{{ nb.html }}">{{ nb.title }}</a>{% else %}{{ nb.title }}{% endif %}
    — <span class="{{ nb.css }}">{{ nb.status }}</span>
-   {% if nb.ipynb %}<span class="muted">(<a href="{{ nb.ipynb }}">executed notebook</a>{% if nb.seconds is not none %}, {{ '%.1f'|format(nb.seconds) }} s{% endif %})</span>{% endif %}</li>
+   {% if nb.ipynb %}<span class="muted">(<a href="{{ nb.ipynb }}">executed notebook</a>{% if nb.reused %}, reused: its inputs did not change since the last run{% elif nb.seconds is not none %}, {{ '%.1f'|format(nb.seconds) }} s{% endif %})</span>{% endif %}</li>
 {% endfor %}
 </ul>
 {% if deck %}
@@ -330,6 +330,7 @@ def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]])
                 "status": st,
                 "css": css,
                 "seconds": r.get("seconds"),
+                "reused": r.get("action") == "reused",
             }
         )
     deck = []
