@@ -19,9 +19,11 @@ help: ## show this help
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed: install it or set PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@echo "Setting up $(VENV) (first time: a few minutes; pip shows each package as it goes) …"
+	$(BIN)/python -m pip install --progress-bar on --upgrade pip
+	$(BIN)/python -m pip install --progress-bar on -e ".[test]"
 	@touch $(STAMP)
+	@echo "$(VENV) is ready."
 
 venv: $(STAMP) ## create/refresh the local virtual environment (.venv)
 

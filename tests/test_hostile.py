@@ -84,7 +84,8 @@ RUNNER = textwrap.dedent("""
     from coaching_roi.errors import WorkbookError
     try:
         pipeline.run(sys.argv[1], outputs_root=Path(sys.argv[2]), notebook_dir=Path(sys.argv[3]),
-                     wait=float(sys.argv[4]), progress=lambda s: print(s, flush=True))
+                     wait=float(sys.argv[4]), progress=lambda s: print(s, flush=True),
+                     force=True)  # execute: the stand-ins' STANDIN_SLEEP_* are no input a re-run could see
     except WorkbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -141,3 +141,17 @@ def test_index_groups_estimates_for_a_reader():
     assert row["state"] == "Not visible yet" and row["interval"] == "0 pp to +20 pp"
     assert groups[-1]["detail"] and groups[-1]["rows"][0]["label"].endswith(": Quantifies impact")
     assert estimate_label("funnel_team_meeting_rate") == "Team meeting rate"  # the one table of labels
+
+
+def test_exporter_built_once_renders_like_a_new_one(tmp_path):
+    from coaching_roi import render
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("1 + 1", outputs=[
+        nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)])]
+    render._exporter.cache_clear()
+    fresh = render.notebook_to_html(nb, tmp_path / "a.html", title="A").read_text()
+    assert render._exporter() is render._exporter()  # cached
+    render.notebook_to_html(nbformat.v4.new_notebook(), tmp_path / "b.html", title="Other")
+    again = render.notebook_to_html(nb, tmp_path / "c.html", title="A").read_text()
+    assert again == fresh and "Title" in fresh

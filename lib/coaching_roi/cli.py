@@ -37,10 +37,11 @@ def _generate(out: str, seed: int, no_effect: bool, small: bool, clean: bool, no
     return truth
 
 
-def _run(params: str, out: str | None, jobs: int | None, only: list[str] | None, wait: float = 0.0) -> Path:
+def _run(params: str, out: str | None, jobs: int | None, only: list[str] | None, wait: float = 0.0,
+         force: bool = False) -> Path:
     from coaching_roi import pipeline
 
-    result = pipeline.run(params, out_dir=out, jobs=jobs, only=only, wait=wait)
+    result = pipeline.run(params, out_dir=out, jobs=jobs, only=only, wait=wait, force=force)
     return result.run_dir
 
 
@@ -64,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder inside outputs/, or one an earlier run made (default: outputs/<name>)")
     r.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: 2)")
     r.add_argument("--only", nargs="*", default=None, help="run only notebooks starting with these prefixes")
+    r.add_argument("--force", action="store_true",
+                   help="execute every notebook (default: reuse the outputs of notebooks whose inputs did not change)")
     r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="if another run of the same name is in progress, wait up to this long (default: fail at once)")
 
@@ -76,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--small", action="store_true", help="a small team (fast)")
     d.add_argument("--jobs", type=int, default=None)
     d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
+    d.add_argument("--force", action="store_true", help="execute every notebook (default: reuse unchanged ones)")
 
     v = sub.add_parser("validate", help="check a params file (every key) without running anything")
     v.add_argument("params")
@@ -88,10 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             _generate(args.out, args.seed, args.no_effect, args.small, args.clean, args.no_outcome_link)
         elif args.command == "run":
-            _run(args.params, args.out, args.jobs, args.only, args.wait)
+            _run(args.params, args.out, args.jobs, args.only, args.wait, args.force)
         elif args.command == "demo":
             _generate("data/demo", args.seed, args.no_effect, args.small, clean=False, no_outcome_link=args.no_outcome_link)
-            _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None, args.wait)
+            _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None, args.wait, args.force)
         elif args.command == "validate":
             from coaching_roi import config
 

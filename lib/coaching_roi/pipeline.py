@@ -2,8 +2,10 @@
 
 One Python process drives everything. Notebooks run as a small dependency graph (01 → 02 →
 {03, 04} → 05), so independent ones execute in parallel; each is rendered to HTML in-process as soon
-as it finishes. The run writes into a staging folder and replaces ``outputs/<name>/`` only when
-every notebook succeeded, so a failed run leaves the previous outputs of that quarter intact.
+as it finishes. A notebook whose inputs (by content: :mod:`coaching_roi.reuse`) are those of the
+last complete run is not executed: its outputs are copied from that run (``force`` runs all).
+The run writes into a staging folder and replaces ``outputs/<name>/`` only when every notebook
+succeeded, so a failed run leaves the previous outputs of that quarter intact.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import queue
 import re
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -21,7 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config, runlock, safety
+from coaching_roi import config, reuse, runlock, safety, warmkernel
+from coaching_roi import progress as progress_mod
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
 from coaching_roi.render import NOTEBOOK_TITLES, notebook_to_html, write_index, write_manifest
@@ -48,9 +52,15 @@ class NotebookRun:
     html: str | None = None
     ipynb: str | None = None
     error: str | None = None
+    action: str = "ran"  # or "reused" (outputs copied from the last complete run)
+    why: str | None = None  # why it ran (which input changed) or where its reused outputs come from
+    run_seconds: float | None = None  # seconds of its last real execution (for estimates of time left)
+    inputs: dict[str, str] = field(default_factory=dict)  # input component -> SHA-256 (coaching_roi.reuse)
+    outputs: dict[str, str] = field(default_factory=dict)  # file it wrote (relative) -> SHA-256
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("notebook", "status", "seconds", "html", "ipynb", "error")}
+        return {k: getattr(self, k) for k in ("notebook", "status", "action", "why", "seconds", "run_seconds", "html",
+                                              "ipynb", "error", "inputs", "outputs")}
 
 
 @dataclass
@@ -93,13 +103,15 @@ def _failure_message(stem: str, exc: BaseException, saved: Path) -> str:
 CELL_TIMEOUT_S = 1800  # one cell longer than this is a hang, not work: fail with a message
 
 
-def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str) -> NotebookRun:
+def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str,
+                 warm: warmkernel.WarmKernel | None = None) -> NotebookRun:
     import nbformat
     import papermill as pm
 
     run = NotebookRun(notebook=nb_path.stem)
     out_nb = out_dir / f"{nb_path.stem}.ipynb"
     t0 = time.perf_counter()
+    km = warm.take() if warm is not None else None
     try:
         nb = pm.execute_notebook(
             str(nb_path),
@@ -113,8 +125,9 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             start_timeout=120,
             # The kernel's start-up warnings (e.g. TCP transport on localhost) are noise for the
             # analyst; errors still show.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=warmkernel.KERNEL_ARGS,
             kernel_manager_class=_kernel_manager_class(),
+            **({"km": km} if km is not None else {}),
         )
     except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
         run.status = "failed"
@@ -122,6 +135,9 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
         run.error = _failure_message(nb_path.stem, exc, out_nb)
         run.ipynb = out_nb.name
         return run
+    finally:
+        if warm is not None:
+            warm.shutdown()  # papermill leaves a kernel it did not start running
     html_path = out_dir / f"{nb_path.stem}.html"
     notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
     run.status = "ok"
@@ -143,6 +159,14 @@ def _kernel_manager_class():
             await super().start_kernel(**kw)
             _LIVE_KERNELS.add(self)
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts (SIGINT) a kernel before asking it to shut down; a kernel still
+            # busy with a message then logs "KeyboardInterrupt caught in kernel." on a run that
+            # succeeded. A finished notebook's kernel has nothing to interrupt: ask it to shut down.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
         async def shutdown_kernel(self, *a, **kw):  # type: ignore[override]
             _LIVE_KERNELS.discard(self)
             return await super().shutdown_kernel(*a, **kw)
@@ -160,6 +184,13 @@ def _kill_kernels() -> None:
             except (ProcessLookupError, PermissionError):
                 pass
         _LIVE_KERNELS.discard(km)
+
+
+def _skip_slow_optional_imports() -> None:
+    """Keep the runner from loading ``rfc3987_syntax``: jsonschema (imported by nbformat) loads it when
+    installed, to check IRI formats, and it builds a grammar at import (~1.3 s of CPU per process).
+    Notebook schemas check no IRI format, so nothing is lost; only this process is affected."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 class RunStopped(KeyboardInterrupt):
@@ -194,17 +225,21 @@ def run(
     progress: Callable[[str], None] = print,
     wait: float = 0.0,
     outputs_root: Path | None = None,
+    force: bool = False,
 ) -> RunResult:
     """Run every notebook for the quarter described by ``params_file``.
 
-    Only one run of a name runs at a time (``wait`` seconds to queue behind another, default: fail
-    at once). Raises :class:`WorkbookError` (after saving what ran) when a notebook fails; the
-    previous outputs of that run name are left untouched, also when the run is interrupted or killed.
-    ``out_dir`` must lie inside ``outputs_root`` (default :func:`safety.outputs_root`) or be a folder
-    an earlier run made.
+    A notebook whose inputs did not change since the last complete run of that name is reused, not
+    executed (``force=True`` executes every notebook; ``only`` executes the named ones on a copy of
+    the last run). Only one run of a name runs at a time (``wait`` seconds to queue behind another,
+    default: fail at once). Raises :class:`WorkbookError` (after saving what ran) when a notebook
+    fails; the previous outputs of that run name are left untouched, also when the run is interrupted
+    or killed. ``out_dir`` must lie inside ``outputs_root`` (default :func:`safety.outputs_root`) or
+    be a folder an earlier run made.
     """
     started = datetime.now(UTC)
     t_start = time.perf_counter()
+    _skip_slow_optional_imports()
     params_path = resolve_path(params_file)
     cfg = config.load(params_path)  # validates every key (all problems at once) before anything runs
     raw = config.read_quarter_file(params_path)
@@ -215,16 +250,147 @@ def run(
             _stop_on_signals():
         folders.check(copy_final=bool(only))
         folders.recover()
+        # Read under the lock: the final folder is only ever replaced whole, by a run holding it.
+        previous = reuse.previous_records(final) if final.is_dir() and safety.is_workbook_dir(final) else {}
         try:
             staging = folders.make_staging(cfg.name, copy_final=bool(only))
-            result = _run_in(staging, folders, cfg, raw, params_path, notebooks, jobs, progress, started)
+            result = _run_in(staging, folders, cfg, raw, params_path, notebooks, jobs, progress, started,
+                             previous=previous, force="--force" if force else "--only" if only else None,
+                             t_start=t_start)
         except BaseException:
             _kill_kernels()
             folders.discard_staging()
             raise
     result.seconds = time.perf_counter() - t_start
-    progress(f"Done in {result.seconds:.1f} s → {final / 'index.html'}")
+    ran = sum(r.action == "ran" for r in result.notebooks)
+    progress(f"Done in {result.seconds:.1f} s ({ran} ran, {len(result.notebooks) - ran} reused) → {final / 'index.html'}")
     return result
+
+
+class _Scheduler:
+    """Runs the notebooks of one run in dependency order: reuses what is unchanged, executes the rest."""
+
+    def __init__(self, staging: Path, final: Path, cfg: config.Config, notebooks: list[Path], parameters: dict[str, Any],
+                 n_jobs: int, progress: Callable[[str], None], previous: dict[str, dict[str, Any]], force: str | None,
+                 t_start: float) -> None:
+        self.staging, self.final, self.cfg, self.parameters = staging, final, cfg, parameters
+        self.stems = [p.stem for p in notebooks]
+        self.by_stem = {p.stem: p for p in notebooks}
+        self.deps = _dependencies(self.stems)
+        self.n_jobs, self.progress, self.previous, self.force = n_jobs, progress, previous, force
+        self.runs: dict[str, NotebookRun] = {s: NotebookRun(notebook=s) for s in self.stems}
+        self.clock = progress_mod.Clock(self.deps, {s: (r.get("run_seconds") or r.get("seconds"))
+                                                    for s, r in previous.items()}, t_start=t_start)
+        self.copied: set[str] = set()  # files placed by reuse (no notebook's output in this run)
+        self.snaps: dict[str, dict] = {}
+        self.overlap: dict[str, set[str]] = {s: set() for s in self.stems}
+        self.results: queue.Queue[NotebookRun] = queue.Queue()
+        self.warm: dict[str, warmkernel.WarmKernel] = {}
+
+    def _prewarm(self, pending: list[str], running: set[str], done: set[str]) -> None:
+        """Start the kernels of notebooks that wait only for running ones (at most ``n_jobs`` at once)."""
+        if self.n_jobs < 2:
+            return
+        for stem in pending:
+            if len(self.warm) >= self.n_jobs:
+                return
+            deps = self.deps[stem]
+            if stem not in self.warm and deps <= done | running and deps & running:
+                self.warm[stem] = warmkernel.WarmKernel(self.by_stem[stem], _kernel_manager_class())
+
+    def _drop_warm(self, stem: str) -> None:
+        warm = self.warm.pop(stem, None)
+        if warm is not None:
+            threading.Thread(target=warm.shutdown, daemon=True).start()
+
+    def _reuse_or_start(self, stem: str, running: set[str]) -> bool:
+        """Reuse ``stem``'s earlier outputs (True) or start executing it (False)."""
+        upstream = {d: self.runs[d].outputs for d in self.deps[stem]}
+        comp, never = reuse.components(self.cfg, stem, self.by_stem[stem], upstream, self.cfg.compare_to)
+        prev = self.previous.get(stem)
+        why = reuse.decide(comp, never, prev, self.final, force=self.force)
+        if why is None and prev is not None:
+            reuse.copy_outputs(prev["outputs"], self.final, self.staging)
+            self.copied |= set(prev["outputs"])
+            from coaching_roi import findings
+
+            findings.rebuild(self.staging, quarter=self.cfg.quarter)
+            self.runs[stem] = NotebookRun(
+                notebook=stem, status="ok", seconds=0.0, html=prev.get("html"), ipynb=prev.get("ipynb"), action="reused",
+                why="nothing it reads changed since the last complete run",
+                run_seconds=prev.get("run_seconds") or prev.get("seconds"), inputs=comp, outputs=dict(prev["outputs"]))
+            self.clock.finished(stem)
+            self._drop_warm(stem)
+            return True
+        self.runs[stem] = NotebookRun(notebook=stem, why=why, inputs=comp)
+        self.snaps[stem] = reuse.snapshot(self.staging)
+        for other in running:
+            self.overlap[other].add(stem)
+            self.overlap[stem].add(other)
+        self.clock.started(stem)
+        warm = self.warm.pop(stem, None)
+        threading.Thread(target=self._work, args=(stem, warm), name=f"notebook-{stem}", daemon=True).start()
+        return False
+
+    def _work(self, stem: str, warm: warmkernel.WarmKernel | None) -> None:
+        try:
+            self.results.put(_execute_one(self.by_stem[stem], self.staging, self.parameters, NOTEBOOK_TITLES.get(stem, stem),
+                                          warm))
+        except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
+            self.results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
+
+    def _finish(self, result: NotebookRun) -> None:
+        stem = result.notebook
+        planned = self.runs[stem]
+        result.why, result.inputs, result.run_seconds = planned.why, planned.inputs, result.seconds
+        if result.status == "ok":
+            rels = reuse.written_by(stem, self.snaps.pop(stem), reuse.snapshot(self.staging), exclude=self.copied,
+                                    others=self.overlap[stem])
+            result.outputs = reuse.hash_outputs(self.staging, rels | {r for r in (result.html, result.ipynb) if r})
+        self.runs[stem] = result
+        self.clock.finished(stem)
+
+    def run(self) -> NotebookRun | None:
+        """Run everything; return the first failed notebook's run (None when all succeeded)."""
+        done: set[str] = set()
+        failed: NotebookRun | None = None
+        pending = list(self.stems)
+        running: set[str] = set()
+        while pending or running:
+            progressed = True
+            while failed is None and progressed:
+                progressed = False
+                for stem in list(pending):
+                    if len(running) >= self.n_jobs:
+                        break
+                    if self.deps[stem] <= done:
+                        pending.remove(stem)
+                        if self._reuse_or_start(stem, running):
+                            done.add(stem)
+                            self.progress(f"  ↺ {stem} reused: unchanged{self.clock.text()}")
+                            progressed = True  # a reused notebook can make later ones ready at once
+                        else:
+                            running.add(stem)
+                            why = self.runs[stem].why
+                            self.progress(f"  ▶ {stem} …" + (f" (runs because {why})" if why and self.previous else ""))
+            if not running:
+                break
+            if failed is None:
+                self._prewarm(pending, running, done)
+            result = self.results.get()
+            running.discard(result.notebook)
+            self._finish(result)
+            if result.status == "ok":
+                done.add(result.notebook)
+                self.progress(f"  ✓ {result.notebook} ({result.seconds:.1f} s){self.clock.text()}")
+            else:
+                self.progress(f"  ✗ {result.notebook} failed ({(result.seconds or 0):.1f} s)")
+                failed = failed or result
+        for stem in pending:
+            self.runs[stem].status = "not run (an earlier notebook failed)"
+        for stem in list(self.warm):
+            self._drop_warm(stem)
+        return failed
 
 
 def _run_in(
@@ -237,11 +403,13 @@ def _run_in(
     jobs: int | None,
     progress: Callable[[str], None],
     started: datetime,
+    *,
+    previous: dict[str, dict[str, Any]] | None = None,
+    force: str | None = None,
+    t_start: float | None = None,
 ) -> RunResult:
     final = folders.final
     cfg = cfg.model_copy(update={"run_dir": staging})
-    stems = [p.stem for p in notebooks]
-    deps = _dependencies(stems)
     parameters = {
         "quarter": raw["quarter"],
         "name": cfg.name,
@@ -254,51 +422,17 @@ def _run_in(
     }
     n_jobs = jobs if jobs and jobs > 0 else min(2, os.cpu_count() or 1)
     progress(f"Running {len(notebooks)} notebook(s) for {cfg.quarter} (run '{cfg.name}', {n_jobs} at a time)")
-    runs: dict[str, NotebookRun] = {s: NotebookRun(notebook=s) for s in stems}
-    by_stem = {p.stem: p for p in notebooks}
-    done: set[str] = set()
-    failed: NotebookRun | None = None
-    pending = list(stems)
-    # Daemon threads: a stopped run kills its kernels and exits at once, without waiting for them.
-    results: queue.Queue[NotebookRun] = queue.Queue()
+    sched = _Scheduler(staging, final, cfg, notebooks, parameters, n_jobs, progress, previous or {}, force,
+                       t_start if t_start is not None else time.perf_counter())
+    failed = sched.run()
 
-    def _work(stem: str) -> None:
-        try:
-            results.put(_execute_one(by_stem[stem], staging, parameters, NOTEBOOK_TITLES.get(stem, stem)))
-        except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
-            results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
-
-    running: set[str] = set()
-    while pending or running:
-        if failed is None:
-            for stem in list(pending):
-                if len(running) >= n_jobs:
-                    break
-                if deps[stem] <= done:
-                    pending.remove(stem)
-                    progress(f"  ▶ {stem} …")
-                    threading.Thread(target=_work, args=(stem,), name=f"notebook-{stem}", daemon=True).start()
-                    running.add(stem)
-        if not running:
-            break
-        result = results.get()
-        running.discard(result.notebook)
-        runs[result.notebook] = result
-        if result.status == "ok":
-            done.add(result.notebook)
-            progress(f"  ✓ {result.notebook} ({result.seconds:.1f} s)")
-        else:
-            progress(f"  ✗ {result.notebook} failed ({(result.seconds or 0):.1f} s)")
-            failed = failed or result
-    for stem in pending:
-        runs[stem].status = "not run (an earlier notebook failed)"
-
-    ordered = [runs[s] for s in stems]
+    ordered = [sched.runs[s] for s in sched.stems]
     status = "ok" if failed is None else "failed"
     # The manifest records where the outputs end up, not the staging folder they were built in.
     recorded = cfg.model_copy(update={"run_dir": final if failed is None else folders.failed})
     write_manifest(
-        staging, recorded, params_file=params_path, notebooks=[r.as_dict() for r in ordered], started=started, status=status
+        staging, recorded, params_file=params_path, notebooks=[r.as_dict() for r in ordered], started=started, status=status,
+        extra={"reuse_format": reuse.FORMAT},
     )
     write_index(staging, cfg, [r.as_dict() for r in ordered])
 

@@ -11,19 +11,23 @@ import html
 import json
 import platform
 import subprocess
+import threading
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-import nbformat
-from nbconvert import HTMLExporter
 
 from coaching_roi import compare, decision, estimate_ids, verdict
 from coaching_roi import findings as findings_mod
 from coaching_roi.config import Config
 from coaching_roi.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import nbformat
+    from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -42,7 +46,14 @@ NOTEBOOK_TITLES = {
 }
 
 
+_EXPORTER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
+    """The HTML exporter, built once per process (building it loads templates: ~0.5 s); use under the lock."""
+    from nbconvert import HTMLExporter
+
     exp = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)],
         template_name="offline_report",
@@ -55,6 +66,8 @@ def _exporter() -> HTMLExporter:
 
 def notebook_to_html(nb: nbformat.NotebookNode | str | Path, out_path: Path, *, title: str) -> Path:
     """Render an executed notebook to a self-contained HTML page without code cells."""
+    import nbformat
+
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), as_version=4)
     nb = nbformat.from_dict(nb)  # a copy: the caller's notebook stays as executed
@@ -62,7 +75,8 @@ def notebook_to_html(nb: nbformat.NotebookNode | str | Path, out_path: Path, *, 
     nb.metadata.pop("widgets", None)  # live widget state needs a kernel/CDN; never in a report
     # Cells tagged `remove` (e.g. the parameters cell's echo) stay out of the report.
     nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])]
-    body, _ = _exporter().from_notebook_node(nb, resources={"cr_title": title})
+    with _EXPORTER_LOCK:
+        body, _ = _exporter().from_notebook_node(nb, resources={"cr_title": title})
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(body, encoding="utf-8")
     return out_path
@@ -124,6 +138,7 @@ def write_manifest(
     notebooks: list[dict[str, Any]],
     started: datetime,
     status: str,
+    extra: dict[str, Any] | None = None,
 ) -> Path:
     manifest = {
         "run": cfg.name,
@@ -139,6 +154,7 @@ def write_manifest(
         "packages": package_versions(),
         "python": platform.python_version(),
         "code": code_version(),
+        **(extra or {}),
     }
     path = run_dir / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
@@ -181,7 +197,7 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 {% for nb in notebooks %}
  <li>{% if nb.html %}<a href="{{ nb.html }}">{{ nb.title }}</a>{% else %}{{ nb.title }}{% endif %}
    — <span class="{{ nb.css }}">{{ nb.status }}</span>
-   {% if nb.ipynb %}<span class="muted">(<a href="{{ nb.ipynb }}">executed notebook</a>{% if nb.seconds is not none %}, {{ '%.1f'|format(nb.seconds) }} s{% endif %})</span>{% endif %}</li>
+   {% if nb.ipynb %}<span class="muted">(<a href="{{ nb.ipynb }}">executed notebook</a>{% if nb.reused %}, reused: its inputs did not change since the last run{% elif nb.seconds is not none %}, {{ '%.1f'|format(nb.seconds) }} s{% endif %})</span>{% endif %}</li>
 {% endfor %}
 </ul>
 {% if deck %}
@@ -314,6 +330,7 @@ def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]])
                 "status": st,
                 "css": css,
                 "seconds": r.get("seconds"),
+                "reused": r.get("action") == "reused",
             }
         )
     deck = []

@@ -1,0 +1,80 @@
+"""Kernels started ahead of time: a notebook's kernel starts and imports its modules while the
+notebooks it waits for are still running, so it begins its first cell at once when its inputs are ready.
+
+:class:`WarmKernel` starts a kernel in the notebook's folder in a thread of its own and runs the
+notebook's top-level ``import`` statements there silently (no output, no execution count: the
+executed notebook is the same as with a cold kernel). The runner hands the kernel manager to
+papermill and shuts the kernel down after the notebook ran (or when it is not needed after all).
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import threading
+from pathlib import Path
+
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]  # the kernel's start-up warnings are noise for the analyst
+
+
+def import_lines(nb_path: Path) -> str:
+    """The top-level ``import``/``from … import`` statements of a notebook's code cells, in order."""
+    cells = json.loads(Path(nb_path).read_text(encoding="utf-8")).get("cells", [])
+    out: list[str] = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell.get("source", ""))
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:  # IPython magics: not plain Python
+            continue
+        out += [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    return "\n".join(dict.fromkeys(out))
+
+
+class WarmKernel:
+    """A kernel started (and its imports loaded) in a background thread."""
+
+    def __init__(self, nb_path: Path, manager_class: type) -> None:
+        self.nb_path = Path(nb_path)
+        self.km = manager_class(kernel_name="python3")
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, name=f"warm-{self.nb_path.stem}", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            asyncio.run(self._astart())
+        except BaseException as exc:  # noqa: BLE001 - the notebook then runs on a kernel of its own
+            self.error = exc
+
+    async def _astart(self) -> None:
+        await self.km.start_kernel(cwd=str(self.nb_path.parent), extra_arguments=KERNEL_ARGS)
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=120)
+            code = import_lines(self.nb_path)
+            if code:
+                await kc.execute_interactive(code, silent=True, store_history=False, timeout=300)
+        finally:
+            kc.stop_channels()
+
+    def take(self):
+        """Wait until the kernel is ready; return its manager, or None when it could not start."""
+        self._thread.join()
+        if self.error is not None:
+            self.shutdown()
+            return None
+        return self.km
+
+    def shutdown(self) -> None:
+        """Shut the kernel down (also when it is still starting)."""
+        self._thread.join()
+        try:
+            if self.km.has_kernel:
+                asyncio.run(self.km.shutdown_kernel(now=False))
+        except Exception:  # noqa: BLE001 - best effort; the run's stop handler kills what is left
+            pass
