@@ -13,18 +13,16 @@ from __future__ import annotations
 import os
 import queue
 import re
-import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config, reuse, runlock, safety, warmkernel
+from coaching_roi import config, kernels, reuse, runlock, safety, warmkernel
 from coaching_roi import progress as progress_mod
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
@@ -126,7 +124,7 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             # The kernel's start-up warnings (e.g. TCP transport on localhost) are noise for the
             # analyst; errors still show.
             extra_arguments=warmkernel.KERNEL_ARGS,
-            kernel_manager_class=_kernel_manager_class(),
+            kernel_manager_class=kernels.tracked_manager_class(),
             **({"km": km} if km is not None else {}),
         )
     except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
@@ -147,72 +145,11 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
     return run
 
 
-_LIVE_KERNELS: set = set()
-
-
-def _kernel_manager_class():
-    """A kernel manager that registers its kernel, so a stopped run can end the kernels it started."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class TrackedKernelManager(AsyncKernelManager):
-        async def start_kernel(self, **kw):  # type: ignore[override]
-            await super().start_kernel(**kw)
-            _LIVE_KERNELS.add(self)
-
-        async def _async_interrupt_kernel(self) -> None:
-            # jupyter_client interrupts (SIGINT) a kernel before asking it to shut down; a kernel still
-            # busy with a message then logs "KeyboardInterrupt caught in kernel." on a run that
-            # succeeded. A finished notebook's kernel has nothing to interrupt: ask it to shut down.
-            if self.shutting_down:
-                return
-            await super()._async_interrupt_kernel()
-
-        async def shutdown_kernel(self, *a, **kw):  # type: ignore[override]
-            _LIVE_KERNELS.discard(self)
-            return await super().shutdown_kernel(*a, **kw)
-
-    return TrackedKernelManager
-
-
-def _kill_kernels() -> None:
-    """End every kernel this process started (a stopped run must not leave them writing)."""
-    for km in list(_LIVE_KERNELS):
-        pid = getattr(getattr(km, "provisioner", None), "pid", None)
-        if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        _LIVE_KERNELS.discard(km)
-
-
 def _skip_slow_optional_imports() -> None:
     """Keep the runner from loading ``rfc3987_syntax``: jsonschema (imported by nbformat) loads it when
     installed, to check IRI formats, and it builds a grammar at import (~1.3 s of CPU per process).
     Notebook schemas check no IRI format, so nothing is lost; only this process is affected."""
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
-class RunStopped(KeyboardInterrupt):
-    """The run received SIGTERM or SIGHUP (SIGINT raises KeyboardInterrupt itself)."""
-
-
-@contextmanager
-def _stop_on_signals():
-    """Turn SIGTERM/SIGHUP into an exception in the main thread so the run cleans up after itself."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def _raise(signum, frame):  # noqa: ARG001
-        raise RunStopped(signal.Signals(signum).name)
-
-    old = {s: signal.signal(s, _raise) for s in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
 
 
 def run(
@@ -247,7 +184,7 @@ def run(
     notebooks = discover_notebooks(notebook_dir, only)
     folders = runlock.RunFolders(final, progress=progress)
     with runlock.RunLock(final, wait=wait, progress=progress, what=f"coaching-roi run {params_path.name}"), \
-            _stop_on_signals():
+            kernels.stop_on_signals():
         folders.check(copy_final=bool(only))
         folders.recover()
         # Read under the lock: the final folder is only ever replaced whole, by a run holding it.
@@ -258,7 +195,7 @@ def run(
                              previous=previous, force="--force" if force else "--only" if only else None,
                              t_start=t_start)
         except BaseException:
-            _kill_kernels()
+            kernels.kill_all()
             folders.discard_staging()
             raise
     result.seconds = time.perf_counter() - t_start
@@ -296,7 +233,7 @@ class _Scheduler:
                 return
             deps = self.deps[stem]
             if stem not in self.warm and deps <= done | running and deps & running:
-                self.warm[stem] = warmkernel.WarmKernel(self.by_stem[stem], _kernel_manager_class())
+                self.warm[stem] = warmkernel.WarmKernel(self.by_stem[stem], kernels.tracked_manager_class())
 
     def _drop_warm(self, stem: str) -> None:
         warm = self.warm.pop(stem, None)

@@ -1,0 +1,69 @@
+"""Kernels a run starts, tracked so a stopped run can end them and shut down without a stray interrupt;
+and the signals (SIGTERM, SIGHUP) that stop a run cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from contextlib import contextmanager
+
+_LIVE_KERNELS: set = set()
+
+
+def tracked_manager_class():
+    """A kernel manager that registers its kernel, so a stopped run can end the kernels it started."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):  # type: ignore[override]
+            await super().start_kernel(**kw)
+            _LIVE_KERNELS.add(self)
+
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts (SIGINT) a kernel before asking it to shut down; a kernel still
+            # busy with a message then logs "KeyboardInterrupt caught in kernel." on a run that
+            # succeeded. A finished notebook's kernel has nothing to interrupt: ask it to shut down.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+        async def shutdown_kernel(self, *a, **kw):  # type: ignore[override]
+            _LIVE_KERNELS.discard(self)
+            return await super().shutdown_kernel(*a, **kw)
+
+    return TrackedKernelManager
+
+
+def kill_all() -> None:
+    """End every kernel this process started (a stopped run must not leave them writing)."""
+    for km in list(_LIVE_KERNELS):
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        _LIVE_KERNELS.discard(km)
+
+
+class RunStopped(KeyboardInterrupt):
+    """The run received SIGTERM or SIGHUP (SIGINT raises KeyboardInterrupt itself)."""
+
+
+@contextmanager
+def stop_on_signals():
+    """Turn SIGTERM/SIGHUP into an exception in the main thread so the run cleans up after itself."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum, frame):  # noqa: ARG001
+        raise RunStopped(signal.Signals(signum).name)
+
+    old = {s: signal.signal(s, _raise) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
