@@ -10,6 +10,8 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test
 from lifelines.utils import median_survival_times
 
+from coaching_roi import bootstrap
+
 DAYS_PER_WEEK = 7.0
 
 
@@ -136,14 +138,11 @@ def _stratified_bootstrap(
     rng = np.random.default_rng(seed)
     na, nb = len(arrays_a[0]), len(arrays_b[0])
     draws = np.full(n_boot, np.nan)
-    for i in range(n_boot):
-        ia, ib = rng.integers(0, na, na), rng.integers(0, nb, nb)
+    for i in range(n_boot):  # the two groups' draws interleave in the stream (kept: same numbers as before)
+        ia, ib = bootstrap.resample(na, 1, rng)[0], bootstrap.resample(nb, 1, rng)[0]
         draws[i] = stat(tuple(x[ia] for x in arrays_a), tuple(x[ib] for x in arrays_b))
-    ok = draws[np.isfinite(draws)]
-    if len(ok) < max(20, n_boot // 2):
-        return float("nan"), float("nan"), draws
-    alpha = (1 - level) / 2
-    return float(np.quantile(ok, alpha)), float(np.quantile(ok, 1 - alpha)), draws
+    pct = bootstrap.percentile(draws, level)
+    return pct.low, pct.high, draws
 
 
 def _median_diff(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> float:
