@@ -23,17 +23,19 @@ def test_cluster_rows_brings_every_row_of_each_drawn_group():
     assert rows[1].tolist() == [1, 3, 1]
 
 
-def test_percentile_rule_needs_eighty_percent_finite():
+def test_percentile_rule_needs_half_the_draws_finite():
+    assert bootstrap.MIN_FINITE_SHARE == 0.5
     draws = np.arange(100, dtype=float)
     ok = bootstrap.percentile(draws, 0.9)
     assert ok.reason is None and ok.n_finite == 100
     assert np.isclose(ok.low, np.quantile(draws, 0.05)) and np.isclose(ok.high, np.quantile(draws, 0.95))
-    draws[:20] = np.nan  # exactly 80% finite: still an interval
-    assert bootstrap.percentile(draws, 0.9).reason is None
-    draws[20] = np.nan  # 79%: no interval, with the reason
+    draws[:50] = np.nan  # exactly half finite: still an interval, from the finite draws only
+    half = bootstrap.percentile(draws, 0.9)
+    assert half.reason is None and np.isclose(half.low, np.quantile(np.arange(50, 100), 0.05))
+    draws[50] = np.nan  # 49%: no interval, with the reason
     bad = bootstrap.percentile(draws, 0.9)
     assert np.isnan(bad.low) and np.isnan(bad.high)
-    assert "79 of 100" in bad.reason
+    assert "49 of 100" in bad.reason
     assert bootstrap.percentile(np.array([]), 0.9).reason is not None
 
 
