@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from coaching_roi.calendar import week_of
 from coaching_roi.stats import welch_interval
 
-from .periods import in_window, week_start
+from .periods import in_window
 
 
 def coached_reps(sessions: pd.DataFrame | None, behavior: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -68,7 +69,7 @@ def before_after(rep_rows: pd.DataFrame, split: pd.Timestamp, *, level: float = 
     notebook 03 compares coached reps with uncoached ones over the same weeks.
     """
     wk = pd.to_datetime(rep_rows["week"])
-    b, a = rep_rows[wk < week_start(pd.Series([split])).iloc[0]], rep_rows[wk >= week_start(pd.Series([split])).iloc[0]]
+    b, a = rep_rows[wk < week_of(split)], rep_rows[wk >= week_of(split)]
 
     def wmean(d: pd.DataFrame) -> float:
         return float((d["mean_score"] * d["n_calls"]).sum() / d["n_calls"].sum()) if d["n_calls"].sum() else float("nan")
