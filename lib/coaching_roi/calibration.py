@@ -46,6 +46,7 @@ from coaching_roi import (
     verdict,
 )
 from coaching_roi import estimate_ids as ids
+from coaching_roi.safety import atomic_parquet
 
 # ------------------------------------------------------------------------------------ scenarios
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -235,7 +236,7 @@ def prepare_team(data_dir: Path, run_dir: Path, truth: dict, *, n_bootstrap: int
         scores = scoring.score_tables(tables["calls"], tables["call_scores"], cfg.rubric,
                                       min_coverage=cfg.analysis.min_composite_coverage)
         for name, frame in scores.artifacts().items():
-            frame.to_parquet(cfg.artifact(name), index=False)
+            atomic_parquet(frame, cfg.artifact(name))
     return Team(cfg, truth, tables, scores)
 
 

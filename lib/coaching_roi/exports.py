@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from coaching_roi import textsafe
-from coaching_roi.safety import atomic_write_bytes, open_atomic
+from coaching_roi.safety import atomic_csv, atomic_write_bytes
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n",
                                      "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
@@ -64,18 +64,7 @@ def safe_csv(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = False) 
 
     Returns the path written.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    clean = neutralise_formulas(df)
-    fh, tmp = open_atomic(path, encoding="utf-8-sig")  # permissions from the umask; BOM for Excel
-    try:
-        with fh:
-            clean.to_csv(fh, index=index)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_csv(neutralise_formulas(df), path, encoding="utf-8-sig", index=index)  # BOM for Excel
 
 
 # ----------------------------------------------------------------------------------------- Excel

@@ -24,6 +24,7 @@ from coaching_roi import compare, decision, estimate_ids, verdict
 from coaching_roi import findings as findings_mod
 from coaching_roi.config import Config
 from coaching_roi.paths import PROJECT_ROOT
+from coaching_roi.safety import atomic_write_text
 
 if TYPE_CHECKING:
     import nbformat
@@ -78,7 +79,7 @@ def notebook_to_html(nb: nbformat.NotebookNode | str | Path, out_path: Path, *, 
     with _EXPORTER_LOCK:
         body, _ = _exporter().from_notebook_node(nb, resources={"cr_title": title})
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(body, encoding="utf-8")
+    atomic_write_text(out_path, body)
     return out_path
 
 
@@ -157,7 +158,7 @@ def write_manifest(
         **(extra or {}),
     }
     path = run_dir / "manifest.json"
-    path.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    atomic_write_text(path, json.dumps(manifest, indent=2, default=str))
     return path
 
 
@@ -372,7 +373,7 @@ def write_index(run_dir: Path, cfg: Config, notebook_runs: list[dict[str, Any]])
         quality_lines=quality_lines,
     )
     path = run_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
+    atomic_write_text(path, page)
     return path
 
 

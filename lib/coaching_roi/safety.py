@@ -15,6 +15,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from coaching_roi.errors import WorkbookError
@@ -194,13 +195,32 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def open_atomic(path: str | os.PathLike, *, encoding: str = "utf-8") -> tuple[object, Path]:
-    """Open a temporary text file beside ``path`` for writing; return ``(handle, tmp)``.
-
-    The caller writes, closes and ``os.replace(tmp, path)``s (or unlinks ``tmp`` on failure).
-    ``encoding="utf-8-sig"`` writes a byte-order mark (what Excel needs to keep accents intact).
-    """
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """THE atomic writer for files a library writes itself (Parquet, PPTX, PDF, CSV …): ``write(tmp)``
+    fills a fresh temporary file beside ``path`` (umask permissions), which then replaces ``path``;
+    on failure the temporary file is removed and ``path`` is left as it was."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _new_file(path)
-    return os.fdopen(fd, "w", encoding=encoding, newline=""), tmp
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_parquet(df, path: str | os.PathLike, **kwargs) -> Path:
+    """Write a frame as Parquet atomically (``index=False`` unless given)."""
+    kwargs.setdefault("index", False)
+    return atomic_write(path, lambda tmp: df.to_parquet(tmp, **kwargs))
+
+
+def atomic_csv(df, path: str | os.PathLike, *, encoding: str = "utf-8", **kwargs) -> Path:
+    """Write a frame as CSV atomically (``encoding="utf-8-sig"`` adds the byte-order mark Excel needs)."""
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding=encoding, newline="") as fh:
+            df.to_csv(fh, **kwargs)
+    return atomic_write(path, write)

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+from coaching_roi import bootstrap as _boot
 
 
 @dataclass(frozen=True)
@@ -33,15 +37,33 @@ class Interval:
 
 
 def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion k/n; (nan, nan) when n == 0."""
+    """Wilson score interval for a proportion k/n (statsmodels); (nan, nan) when n == 0."""
     if n <= 0:
         return (float("nan"), float("nan"))
-    z = _st.norm.ppf(0.5 + level / 2)
-    p = k / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    lo, hi = proportion_confint(int(k), int(n), alpha=1 - level, method="wilson")
+    return (max(0.0, float(lo)), min(1.0, float(hi)))
+
+
+def welch_interval(x1, x0, level: float = 0.95, *, centre: float | None = None) -> tuple[float, float, float]:
+    """Welch difference of means mean(x1) − mean(x0) with its t interval (Satterthwaite df): (d, lo, hi).
+
+    Non-finite values are dropped; NaN bounds when either side has fewer than two values; a zero
+    standard error gives the point as both bounds. ``centre`` replaces the point the interval is
+    built around (e.g. a call-weighted difference whose spread is read off weekly means).
+    """
+    x1 = np.asarray(x1, dtype=float)
+    x0 = np.asarray(x0, dtype=float)
+    x1, x0 = x1[np.isfinite(x1)], x0[np.isfinite(x0)]
+    d = float(x1.mean() - x0.mean()) if len(x1) and len(x0) else float("nan")
+    d = d if centre is None else float(centre)
+    if len(x1) < 2 or len(x0) < 2:
+        return (d, float("nan"), float("nan"))
+    cm = CompareMeans(DescrStatsW(x1), DescrStatsW(x0))
+    se = float(cm.std_meandiff_separatevar)
+    if se == 0:
+        return (d, d, d)
+    q = float(_st.t.ppf(0.5 + level / 2, cm.dof_satt()))
+    return (d, d - q * se, d + q * se)
 
 
 def bootstrap_by_group(
@@ -53,36 +75,29 @@ def bootstrap_by_group(
     seed: int = 0,
     level: float = 0.95,
 ) -> tuple[Interval, np.ndarray]:
-    """Percentile bootstrap that resamples whole groups (e.g. reps), not rows.
+    """Percentile bootstrap of a statistic on a frame that resamples whole groups (e.g. reps), not rows.
 
     A resampled group that appears twice contributes its rows twice (it is relabelled so the
-    statistic sees two distinct groups). Returns the interval and the bootstrap draws (nan where
-    the statistic could not be computed on a resample).
+    statistic sees two distinct groups). Returns the interval (rule: :func:`bootstrap.percentile`)
+    and the draws (nan where the statistic could not be computed on a resample). Slow (one frame per
+    draw): a reference for the array versions.
     """
-    groups = pd.unique(df[group_col])
+    codes, groups = pd.factorize(df[group_col])
     n = len(groups)
     point = float(statistic(df))
     if n < 2:
         return Interval(point, float("nan"), float("nan"), n), np.array([])
-    rng = np.random.default_rng(seed)
-    by_group = {g: part for g, part in df.groupby(group_col, observed=True, sort=False)}
+    picks = _boot.resample(n, n_boot, np.random.default_rng(seed))
+    sizes = np.bincount(codes, minlength=n)
     draws = np.full(n_boot, np.nan)
-    for i in range(n_boot):
-        pick = rng.choice(n, size=n, replace=True)
-        parts = []
-        for j, gi in enumerate(pick):
-            part = by_group[groups[gi]]
-            parts.append(part.assign(**{group_col: f"{groups[gi]}#{j}"}))
-        sample = pd.concat(parts, ignore_index=True)
+    for i, rows in enumerate(_boot.cluster_rows(codes, picks)):
+        labels = [f"{groups[g]}#{j}" for j, g in enumerate(picks[i]) for _ in range(sizes[g])]
         try:
-            draws[i] = statistic(sample)
+            draws[i] = statistic(df.iloc[rows].assign(**{group_col: labels}).reset_index(drop=True))
         except (ValueError, ZeroDivisionError):
             draws[i] = np.nan
-    ok = draws[np.isfinite(draws)]
-    if len(ok) < max(20, n_boot // 10):
-        return Interval(point, float("nan"), float("nan"), n), draws
-    alpha = (1 - level) / 2
-    return Interval(point, float(np.quantile(ok, alpha)), float(np.quantile(ok, 1 - alpha)), n), draws
+    pct = _boot.percentile(draws, level)
+    return Interval(point, pct.low, pct.high, n), draws
 
 
 def fmt_value(value: float | None, unit: str, *, signed: bool = False) -> str:

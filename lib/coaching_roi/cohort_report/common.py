@@ -9,6 +9,7 @@ import pandas as pd
 
 from coaching_roi import verdict
 from coaching_roi.config import Config
+from coaching_roi.safety import atomic_parquet
 from coaching_roi.stats import Interval, fmt_interval, fmt_value
 
 Findings = dict[str, Any]
@@ -63,4 +64,4 @@ def inputs_table(cfg: Config, inputs: dict[str, pd.DataFrame | None]) -> Table:
 def save_artifacts(cfg: Config, frames: dict[str, pd.DataFrame]) -> None:
     """Write a section's artifacts (name -> frame) as Parquet for the QBR deck (notebook 05)."""
     for name, df in frames.items():
-        df.to_parquet(cfg.artifact(name), index=False)
+        atomic_parquet(df, cfg.artifact(name))

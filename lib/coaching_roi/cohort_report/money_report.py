@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coaching_roi import money, story, verdict
+from coaching_roi import bootstrap, money, story, verdict
 from coaching_roi.config import Config
 from coaching_roi.money import realized as rv
 from coaching_roi.stats import Interval, fmt_interval, fmt_value
@@ -79,8 +79,7 @@ def realized(cfg: Config, opportunities: pd.DataFrame, behavior_estimates: dict,
     b_c = cyc_in.value if cyc_in is not None else 0.0
     value = rv.realized_value(float(bc["value"]), win_in.value, b_c, n, econ)
     draws = rv.realized_value(d["delta_s"], d["b_win"], d["b_cycle"], n, econ)
-    a = (1 - A.confidence_level) / 2
-    lo, hi = float(np.quantile(draws, a)), float(np.quantile(draws, 1 - a))
+    lo, hi = bootstrap.percentile(draws, A.confidence_level).bounds
     cyc_txt = (f"{b_c:+.1f} days shorter cycle per point" if cyc_in is not None
                else "no deal-cycle link yet (counted as 0)")
     basis = (f"{n} coached reps × {float(bc['value']):+.1f} points × ({win_in.value * 100:+.1f} pp win rate and "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coaching_roi.calendar import week_start
 from coaching_roi.stats import wilson_interval
 
 
@@ -62,7 +63,7 @@ def activity_by_rep(
                      "cadence", "longest_gap_weeks", "share_single_behavior", "share_with_observable", "main_behavior"]
         )
     n_weeks = max(1, int(np.ceil((end - start).days / 7)))
-    s = sessions_q.assign(week=sessions_q["session_date"].dt.to_period("W-SUN"))
+    s = sessions_q.assign(week=week_start(sessions_q["session_date"]))
     rows = []
     for rep_id, part in s.groupby("rep_id", observed=True, sort=True):
         keys = pd.Series([k for ks in part["behaviors"] for k in ks], dtype=object)

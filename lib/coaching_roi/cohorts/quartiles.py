@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coaching_roi import bootstrap
 from coaching_roi.stats import Interval, wilson_interval
 
 QUARTILE_LABELS = {1: "Q1 (bottom)", 2: "Q2", 3: "Q3", 4: "Q4 (top)"}
@@ -128,17 +129,12 @@ def quartile_gap(rep_quarter: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
     point = _pooled_gap(df) if n >= 4 else float("nan")
     if n < 8:
         return Interval(point, float("nan"), float("nan"), n)
-    rng = np.random.default_rng(seed)
-    picks = np.stack([rng.choice(n, size=n, replace=True) for _ in range(n_boot)])
+    picks = bootstrap.resample(n, n_boot, np.random.default_rng(seed))
     score = df["composite_mean"].to_numpy(float)[picks]
     won = df["won"].to_numpy(float)[picks]
     total = won + df["lost"].to_numpy(float)[picks]
-    draws = _gap_arrays(score, won, total)
-    ok = draws[np.isfinite(draws)]
-    if len(ok) < max(20, n_boot // 10):
-        return Interval(point, float("nan"), float("nan"), n)
-    alpha = (1 - level) / 2
-    return Interval(point, float(np.quantile(ok, alpha)), float(np.quantile(ok, 1 - alpha)), n)
+    pct = bootstrap.percentile(_gap_arrays(score, won, total), level)
+    return Interval(point, pct.low, pct.high, n)
 
 
 def quartile_summary(
@@ -151,7 +147,6 @@ def quartile_summary(
     """
     rng = np.random.default_rng(seed)
     rows = []
-    alpha = (1 - level) / 2
     for q in (1, 2, 3, 4):
         part = rep_quarter.loc[rep_quarter["quartile"] == q]
         won, lost = int(part["won"].sum()), int(part["lost"].sum())
@@ -162,11 +157,10 @@ def quartile_summary(
         if len(part) >= 2 and n > 0:
             w = part["won"].to_numpy(float)
             t = (part["won"] + part["lost"]).to_numpy(float)
-            idx = rng.integers(0, len(part), size=(n_boot, len(part)))
+            idx = bootstrap.resample(len(part), n_boot, rng)
             tw, tt = w[idx].sum(axis=1), t[idx].sum(axis=1)
-            ok = tt > 0
-            draws = tw[ok] / tt[ok]
-            lo, hi = float(np.quantile(draws, alpha)), float(np.quantile(draws, 1 - alpha))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                lo, hi = bootstrap.percentile(np.where(tt > 0, tw / tt, np.nan), level).bounds
             method = "bootstrap over reps"
         elif n > 0:
             lo, hi = wilson_interval(won, n, level)

@@ -10,12 +10,12 @@ Notebooks receive the quarter file's keys as papermill parameters and call :func
 runner calls :func:`load` on the file. Both end in the same validated :class:`Config`.
 
 Package map: :mod:`.sources` (tables, sources, the quarter file), :mod:`.rubric`, :mod:`.sections`
-(the defaults sections), :mod:`.run_config` (:class:`Config`), :mod:`.quarters` (quarter labels and
-bounds), :mod:`.loading` (read, merge, validate).
+(the defaults sections), :mod:`.run_config` (:class:`Config`), :mod:`.loading` (read, merge, validate); quarter labels and bounds come from
+:mod:`coaching_roi.calendar`.
 """
 
+from coaching_roi.calendar import QUARTER_RE, quarter_bounds, quarter_label
 from coaching_roi.config.loading import build, load, load_defaults, read_quarter_file
-from coaching_roi.config.quarters import QUARTER_RE, quarter_bounds, quarter_label
 from coaching_roi.config.rubric import Behavior, Rubric
 from coaching_roi.config.run_config import Config
 from coaching_roi.config.sections import (

@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from coaching_roi import paramcheck, safety
-from coaching_roi.config.quarters import quarter_bounds
+from coaching_roi.calendar import quarter_bounds
 from coaching_roi.config.run_config import Config
 from coaching_roi.config.sources import TABLES, QuarterFile, Source
 from coaching_roi.errors import WorkbookError

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from coaching_roi.config.quarters import quarter_bounds
+from coaching_roi.calendar import quarter_bounds
 from coaching_roi.config.rubric import Rubric
 from coaching_roi.config.sections import Analysis, Benchmarks, Decision, Economics, Funnel, Report, Verdicts
 from coaching_roi.config.sources import Source

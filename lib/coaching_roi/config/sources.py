@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import field_validator, model_validator
 
 from coaching_roi import safety
-from coaching_roi.config.quarters import QUARTER_RE
+from coaching_roi.calendar import QUARTER_RE
 from coaching_roi.config.strict import _Strict
 
 TABLES: tuple[str, ...] = (

@@ -30,6 +30,7 @@ from coaching_roi.deck.model import Deck, DeckInputs, Slide, pseudonymize_inputs
 from coaching_roi.deck.pdf import PDF_HELP, find_chromium, render_pdf
 from coaching_roi.deck.pptx import render_pptx
 from coaching_roi.paths import PROJECT_ROOT
+from coaching_roi.safety import atomic_write, atomic_write_text
 
 SLIDE_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.labelsize": 12,
             "ytick.labelsize": 12,
@@ -114,7 +115,7 @@ def render_all(cfg: Config, deck: Deck) -> dict[str, str]:
     run_dir.mkdir(parents=True, exist_ok=True)
     out: dict[str, str] = {}
     html_path = run_dir / "qbr_deck.html"
-    html_path.write_text(render_html(deck), encoding="utf-8")
+    atomic_write_text(html_path, render_html(deck))
     out["html"] = html_path.name
     pptx_path = run_dir / "qbr_deck.pptx"
     render_pptx(deck, pptx_path)
@@ -127,7 +128,7 @@ def render_all(cfg: Config, deck: Deck) -> dict[str, str]:
         out["pdf"] = f"skipped: {PDF_HELP}"
     else:
         try:
-            render_pdf(html_path, pdf_path, executable=exe)
+            atomic_write(pdf_path, lambda tmp: render_pdf(html_path, tmp, executable=exe))
             out["pdf"] = pdf_path.name
         except Exception as exc:  # noqa: BLE001 - a broken browser must not fail the quarterly run
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from coaching_roi import textfit, textsafe
 from coaching_roi.deck.model import Deck, Slide
+from coaching_roi.safety import atomic_write
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 LEFT, WIDTH, BOTTOM = 0.5, 12.33, 7.3
@@ -292,4 +293,4 @@ def render_pptx(deck: Deck, path: str | Path) -> None:
         notes = sl.notes or sl.lead
         if notes:
             b.slide.notes_slide.notes_text_frame.text = textsafe.pptx_text(notes)
-    prs.save(str(path))
+    atomic_write(path, lambda tmp: prs.save(str(tmp)))

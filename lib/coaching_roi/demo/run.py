@@ -26,6 +26,7 @@ from coaching_roi.demo.truth import (
     truth_win_rates,
     write_truth,
 )
+from coaching_roi.safety import atomic_csv
 
 
 def write_tables(st: SimpleNamespace) -> None:
@@ -43,8 +44,7 @@ def write_tables(st: SimpleNamespace) -> None:
     }
     for name, df in tables.items():
         df = df[CANONICAL_COLUMNS[name]]
-        df.to_csv(out / f"{name}.csv", index=False, float_format="%.1f", lineterminator="\n",
-                  encoding="utf-8")
+        atomic_csv(df, out / f"{name}.csv", index=False, float_format="%.1f", lineterminator="\n")
 
     vars(st).update(
         tables=tables,

@@ -36,6 +36,7 @@ from coaching_roi.demo.primitives import (
 )
 from coaching_roi.demo.truth_definitions import _definitions
 from coaching_roi.estimate_ids import POOLED
+from coaching_roi.safety import atomic_write_text
 
 
 def truth_behavior_change(st: SimpleNamespace) -> None:
@@ -223,6 +224,6 @@ def write_truth(st: SimpleNamespace) -> None:
         "row_counts": {name: int(len(df)) for name, df in tables.items()},
         "definitions": _definitions(ramp_post),
     }
-    (out / "truth.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    atomic_write_text(out / "truth.json", json.dumps(truth, indent=2, ensure_ascii=False) + "\n")
     say("done")
     st.truth = truth

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from coaching_roi.scoring.periods import week_start
+from coaching_roi.calendar import week_start
 
 _WEEK = pd.Timedelta(days=7)
 

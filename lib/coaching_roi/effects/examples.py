@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from coaching_roi.scoring.periods import week_start
+from coaching_roi.calendar import week_of, week_start
 
 from .change_by_behavior import _label
 from .episodes import _WEEK, episode_changes, explode_session_behaviors, select_episodes
@@ -164,7 +164,7 @@ def example_reps(
                  after_score=float(c["score_after"]), win_rate_before=wr_b, win_rate_after=wr_a,
                  n_deals_before=int(n_b), n_deals_after=int(n_a), targeting=float(c["targeting"]),
                  clarity=float(c["clarity"]),
-                 n_weeks_coached=int(((week_start(pd.Series([last])).iloc[0] - c["episode_week"]) / _WEEK) + 1))
+                 n_weeks_coached=int(((week_of(last) - c["episode_week"]) / _WEEK) + 1))
         r["sentence"] = example_sentence(r)
         out.append(r)
         g = c["episode_week"]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from coaching_roi import config as _config
-from coaching_roi.scoring.periods import week_start
+from coaching_roi.calendar import week_start
 
 from .episodes import coaching_episodes
 

@@ -14,12 +14,12 @@ quarter is not in the data is "not yet observable" (:func:`lag_observable`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from coaching_roi import config as _config
+from coaching_roi.calendar import quarter_of, quarter_of_date
 from coaching_roi.estimate_ids import POOLED
 
 OUTCOMES: dict[str, dict[str, str]] = {
@@ -33,19 +33,9 @@ MIN_FIT_REPS = 5  # below 5 points HC2 has 1-2 residual degrees of freedom and i
 
 
 # ------------------------------------------------------------------------------------ frames
-def quarter_of(ts: Any) -> str:
-    """The quarter label (e.g. 2026Q3) of a timestamp."""
-    p = pd.Timestamp(ts).to_period("Q")
-    return f"{p.year}Q{p.quarter}"
-
-
-def _quarter_col(dates: pd.Series) -> pd.Series:
-    return pd.to_datetime(dates).dt.to_period("Q").map(lambda p: f"{p.year}Q{p.quarter}")
-
-
 def rep_quarter_behavior(weekly: pd.DataFrame) -> pd.DataFrame:
     """Per rep, behavior and calendar quarter (of the week's Monday): mean weekly score and n_weeks."""
-    w = weekly.assign(quarter=_quarter_col(weekly["week"]))
+    w = weekly.assign(quarter=quarter_of(weekly["week"]))
     return (w.groupby(["rep_id", "behavior", "quarter"], observed=True)["mean_score"]
             .agg(quarter_score="mean", n_weeks="size").reset_index())
 
@@ -55,7 +45,7 @@ def rep_quarter_outcomes(opportunities: pd.DataFrame) -> pd.DataFrame:
     cycle_var (days created -> close over closed deals, won and lost), median_cycle_days (won deals)."""
     o = opportunities[opportunities["status"].isin(["won", "lost"]) & opportunities["close_date"].notna()].copy()
     o["close_date"] = pd.to_datetime(o["close_date"])
-    o["quarter"] = _quarter_col(o["close_date"])
+    o["quarter"] = quarter_of(o["close_date"])
     o["won"] = (o["status"] == "won").astype(int)
     o["days"] = (o["close_date"] - pd.to_datetime(o["created_date"])).dt.days.astype("float64")
     o["won_days"] = o["days"].where(o["won"] == 1)
@@ -113,7 +103,7 @@ def rep_points(weekly: pd.DataFrame, episodes: pd.DataFrame, opportunities: pd.D
     if cohort == "quarter":
         eps = eps[pd.to_datetime(eps["first_session_date"]) >= q_start]
     eps = eps.sort_values(["rep_id", "first_session_date"]).drop_duplicates("rep_id", keep="first").copy()
-    eps["q_e"] = eps["first_session_date"].map(quarter_of)
+    eps["q_e"] = eps["first_session_date"].map(quarter_of_date)
     eps["q_before"] = eps["q_e"].map(lambda x: _config.quarter_label(x, -1))
     w = weekly[pd.to_datetime(weekly["week"]) < q_end]
     qb = rep_quarter_behavior(w.assign(week=pd.to_datetime(w["week"])))

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
-from coaching_roi.stats import wilson_interval
+from coaching_roi.stats import welch_interval, wilson_interval
 
 
 # ---------------------------------------------------------------------------- quarter-over-quarter
@@ -57,16 +56,5 @@ def rate_change(
 
 def mean_diff_interval(x1: np.ndarray, x0: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """Welch difference of means mean(x1) − mean(x0) with its t interval; NaNs when n < 2 in either."""
-    x1 = np.asarray(x1, dtype=float)
-    x0 = np.asarray(x0, dtype=float)
-    x1, x0 = x1[np.isfinite(x1)], x0[np.isfinite(x0)]
-    if len(x1) < 2 or len(x0) < 2:
-        return (float("nan"), float("nan"), float("nan"))
-    d = x1.mean() - x0.mean()
-    v1, v0 = x1.var(ddof=1) / len(x1), x0.var(ddof=1) / len(x0)
-    se = np.sqrt(v1 + v0)
-    if se == 0:
-        return (float(d), float(d), float(d))
-    dof = (v1 + v0) ** 2 / (v1**2 / (len(x1) - 1) + v0**2 / (len(x0) - 1))
-    t = _st.t.ppf(0.5 + level / 2, dof)
-    return (float(d), float(d - t * se), float(d + t * se))
+    d, lo, hi = welch_interval(x1, x0, level)
+    return (float("nan"), float("nan"), float("nan")) if np.isnan(lo) else (d, lo, hi)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from coaching_roi import schemas
 from coaching_roi.config import Config
+from coaching_roi.roster import AE_ONLY, active_mask
 
 if TYPE_CHECKING:
     from coaching_roi.intake.result import IntakeResult
@@ -32,13 +33,7 @@ def _active_aes(result: IntakeResult, cfg: Config) -> pd.Series | None:
     reps = result.tables.get("reps")
     if reps is None:
         return None
-    start, end = cfg.quarter_bounds()
-    active = (
-        (reps["role"] == "AE")
-        & (reps["hire_date"].isna() | (reps["hire_date"] < end))
-        & (reps["end_date"].isna() | (reps["end_date"] >= start))
-    )
-    return reps.loc[active, "rep_id"]
+    return reps.loc[active_mask(reps, *cfg.quarter_bounds(), roles=AE_ONLY), "rep_id"]
 
 
 def _share(num: int, den: int) -> float | None:

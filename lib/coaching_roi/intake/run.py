@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import pandas as pd
@@ -20,6 +19,7 @@ from coaching_roi.intake.load import _load
 from coaching_roi.intake.loaded import Progress, _Checked, _NoRows
 from coaching_roi.intake.result import IntakeResult
 from coaching_roi.intake.validation import _check_table, _cross_checks
+from coaching_roi.safety import atomic_parquet, atomic_write_text
 
 
 def run_intake(cfg: Config, *, progress: Progress = None, write: bool = True) -> IntakeResult:
@@ -111,14 +111,10 @@ def write_outputs(result: IntakeResult, cfg: Config) -> None:
         path = cfg.artifact(f"01_{table}")
         rej_path = cfg.rejects_dir / f"{table}.csv"
         if table in result.tables:
-            tmp = path.with_suffix(".parquet.tmp")
-            result.tables[table].to_parquet(tmp, index=False, engine="pyarrow")
-            os.replace(tmp, path)
+            atomic_parquet(result.tables[table], path, engine="pyarrow")
             safe_csv(result.rejects[table], rej_path)
         else:
             path.unlink(missing_ok=True)
             rej_path.unlink(missing_ok=True)
     status = {"present": result.present, "absent": result.absent}
-    tmp = cfg.artifacts_dir / ".01_tables.json.tmp"
-    tmp.write_text(json.dumps(status, indent=2), encoding="utf-8")
-    os.replace(tmp, cfg.artifacts_dir / "01_tables.json")
+    atomic_write_text(cfg.artifacts_dir / "01_tables.json", json.dumps(status, indent=2))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from coaching_roi.roster import employed_at
+
 
 @dataclass(frozen=True)
 class MoneyInputs:
@@ -76,14 +78,8 @@ def new_hires_last_year(reps: pd.DataFrame, *, as_of: pd.Timestamp, role: str | 
 
 
 def active_count(reps: pd.DataFrame, *, as_of: pd.Timestamp, role: str | None = "AE") -> int:
-    """Reps (of ``role``) employed on the day before ``as_of``."""
-    r = reps
-    if role is not None and "role" in r.columns:
-        r = r.loc[r["role"].astype(str) == role]
-    day = as_of - pd.Timedelta(days=1)
-    hired = r["hire_date"].isna() | (r["hire_date"] <= day) if "hire_date" in r.columns else True
-    stayed = r["end_date"].isna() | (r["end_date"] > day) if "end_date" in r.columns else True
-    return int((hired & stayed).sum())
+    """Reps (of ``role``) employed at ``as_of`` (:func:`roster.employed_at`)."""
+    return int(employed_at(reps, as_of, roles=None if role is None else (role,)).sum())
 
 
 def resolve_inputs(economics, reps: pd.DataFrame, opportunities: pd.DataFrame, *, as_of: pd.Timestamp,

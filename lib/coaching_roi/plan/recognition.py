@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi import funnel as fn
+from coaching_roi.calendar import week_start
 
 
 def most_improved_funnel(funnel_change: pd.DataFrame, *, top_n: int = 3) -> pd.DataFrame:
@@ -90,7 +91,7 @@ def calls_of_the_week(
     d = call_composite.copy()
     d["call_date"] = pd.to_datetime(d["call_date"])
     d = d[(d["call_date"] >= start) & (d["call_date"] < end) & d["composite"].notna()]
-    d["week"] = d["call_date"].dt.to_period("W-SUN").dt.start_time
+    d["week"] = week_start(d["call_date"])
     d = d.sort_values(["week", "composite", "call_id"], ascending=[True, False, True])
     out = d.groupby("week", observed=True, sort=True).head(per_week)
     return out[["week", "call_id", "rep_id", "call_date", "composite"]].reset_index(drop=True)

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from coaching_roi.roster import PLAN_ROLES, employed_at
+
 
 def active_reps(reps: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Reps (AE or SDR) employed at the end of ``[start, end)``: hired before ``end``, not left before it."""
+    """Reps (AE or SDR) employed at the end of ``[start, end)`` (:func:`roster.employed_at` ``end``)."""
     df = reps.copy()
     df["rep_id"] = df["rep_id"].astype("string")
-    role = df["role"].astype("string").str.upper()
-    keep = role.isin(["AE", "SDR"])
-    if "hire_date" in df.columns:
-        h = pd.to_datetime(df["hire_date"])
-        keep &= h.isna() | (h < end)
-    if "end_date" in df.columns:
-        e = pd.to_datetime(df["end_date"])
-        keep &= e.isna() | (e >= end)
+    keep = employed_at(df, end, roles=PLAN_ROLES)
     out = df.loc[keep].copy()
-    out["role"] = role[keep]
+    out["role"] = df["role"].astype("string").str.upper()[keep]
     for c in ("rep_name", "manager_id", "hire_date", "monthly_quota"):
         if c not in out.columns:
             out[c] = pd.NA

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coaching_roi import bootstrap
 from coaching_roi.stats import fmt_interval
 
 from .composite import _scorer_column
@@ -77,7 +78,6 @@ def scorer_agreement(
     pairs = paired_scores(call_scores, scorer_a, scorer_b)
     order = behaviors or sorted(pairs["behavior"].unique())
     rng = np.random.default_rng(seed)
-    alpha = (1 - level) / 2
     rows = []
     for beh in order:
         p = pairs[pairs["behavior"] == beh]
@@ -90,20 +90,12 @@ def scorer_agreement(
         raw_a, raw_b = p["score_a"].to_numpy(float), p["score_b"].to_numpy(float)
         ra = np.clip(np.rint(raw_a), scale_min, scale_max)
         rb = np.clip(np.rint(raw_b), scale_min, scale_max)
-        idx = rng.integers(0, n, size=(n_boot, n))
-        kb = quadratic_kappa(ra[idx], rb[idx])
-        ib = icc_a1(raw_a[idx], raw_b[idx])
-        db = (raw_b[idx] - raw_a[idx]).mean(axis=1)
-
-        def q(v: np.ndarray) -> tuple[float, float]:
-            v = v[np.isfinite(v)]
-            return (float(np.quantile(v, alpha)), float(np.quantile(v, 1 - alpha))) if len(v) else (np.nan, np.nan)
-
+        idx = bootstrap.resample(n, n_boot, rng)
         row |= {"kappa": float(quadratic_kappa(ra, rb)), "icc": float(icc_a1(raw_a, raw_b)),
                 "mean_diff": float((raw_b - raw_a).mean())}
-        row["kappa_low"], row["kappa_high"] = q(kb)
-        row["icc_low"], row["icc_high"] = q(ib)
-        row["diff_low"], row["diff_high"] = q(db)
+        row["kappa_low"], row["kappa_high"] = bootstrap.percentile(quadratic_kappa(ra[idx], rb[idx]), level).bounds
+        row["icc_low"], row["icc_high"] = bootstrap.percentile(icc_a1(raw_a[idx], raw_b[idx]), level).bounds
+        row["diff_low"], row["diff_high"] = bootstrap.percentile((raw_b[idx] - raw_a[idx]).mean(axis=1), level).bounds
         rows.append(row)
     cols = ["behavior", "n_calls", "kappa", "kappa_low", "kappa_high", "icc", "icc_low", "icc_high",
             "mean_diff", "diff_low", "diff_high"]

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
-from .periods import in_window, week_start
+from coaching_roi.calendar import week_of
+from coaching_roi.stats import welch_interval
+
+from .periods import in_window
 
 
 def coached_reps(sessions: pd.DataFrame | None, behavior: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -67,20 +69,13 @@ def before_after(rep_rows: pd.DataFrame, split: pd.Timestamp, *, level: float = 
     notebook 03 compares coached reps with uncoached ones over the same weeks.
     """
     wk = pd.to_datetime(rep_rows["week"])
-    b, a = rep_rows[wk < week_start(pd.Series([split])).iloc[0]], rep_rows[wk >= week_start(pd.Series([split])).iloc[0]]
+    b, a = rep_rows[wk < week_of(split)], rep_rows[wk >= week_of(split)]
 
     def wmean(d: pd.DataFrame) -> float:
         return float((d["mean_score"] * d["n_calls"]).sum() / d["n_calls"].sum()) if d["n_calls"].sum() else float("nan")
 
     mb, ma = wmean(b), wmean(a)
-    lo = hi = float("nan")
-    if len(a) >= 2 and len(b) >= 2:
-        va, vb = a["mean_score"].var(ddof=1) / len(a), b["mean_score"].var(ddof=1) / len(b)
-        se = np.sqrt(va + vb)
-        if se > 0:
-            df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-            t = _st.t.ppf(0.5 + level / 2, df)
-            lo, hi = (ma - mb) - t * se, (ma - mb) + t * se
+    _, lo, hi = welch_interval(a["mean_score"], b["mean_score"], level, centre=ma - mb)
     return BeforeAfter(mb, int(b["n_calls"].sum()), ma, int(a["n_calls"].sum()), ma - mb, float(lo), float(hi))
 
 

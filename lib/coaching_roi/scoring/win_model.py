@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from coaching_roi import bootstrap
 from coaching_roi.errors import WorkbookError
 
 NO_SCORES = "no scored calls"
@@ -162,7 +163,7 @@ def cluster_bootstrap_auc(pair_wins: np.ndarray, n_won: np.ndarray, n_lost: np.n
     member = (folds.T[:, :, None] == np.arange(k)).reshape(g, -1).astype(float)
     for b0 in range(0, n_boot, chunk):
         b = min(chunk, n_boot - b0)
-        draws = rng.integers(0, g, size=(b, g))
+        draws = bootstrap.resample(g, b, rng)
         w = np.bincount((draws + g * np.arange(b)[:, None]).ravel(), minlength=b * g).reshape(b, g).astype(float)
         num = np.einsum("bg,bg->b", w @ pair_wins, w)
         wp, wn = w * n_won, w * n_lost
@@ -312,9 +313,11 @@ def fit_win_model(
     lost_per_rep = np.bincount(groups[y == 0], minlength=n_reps).astype(float)
     boot = cluster_bootstrap_auc(pair_wins, won_per_rep, lost_per_rep, folds, n_boot=n_boot, rng=rng)
     a = (1 - level) / 2
-    q_low, q_high = np.nanquantile(boot, [a, 1 - a])
+    pct = bootstrap.percentile(boot, level)
     widen = nadeau_bengio_factor(k)
-    ci_low, ci_high = float(max(0.0, auc - widen * (auc - q_low))), float(min(1.0, auc + widen * (q_high - auc)))
+    ci_low, ci_high = float("nan"), float("nan")
+    if pct.reason is None:
+        ci_low, ci_high = float(max(0.0, auc - widen * (auc - pct.low))), float(min(1.0, auc + widen * (pct.high - auc)))
     full = model().fit(X, y)
     coefs = full[-1].coef_[0]
     imps = np.array(imps) if imps else np.full((1, len(features)), np.nan)

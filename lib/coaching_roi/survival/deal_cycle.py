@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coaching_roi import bootstrap
 from coaching_roi.stats import Interval
 
 from .km import km_median_interpolated
@@ -80,21 +81,11 @@ def deal_cycle_effect(
     score = frame["score"].to_numpy(float)
     point = _pct_faster(days, closed, score)
     codes, uniq = pd.factorize(frame["rep_id"])
-    rows_of = [np.flatnonzero(codes == i) for i in range(len(uniq))]
-    n_reps = len(uniq)
-    if n_reps < 2:
+    if len(uniq) < 2:
         return Interval(point, float("nan"), float("nan"), int(len(frame)))
-    rng = np.random.default_rng(seed)
-    draws = np.full(n_boot, np.nan)
-    for i in range(n_boot):
-        pick = rng.integers(0, n_reps, n_reps)
-        idx = np.concatenate([rows_of[j] for j in pick])
-        draws[i] = _pct_faster(days[idx], closed[idx], score[idx])
-    ok = draws[np.isfinite(draws)]
-    if len(ok) < max(20, n_boot // 2):
-        return Interval(point, float("nan"), float("nan"), int(len(frame)))
-    alpha = (1 - level) / 2
-    return Interval(point, float(np.quantile(ok, alpha)), float(np.quantile(ok, 1 - alpha)), int(len(frame)))
+    pct, _ = bootstrap.cluster_bootstrap(codes, lambda r: _pct_faster(days[r], closed[r], score[r]),
+                                         n_boot=n_boot, seed=seed, level=level)
+    return Interval(point, pct.low, pct.high, int(len(frame)))
 
 
 def deal_cycle_by_outcome(frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,17 +10,14 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test
 from lifelines.utils import median_survival_times
 
+from coaching_roi import bootstrap
+
 DAYS_PER_WEEK = 7.0
 
 
 # ------------------------------------------------------------------------------------ KM helpers
-def km_median(durations: np.ndarray, events: np.ndarray) -> float:
-    """Kaplan–Meier median (smallest event time with S(t) <= 0.5); inf when the curve never gets there.
-
-    Agrees with ``lifelines.KaplanMeierFitter().median_survival_time_`` except where the curve sits
-    exactly at 0.5 (lifelines then depends on float rounding); written in numpy because the
-    bootstrap calls it thousands of times.
-    """
+def _km_half(durations: np.ndarray, events: np.ndarray) -> float | tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Event times, the KM curve at them and where it is at or below 0.5; nan (no data) or inf (no event)."""
     d = np.asarray(durations, float)
     e = np.asarray(events, bool)
     if len(d) == 0:
@@ -30,7 +27,20 @@ def km_median(durations: np.ndarray, events: np.ndarray) -> float:
         return float("inf")
     at_risk = len(d) - np.searchsorted(np.sort(d), times, side="left")
     surv = np.cumprod(1 - deaths / at_risk)
-    hit = np.flatnonzero(surv <= 0.5 + 1e-9)
+    return times, surv, np.flatnonzero(surv <= 0.5 + 1e-9)
+
+
+def km_median(durations: np.ndarray, events: np.ndarray) -> float:
+    """Kaplan–Meier median (smallest event time with S(t) <= 0.5); inf when the curve never gets there.
+
+    Agrees with ``lifelines.KaplanMeierFitter().median_survival_time_`` except where the curve sits
+    exactly at 0.5 (lifelines then depends on float rounding); written in numpy because the
+    bootstrap calls it thousands of times.
+    """
+    curve = _km_half(durations, events)
+    if isinstance(curve, float):
+        return curve
+    times, _, hit = curve
     return float(times[hit[0]]) if len(hit) else float("inf")
 
 
@@ -42,16 +52,10 @@ def km_median_interpolated(durations: np.ndarray, events: np.ndarray) -> float:
     jumps by a day at a time; the interpolated one moves smoothly, so a ratio of two medians (and its
     bootstrap) is not lumped onto a few values.
     """
-    d = np.asarray(durations, float)
-    e = np.asarray(events, bool)
-    if len(d) == 0:
-        return float("nan")
-    times, deaths = np.unique(d[e], return_counts=True)
-    if len(times) == 0:
-        return float("inf")
-    at_risk = len(d) - np.searchsorted(np.sort(d), times, side="left")
-    surv = np.cumprod(1 - deaths / at_risk)
-    hit = np.flatnonzero(surv <= 0.5 + 1e-9)
+    curve = _km_half(durations, events)
+    if isinstance(curve, float):
+        return curve
+    times, surv, hit = curve
     if not len(hit):
         return float("inf")
     k = int(hit[0])
@@ -136,14 +140,11 @@ def _stratified_bootstrap(
     rng = np.random.default_rng(seed)
     na, nb = len(arrays_a[0]), len(arrays_b[0])
     draws = np.full(n_boot, np.nan)
-    for i in range(n_boot):
-        ia, ib = rng.integers(0, na, na), rng.integers(0, nb, nb)
+    for i in range(n_boot):  # the two groups' draws interleave in the stream (kept: same numbers as before)
+        ia, ib = bootstrap.resample(na, 1, rng)[0], bootstrap.resample(nb, 1, rng)[0]
         draws[i] = stat(tuple(x[ia] for x in arrays_a), tuple(x[ib] for x in arrays_b))
-    ok = draws[np.isfinite(draws)]
-    if len(ok) < max(20, n_boot // 2):
-        return float("nan"), float("nan"), draws
-    alpha = (1 - level) / 2
-    return float(np.quantile(ok, alpha)), float(np.quantile(ok, 1 - alpha)), draws
+    pct = bootstrap.percentile(draws, level)
+    return pct.low, pct.high, draws
 
 
 def _median_diff(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> float:

@@ -8,11 +8,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
-from coaching_roi.stats import Interval
+from coaching_roi.stats import Interval, welch_interval
 
 from .km import DAYS_PER_WEEK, _median_diff, _stratified_bootstrap
 
@@ -172,17 +170,7 @@ def attainment_gap(
     d = ramp.loc[ramp["attainment_observed"]]
     t = d.loc[d["program"] == treated, "attainment_6m"].to_numpy(float)
     c = d.loc[d["program"] == control, "attainment_6m"].to_numpy(float)
-    n = int(len(t) + len(c))
-    point = float(t.mean() - c.mean()) if len(t) and len(c) else float("nan")
-    if len(t) < 2 or len(c) < 2:
-        return Interval(point, float("nan"), float("nan"), n)
-    vt, vc = t.var(ddof=1) / len(t), c.var(ddof=1) / len(c)
-    se = np.sqrt(vt + vc)
-    if se == 0:
-        return Interval(point, point, point, n)
-    df = (vt + vc) ** 2 / (vt**2 / (len(t) - 1) + vc**2 / (len(c) - 1))
-    q = _st.t.ppf(0.5 + level / 2, df)
-    return Interval(point, point - q * se, point + q * se, n)
+    return Interval(*welch_interval(t, c, level), int(len(t) + len(c)))
 
 
 def attainment_table(ramp: pd.DataFrame) -> pd.DataFrame:
