@@ -45,6 +45,15 @@ def _run(params: str, out: str | None, jobs: int | None, only: list[str] | None,
     return result.run_dir
 
 
+def _team_options(parser: argparse.ArgumentParser) -> None:
+    """The demo team's scenario and size (``generate`` and ``demo`` take the same ones)."""
+    eff = parser.add_mutually_exclusive_group()
+    eff.add_argument("--no-effect", action="store_true", help="zero every planted effect")
+    eff.add_argument("--no-outcome-link", action="store_true",
+                     help="coaching lifts the coached behaviors, but behaviors do not move win rate or deal cycle")
+    parser.add_argument("--small", action="store_true", help="a small team (fast tests)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="coaching-roi", description="Coaching ROI Workbook: the quarterly run.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -52,11 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="write the demo team's CSVs and truth.json")
     g.add_argument("--out", default="data/demo", help="output folder (default: data/demo)")
     g.add_argument("--seed", type=int, default=7)
-    g_eff = g.add_mutually_exclusive_group()
-    g_eff.add_argument("--no-effect", action="store_true", help="zero every planted effect")
-    g_eff.add_argument("--no-outcome-link", action="store_true",
-                       help="coaching lifts the coached behaviors, but behaviors do not move win rate or deal cycle")
-    g.add_argument("--small", action="store_true", help="a small team (fast tests)")
+    _team_options(g)
     g.add_argument("--clean", action="store_true", help="do not inject bad rows")
 
     r = sub.add_parser("run", help="run every notebook for params/<name>.yaml")
@@ -72,11 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="generate the demo data and run the demo quarter end to end")
     d.add_argument("--seed", type=int, default=7)
-    d_eff = d.add_mutually_exclusive_group()
-    d_eff.add_argument("--no-effect", action="store_true", help="demo data with no planted effects")
-    d_eff.add_argument("--no-outcome-link", action="store_true",
-                       help="demo data where coaching lifts behaviors but behaviors do not move outcomes")
-    d.add_argument("--small", action="store_true", help="a small team (fast)")
+    _team_options(d)
     d.add_argument("--jobs", type=int, default=None)
     d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
     d.add_argument("--force", action="store_true", help="execute every notebook (default: reuse unchanged ones)")

@@ -24,6 +24,7 @@ from coaching_roi import compare, decision, estimate_ids, verdict
 from coaching_roi import findings as findings_mod
 from coaching_roi.config import Config
 from coaching_roi.paths import PROJECT_ROOT
+from coaching_roi.reuse import sha256_file
 from coaching_roi.safety import atomic_write_text
 
 if TYPE_CHECKING:
@@ -84,12 +85,6 @@ def notebook_to_html(nb: nbformat.NotebookNode | str | Path, out_path: Path, *, 
 
 
 # ------------------------------------------------------------------------------------ manifest
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def package_versions() -> dict[str, str | None]:
