@@ -10,9 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from coaching_roi import bootstrap as _boot
 
@@ -40,6 +37,8 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion k/n (statsmodels); (nan, nan) when n == 0."""
     if n <= 0:
         return (float("nan"), float("nan"))
+    from statsmodels.stats.proportion import proportion_confint  # imported when used: keeps imports light
+
     lo, hi = proportion_confint(int(k), int(n), alpha=1 - level, method="wilson")
     return (max(0.0, float(lo)), min(1.0, float(hi)))
 
@@ -58,6 +57,9 @@ def welch_interval(x1, x0, level: float = 0.95, *, centre: float | None = None) 
     d = d if centre is None else float(centre)
     if len(x1) < 2 or len(x0) < 2:
         return (d, float("nan"), float("nan"))
+    from scipy import stats as _st
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
     cm = CompareMeans(DescrStatsW(x1), DescrStatsW(x0))
     se = float(cm.std_meandiff_separatevar)
     if se == 0:

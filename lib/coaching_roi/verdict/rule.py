@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any, Literal
-
-from scipy import stats as _st
 
 Verdict = Literal["positive", "negative", "no_clear_change", "too_few"]
 VERDICTS: tuple[str, ...] = ("positive", "negative", "no_clear_change", "too_few")
@@ -84,6 +83,19 @@ def decide(value: Any, ci_low: Any, ci_high: Any, n: Any, n_unit: str, *, policy
     return "no_clear_change"
 
 
+def _quantile(p: float, df: float | None = None) -> float:
+    """The p-quantile of Student's t with ``df`` degrees of freedom, or of the standard normal.
+
+    scipy.special's ``stdtrit`` and the standard library's ``NormalDist`` give the same values as
+    ``scipy.stats`` without importing it (about 0.7 s of CPU in every process that reads a verdict).
+    """
+    if df is None:
+        return float(NormalDist().inv_cdf(p))
+    from scipy.special import stdtrit
+
+    return float(stdtrit(df, p))
+
+
 def mde(ci_low: Any, ci_high: Any, *, level: float, power: float = 0.8, df: float | None = None) -> float | None:
     """Minimum detectable effect: (critical value + power quantile) × the standard error the interval implies.
 
@@ -94,16 +106,16 @@ def mde(ci_low: Any, ci_high: Any, *, level: float, power: float = 0.8, df: floa
     if lo is None or hi is None or hi < lo:
         return None
     if df is not None and df > 0:
-        crit, q_pow = _st.t.ppf(0.5 + level / 2, df), _st.t.ppf(power, df)
+        crit, q_pow = _quantile(0.5 + level / 2, df), _quantile(power, df)
     else:
-        crit, q_pow = _st.norm.ppf(0.5 + level / 2), _st.norm.ppf(power)
+        crit, q_pow = _quantile(0.5 + level / 2), _quantile(power)
     se = (hi - lo) / (2 * crit)
     return float((crit + q_pow) * se)
 
 
 def _crit(level: float, df: float | None) -> float:
     q = 0.5 + level / 2
-    return float(_st.t.ppf(q, df) if df is not None and df > 0 else _st.norm.ppf(q))
+    return _quantile(q, df if df is not None and df > 0 else None)
 
 
 def confirmed(est: Mapping[str, Any], policy: Policy) -> bool:
