@@ -220,7 +220,7 @@ def test_make_plan_with_absent_tables_states_why():
     from coaching_roi import config
 
     cfg = config.build(quarter="2026Q3", data_dir="/nonexistent", check_paths=False)
-    none = dict(sdr_activity=None, coaching_sessions=None, opportunities=None, calls=None, call_scores=None,
+    none = dict(sdr_activity=None, coaching_sessions=None, opportunities=None, call_behavior=None,
                 rep_quarter_behavior=None, call_composite=None)
     res = plan.make_plan(plan.PlanInputs(reps=None, notes=["Table `reps` is absent."], **none), cfg)
     assert res.plan is None and res.funnel is None and res.notes

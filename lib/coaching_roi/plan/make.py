@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from coaching_roi import funnel as fn
-from coaching_roi.plan.behavior_focus import ae_focus, call_level_scores, rep_behavior_means, within_rep_sd
+from coaching_roi.plan.behavior_focus import ae_focus, call_level_scores, within_rep_sd
 from coaching_roi.plan.hygiene import coaching_cadence, session_quality, sessions_in
 from coaching_roi.plan.inputs import PlanInputs
 from coaching_roi.plan.plan_table import build_plan
@@ -80,18 +80,15 @@ def make_plan(inputs: PlanInputs, cfg) -> PlanResult:
         if res.counts["n_rows"].sum() == 0:
             notes.append(f"No SDR activity falls inside {cfg.quarter}: the funnel has no data this quarter.")
 
-    # AE behavior focus: 02's rep × quarter means when present, else 01's call scores
-    if inputs.call_scores is not None and inputs.calls is not None:
-        out["call_level"] = call_level_scores(inputs.call_scores, inputs.calls, behaviors=cfg.rubric.keys)
+    # AE behavior focus: 02's rep × quarter means and call scores (read, never recomputed here)
+    if inputs.call_behavior is not None:
+        out["call_level"] = call_level_scores(inputs.call_behavior, behaviors=cfg.rubric.keys)
     if ae_ids:
         rb = None
         if inputs.rep_quarter_behavior is not None:
             q = inputs.rep_quarter_behavior
             rb = q[q["quarter"].astype(str) == cfg.quarter]
             out["ae_source"] = "notebook 02 (rep × quarter behavior means)"
-        elif out["call_level"] is not None:
-            rb = rep_behavior_means(out["call_level"], start, end)
-            out["ae_source"] = "01's call scores (primary scorer), computed here"
         if rb is not None:
             sd = within_rep_sd(out["call_level"], start, end) if out["call_level"] is not None else None
             out["ae_focus"] = ae_focus(rb, ae_ids=ae_ids, labels=labels, min_calls=min_calls, sd=sd, level=level)
