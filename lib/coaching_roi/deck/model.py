@@ -268,14 +268,15 @@ def est(findings: Mapping[str, Any], key: str) -> dict | None:
 
 
 def interval_frame(findings: Mapping[str, Any], keys: list[tuple[str, str]]) -> pd.DataFrame:
-    """Rows ``label, value, ci_low, ci_high, n, n_unit`` for the estimates that exist."""
+    """Rows ``label, value, ci_low, ci_high, n, n_unit, verdict`` (the stored one) for the estimates that exist."""
     rows = []
     for key, label in keys:
         e = est(findings, key)
         if e and e.get("value") is not None:
             rows.append({"label": label, "value": e.get("value"), "ci_low": e.get("ci_low"),
-                         "ci_high": e.get("ci_high"), "n": int(e.get("n") or 0), "n_unit": e.get("n_unit", "")})
-    return pd.DataFrame(rows, columns=["label", "value", "ci_low", "ci_high", "n", "n_unit"]).astype(
+                         "ci_high": e.get("ci_high"), "n": int(e.get("n") or 0), "n_unit": e.get("n_unit", ""),
+                         "verdict": e.get("verdict", "too_few")})
+    return pd.DataFrame(rows, columns=["label", "value", "ci_low", "ci_high", "n", "n_unit", "verdict"]).astype(
         {"value": float, "ci_low": float, "ci_high": float}
     )
 

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from coaching_roi import funnel as fn
+from coaching_roi import verdict
 
 
 def call_level_scores(call_behavior: pd.DataFrame, *, behaviors: list[str] | None = None) -> pd.DataFrame:
@@ -109,7 +110,7 @@ def ae_focus(
         lo, hi = (pick["diff"] - z * se, pick["diff"] + z * se) if np.isfinite(se) else (np.nan, np.nan)
         if low_volume:
             status = "low volume"
-        elif np.isfinite(hi) and hi < 0:
+        elif verdict.side(lo, hi) == "negative":
             status = "gap"
         elif pick["diff"] < 0:
             status = "below team"

@@ -76,7 +76,7 @@ def make_plan(inputs: PlanInputs, cfg) -> PlanResult:
         out["funnel"] = res
         out["funnel_change"] = fn.rate_change(res.rates, prev.rates, level=level, min_volume=fcfg.min_volume)
         out["sdr_output"] = sdr_output(res.counts, reps, start, end)
-        out["improved_funnel"] = most_improved_funnel(out["funnel_change"])
+        out["improved_funnel"] = most_improved_funnel(out["funnel_change"], level=level)
         if res.counts["n_rows"].sum() == 0:
             notes.append(f"No SDR activity falls inside {cfg.quarter}: the funnel has no data this quarter.")
 
@@ -121,7 +121,7 @@ def make_plan(inputs: PlanInputs, cfg) -> PlanResult:
     # recognition
     if out["call_level"] is not None:
         ch = behavior_score_change(out["call_level"], now=(start, end), before=(pstart, pend), min_calls=min_calls, level=level)
-        out["improved_behavior"] = most_improved_behavior(ch[ch["rep_id"].isin(ae_ids + sdr_ids)], labels=labels)
+        out["improved_behavior"] = most_improved_behavior(ch[ch["rep_id"].isin(ae_ids + sdr_ids)], labels=labels, level=level)
     if inputs.call_composite is not None:
         out["calls_of_week"] = calls_of_the_week(inputs.call_composite, start=start, end=end)
 

@@ -7,20 +7,22 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi import funnel as fn
+from coaching_roi import verdict
 
 
-def most_improved_funnel(funnel_change: pd.DataFrame, *, top_n: int = 3) -> pd.DataFrame:
+def most_improved_funnel(funnel_change: pd.DataFrame, *, top_n: int = 3, level: float = 0.95) -> pd.DataFrame:
     """SDR stage improvements with enough volume in both quarters, ranked by the interval's lower end.
 
     One row per rep (their best stage); only improvements whose interval is above zero are listed.
     """
-    d = funnel_change[funnel_change["enough_volume"] & (funnel_change["ci_low"] > 0)]
+    d = funnel_change[funnel_change["enough_volume"] & (verdict.sides(funnel_change["ci_low"], funnel_change["ci_high"]) == "positive")]
     if d.empty:
         return d.assign(reading=pd.Series(dtype=object))
     d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    lt = verdict.level_text(level)
     return d.assign(
         reading=[
-            f"{fn.STAGE_SHORT.get(s, s)} rate {b:.0%} → {a:.0%} ({c * 100:+.0f} pp, 95% CI {lo * 100:+.0f} to {hi * 100:+.0f} pp)"
+            f"{fn.STAGE_SHORT.get(s, s)} rate {b:.0%} → {a:.0%} ({c * 100:+.0f} pp, {lt} CI {lo * 100:+.0f} to {hi * 100:+.0f} pp)"
             for s, b, a, c, lo, hi in zip(d["stage"], d["rate_before"], d["rate_now"], d["change"], d["ci_low"], d["ci_high"], strict=True)
         ]
     ).reset_index(drop=True)
@@ -64,15 +66,17 @@ def behavior_score_change(
     return pd.DataFrame(rows, columns=cols)
 
 
-def most_improved_behavior(changes: pd.DataFrame, *, labels: dict[str, str], top_n: int = 3) -> pd.DataFrame:
+def most_improved_behavior(changes: pd.DataFrame, *, labels: dict[str, str], top_n: int = 3,
+                           level: float = 0.95) -> pd.DataFrame:
     """Reps whose behavior score rose beyond noise, ranked by the interval's lower end (one row per rep)."""
-    d = changes[changes["ci_low"] > 0]
+    d = changes[verdict.sides(changes["ci_low"], changes["ci_high"]) == "positive"]
     if d.empty:
         return d.assign(reading=pd.Series(dtype=object))
     d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    lt = verdict.level_text(level)
     return d.assign(
         reading=[
-            f"{labels.get(b, b)} {m0:.1f} → {m1:.1f} ({c:+.1f} points, 95% CI {lo:+.1f} to {hi:+.1f}; {n0} → {n1} calls)"
+            f"{labels.get(b, b)} {m0:.1f} → {m1:.1f} ({c:+.1f} points, {lt} CI {lo:+.1f} to {hi:+.1f}; {n0} → {n1} calls)"
             for b, m0, m1, c, lo, hi, n0, n1 in zip(
                 d["behavior"], d["mean_before"], d["mean_now"], d["change"], d["ci_low"], d["ci_high"], d["n_before"], d["n_now"], strict=True
             )
