@@ -10,15 +10,19 @@ from coaching_roi import funnel as fn
 from coaching_roi import verdict
 
 
+def _best_clear_rise(d: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """Rows whose interval lies above zero (:func:`verdict.sides`), one per rep (the highest lower end), best first."""
+    d = d[verdict.sides(d["ci_low"], d["ci_high"]) == "positive"]
+    d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    return d.reset_index(drop=True)
+
+
 def most_improved_funnel(funnel_change: pd.DataFrame, *, top_n: int = 3, level: float = 0.95) -> pd.DataFrame:
     """SDR stage improvements with enough volume in both quarters, ranked by the interval's lower end.
 
     One row per rep (their best stage); only improvements whose interval is above zero are listed.
     """
-    d = funnel_change[funnel_change["enough_volume"] & (verdict.sides(funnel_change["ci_low"], funnel_change["ci_high"]) == "positive")]
-    if d.empty:
-        return d.assign(reading=pd.Series(dtype=object))
-    d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    d = _best_clear_rise(funnel_change[funnel_change["enough_volume"]], top_n)
     lt = verdict.level_text(level)
     return d.assign(
         reading=[
@@ -69,10 +73,7 @@ def behavior_score_change(
 def most_improved_behavior(changes: pd.DataFrame, *, labels: dict[str, str], top_n: int = 3,
                            level: float = 0.95) -> pd.DataFrame:
     """Reps whose behavior score rose beyond noise, ranked by the interval's lower end (one row per rep)."""
-    d = changes[verdict.sides(changes["ci_low"], changes["ci_high"]) == "positive"]
-    if d.empty:
-        return d.assign(reading=pd.Series(dtype=object))
-    d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    d = _best_clear_rise(changes, top_n)
     lt = verdict.level_text(level)
     return d.assign(
         reading=[
