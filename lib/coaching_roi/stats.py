@@ -22,12 +22,6 @@ class Interval:
     ci_high: float
     n: int
 
-    @property
-    def covers_zero(self) -> bool:
-        return bool(np.isfinite(self.ci_low) and np.isfinite(self.ci_high) and self.ci_low <= 0 <= self.ci_high) or not (
-            np.isfinite(self.ci_low) and np.isfinite(self.ci_high)
-        )
-
     def covers(self, x: float) -> bool:
         return bool(self.ci_low <= x <= self.ci_high)
 
