@@ -91,11 +91,12 @@ def test_notebook_03_without_02s_artifacts_stops_naming_02(demo_run, tmp_path):
     """03 never rebuilds 02's scores: with only 01's artifacts it stops with the error that names 02."""
     import shutil
 
-    from coaching_roi import pipeline
+    from coaching_roi import pipeline, safety
     from coaching_roi.paths import PROJECT_ROOT
 
     data = tmp_path / "run" / "data"
     data.mkdir(parents=True)
+    safety.write_marker(tmp_path / "run", "e2e")  # a folder the workbook made
     for p in (demo_run.run_dir / "data").glob("01_*"):
         shutil.copy(p, data / p.name)
     params = {"quarter": demo_run.cfg.quarter, "name": "e2e", "data_dir": str(demo_run.data_dir),
