@@ -342,11 +342,15 @@ def test_inputs_table_counts_rows_and_names_the_quarter():
     assert t.caption == "Inputs for 2026Q3 (01 Jul 2026 to 30 Sep 2026)"
 
 
-def test_save_artifacts_writes_parquet(tmp_path):
+def test_save_artifacts_writes_parquet_and_empties_what_was_not_computed(tmp_path):
+    from coaching_roi import artifacts
+
     cfg = config.build(quarter="2026Q3", name="t", data_dir="data/demo", run_dir=str(tmp_path), check_paths=False)
     cfg.artifacts_dir.mkdir(parents=True, exist_ok=True)
-    cohort_report.save_artifacts(cfg, {"03_quartiles": pd.DataFrame({"quartile": [1, 2]})})
+    q = artifacts.empty("03_quartiles").reindex([0, 1]).assign(quartile=[1, 2], n_reps=3, n_deals=10, won=4, lost=6)
+    cohort_report.save_artifacts(cfg, {"03_quartiles": q}, ("03_rep_quarter", "03_quartiles"))
     assert pd.read_parquet(cfg.artifact("03_quartiles"))["quartile"].tolist() == [1, 2]
+    assert artifacts.read(cfg, "03_rep_quarter") is None  # written empty: no stale table of an earlier run
 
 
 def test_plot_km_panels_draws_each_panel_and_leaves_none_empty(d):

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("e2e")]
 
 NB = "02_behavioral_scoring"
 ARTIFACTS = {
+    "02_call_behavior": ["call_id", "rep_id", "call_date", "behavior", "score"],
     "02_call_composite": ["call_id", "rep_id", "call_date", "week", "quarter", "opportunity_id", "composite",
                           "n_behaviors_scored"],
     "02_rep_week_behavior": ["rep_id", "week", "behavior", "mean_score", "n_calls"],

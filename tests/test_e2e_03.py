@@ -85,3 +85,22 @@ def test_no_effect_makes_no_positive_claim(demo_run_no_effect):
         assert e["ci_low"] is not None and e["ci_low"] <= 0, (k, e)
         assert e["verdict"] in ("no_clear_change", "too_few"), e
         assert e["reading"].startswith(("No clear", "Too few")) or "cannot be told yet" in e["reading"], e
+
+
+def test_notebook_03_without_02s_artifacts_stops_naming_02(demo_run, tmp_path):
+    """03 never rebuilds 02's scores: with only 01's artifacts it stops with the error that names 02."""
+    import shutil
+
+    from coaching_roi import pipeline, safety
+    from coaching_roi.paths import PROJECT_ROOT
+
+    data = tmp_path / "run" / "data"
+    data.mkdir(parents=True)
+    safety.write_marker(tmp_path / "run", "e2e")  # a folder the workbook made
+    for p in (demo_run.run_dir / "data").glob("01_*"):
+        shutil.copy(p, data / p.name)
+    params = {"quarter": demo_run.cfg.quarter, "name": "e2e", "data_dir": str(demo_run.data_dir),
+              "run_dir": str(tmp_path / "run"), "interactive": False}
+    run = pipeline._execute_one(PROJECT_ROOT / "notebooks" / "03_cohort_comparison.ipynb", tmp_path, params, "03")
+    assert run.status == "failed", run
+    assert "02_rep_quarter_composite.parquet is missing" in run.error and "run 02_behavioral_scoring first" in run.error

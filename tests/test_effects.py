@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coaching_roi import config, effects
+from coaching_roi import config, effects, scoring
 
 WEEKS = pd.date_range("2026-01-05", periods=30, freq="7D")  # Mondays
 
@@ -101,16 +101,6 @@ def test_estimates_follow_findings_contract_and_readings_respect_interval():
     assert e["verdict"] == "positive" and "rose" in e["reading"] and "Asks better" in e["reading"]
     assert "n = 30 coached reps" in e["reading"] and e["df"] == 29
     assert est["event_study_pretrend::b"]["verdict"] == "no_clear_change"
-
-
-def test_rep_week_behavior_uses_manager_scores_and_monday_weeks():
-    calls = pd.DataFrame({"call_id": ["c1", "c2", "c3"], "rep_id": ["a", "a", "a"],
-                          "call_date": pd.to_datetime(["2026-03-04 10:00", "2026-03-06 15:00", "2026-03-09 09:00"])})
-    scores = pd.DataFrame({"call_id": ["c1", "c2", "c3", "c1"], "behavior": ["x"] * 4, "score": [4.0, 6.0, 8.0, 1.0],
-                           "scorer": ["manager", "manager", "manager", "ai"]})
-    w = effects.rep_week_behavior(calls, scores)
-    assert list(w["week"]) == [pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-09")]
-    assert list(w["mean_score"]) == [5.0, 8.0] and list(w["n_calls"]) == [2, 1]
 
 
 def test_coaching_episodes_split_multi_behavior_and_min_sessions():
@@ -272,7 +262,7 @@ def _analyse(tmp, seed: int, no_effect: bool):
     opps = pd.read_csv(d / "opportunities.csv", parse_dates=["created_date", "close_date"])
     cfg = config.build(quarter=truth["end_quarter"], data_dir=str(d), name="t", run_dir=str(d / "run"),
                        overrides={"analysis": {"n_bootstrap": 1000}})
-    weekly = effects.rep_week_behavior(calls, scores)
+    weekly = scoring.rep_period_behavior(scoring.scored_calls(calls, scoring.primary_scores(scores)), "week")  # 02's rule
     eps = effects.coaching_episodes(sessions, cfg.rubric.keys, min_sessions=cfg.analysis.min_episode_sessions)
     bc = effects.behavior_change(weekly, eps, cfg=cfg)
     ol = effects.outcome_link(weekly, eps, opps, cfg=cfg)
@@ -349,8 +339,11 @@ def test_recovery_no_effect_lags_cover_zero(recovery):
     assert total >= 6 and hits >= total - 1
 
 
-def test_load_inputs_states_what_is_missing_and_builds_weekly_without_02(tmp_path):
+def test_load_inputs_needs_02_and_states_what_is_missing(tmp_path):
     import json
+
+    from coaching_roi import artifacts
+    from coaching_roi.errors import WorkbookError
 
     data = tmp_path / "data"
     data.mkdir()
@@ -364,10 +357,18 @@ def test_load_inputs_states_what_is_missing_and_builds_weekly_without_02(tmp_pat
     scores.to_parquet(cfg.artifact("01_call_scores"))
     (cfg.artifacts_dir / "01_tables.json").write_text(json.dumps(
         {"present": ["calls", "call_scores"], "absent": {"coaching_sessions": "no log"}}))
+    with pytest.raises(WorkbookError, match="run 02_behavioral_scoring first"):  # 02's scores are never rebuilt here
+        effects.load_inputs(cfg)
+    artifacts.write_all(cfg, {}, scoring.ARTIFACTS)  # 02 ran but had no scored calls
     inp = effects.load_inputs(cfg)
-    assert set(inp.missing) == {"coaching_sessions", "opportunities"}
+    assert inp.weekly is None and set(inp.missing) == {"coaching_sessions", "call_scores", "opportunities"}
     assert "cannot be computed" in inp.missing_sentence()
-    assert inp.weekly_source.startswith("01 calls") and len(inp.weekly) == 1
+    artifacts.write(cfg, "02_rep_week_behavior", pd.DataFrame({
+        "rep_id": ["a"], "week": pd.to_datetime(["2026-02-02"]), "behavior": ["open_questions"], "mean_score": [6.0],
+        "n_calls": [1]}))
+    inp = effects.load_inputs(cfg)
+    assert inp.weekly_source == "02_rep_week_behavior" and len(inp.weekly) == 1
+    assert set(inp.missing) == {"coaching_sessions", "opportunities"}
 
 
 def test_event_study_title_hedges_small_groups():

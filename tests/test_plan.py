@@ -170,6 +170,8 @@ def test_focus_movement_and_readings():
     assert mv.loc["S1", "movement"].startswith("too little data")  # no previous quarter
     assert mv.loc["A1", "movement"].startswith("too little data")
     assert plan.movement_reading({"change": 0.02, "ci_low": -0.01, "ci_high": 0.05, "unit": "fraction"}).startswith("no clear change")
+    at90 = plan.movement_reading({"change": 0.08, "ci_low": 0.02, "ci_high": 0.14, "unit": "fraction"}, 0.9)
+    assert at90 == "improved +8 pp (90% CI +2 pp to +14 pp)"  # the run's level, never a hard-coded 95%
     best = plan.most_improved_funnel(ch)
     assert list(best["rep_id"]) == ["S2"] and best.loc[0, "stage"] in {"meeting_rate", "show_rate", "sql_rate"}
 
@@ -187,6 +189,7 @@ def test_behavior_score_change_and_most_improved():
     ch = plan.behavior_score_change(cl, now=Q, before=PREV, min_calls=3)
     top = plan.most_improved_behavior(ch, labels=LABELS)
     assert list(top["rep_id"]) == ["A1"] and "Behavior one" in top.loc[0, "reading"]
+    assert "90% CI" in plan.most_improved_behavior(ch, labels=LABELS, level=0.9).loc[0, "reading"]
 
 
 def test_calls_of_the_week():
@@ -220,7 +223,7 @@ def test_make_plan_with_absent_tables_states_why():
     from coaching_roi import config
 
     cfg = config.build(quarter="2026Q3", data_dir="/nonexistent", check_paths=False)
-    none = dict(sdr_activity=None, coaching_sessions=None, opportunities=None, calls=None, call_scores=None,
+    none = dict(sdr_activity=None, coaching_sessions=None, opportunities=None, call_behavior=None,
                 rep_quarter_behavior=None, call_composite=None)
     res = plan.make_plan(plan.PlanInputs(reps=None, notes=["Table `reps` is absent."], **none), cfg)
     assert res.plan is None and res.funnel is None and res.notes

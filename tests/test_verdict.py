@@ -228,3 +228,22 @@ def test_confirmation_level_separates_established_from_early_signals():
     assert not verdict.confirmed(make(value=0.1, lo=-1, hi=1), P)
     # a negative estimate confirms on its upper side
     assert verdict.confirmed(make(value=-1.2, lo=-1.8, hi=-0.6), P)
+
+
+# ------------------------------------------------------------- rows that are not findings estimates
+def test_side_is_the_comparison_inside_decide():
+    pol = verdict.Policy()
+    for lo, hi, ref in [(0.1, 0.3, 0.0), (-0.3, -0.1, 0.0), (-0.1, 0.1, 0.0), (0.52, 0.7, 0.5), (0.1, 0.2, 0.25)]:
+        assert verdict.side(lo, hi, reference=ref) == verdict.decide(0.0, lo, hi, 1000, "deals", policy=pol, reference=ref)
+    assert verdict.side(float("nan"), 1.0) == "too_few" and verdict.side(None, None) == "too_few"
+    got = verdict.sides([0.1, -0.3, -0.1, float("nan")], [0.3, -0.1, 0.1, 1.0], reference=[0.0, 0.0, 0.0, 0.0])
+    assert list(got) == ["positive", "negative", "no_clear_change", "too_few"]
+    assert list(verdict.sides([0.21, 0.05], [0.4, 0.19], reference=[0.2, 0.2])) == ["positive", "negative"]
+
+
+def test_level_text_and_row_phrases_follow_the_level():
+    assert verdict.level_text(0.9) == "90%" and verdict.level_text(0.95) == verdict.Policy().level_text == "95%"
+    assert verdict.row_phrase("movement", "negative", value="-3 pp", ci="90% CI -5 pp to -1 pp") == (
+        "declined -3 pp (90% CI -5 pp to -1 pp)")
+    for kind, words in verdict.ROW_PHRASINGS.items():
+        assert "no_clear_change" in words, kind

@@ -36,7 +36,6 @@ import pandas as pd
 from coaching_roi import (
     artifacts,
     cohort_report,
-    cohorts,
     config,
     demo,
     effects,
@@ -46,7 +45,6 @@ from coaching_roi import (
     verdict,
 )
 from coaching_roi import estimate_ids as ids
-from coaching_roi.safety import atomic_parquet
 
 # ------------------------------------------------------------------------------------ scenarios
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -125,13 +123,13 @@ SECTIONS: dict[str, Section] = {
     "win_model": Section(lambda t: _win_model(t, n_repeats=t.options.get("win_repeats")), lambda r: r),
     # notebook 03, in notebook order
     "quartile": Section(lambda t: cohort_report.quartile_win_rate(
-        cohorts.read_artifact(t.cfg, "02_rep_quarter_composite"), t.tables["opportunities"], t.tables["reps"], t.cfg)),
+        artifacts.read(t.cfg, "02_rep_quarter_composite"), t.tables["opportunities"], t.tables["reps"], t.cfg)),
     "_inputs": Section(lambda t: effects.load_inputs(t.cfg), lambda r: {}),
     "behavior_change": Section(lambda t: cohort_report.behavior_change(_inputs(t), t.cfg)),
     "outcome_link": Section(lambda t: cohort_report.outcome_link(_inputs(t), t.cfg)),
     "ramp": Section(lambda t: cohort_report.ramp(t.tables["reps"], t.tables["opportunities"], t.cfg)),
     "deal_cycle": Section(lambda t: cohort_report.deal_cycle(
-        t.tables["opportunities"], cohorts.read_artifact(t.cfg, "02_opportunity_discovery_scores"), t.cfg)),
+        t.tables["opportunities"], artifacts.read(t.cfg, "02_opportunity_discovery_scores"), t.cfg)),
     "money": Section(lambda t: cohort_report.money_section(
         t.tables["reps"], t.tables["opportunities"], t.cfg, ramp_section=t.section("ramp"),
         cycle_section=t.section("deal_cycle"))),
@@ -235,8 +233,7 @@ def prepare_team(data_dir: Path, run_dir: Path, truth: dict, *, n_bootstrap: int
     if scoring.missing_scores_reason(tables["calls"], tables["call_scores"]) is None:
         scores = scoring.score_tables(tables["calls"], tables["call_scores"], cfg.rubric,
                                       min_coverage=cfg.analysis.min_composite_coverage)
-        for name, frame in scores.artifacts().items():
-            atomic_parquet(frame, cfg.artifact(name))
+    artifacts.write_all(cfg, scores.artifacts() if scores is not None else {}, scoring.ARTIFACTS)
     return Team(cfg, truth, tables, scores)
 
 

@@ -72,7 +72,7 @@ def rule_text(rule: DecisionRule) -> str:
 
 
 def _short(eid: str, est: Mapping[str, Any], policy: vd.Policy) -> str:
-    """'+1.1 points (95% CI +0.6 to +1.6 points; 12 coached reps)'."""
+    """'+1.1 points (<level> CI +0.6 to +1.6 points; 12 coached reps)', the level from the policy."""
     if est.get("value") is None:
         return vd.n_text(est.get("n"), str(est.get("n_unit", "reps")))
     return (f"{vd.value_text(eid, est)} ({vd.interval_text(eid, est, policy)}; "
@@ -95,7 +95,7 @@ def link_state(est: Mapping[str, Any] | None, policy: vd.Policy, eid: str) -> vd
 
 def link_reason(name: str, eid: str, findings: Mapping[str, Any], policy: vd.Policy,
                 labels: Mapping[str, str] | None = None) -> str:
-    """'Behavior change: Established — +1.1 points (95% CI …; 12 coached reps).'"""
+    """'Behavior change: Established — +1.1 points (<level> CI …; 12 coached reps).'"""
     est = (findings.get("estimates") or {}).get(eid)
     what = LINK_NAMES.get(name, ids.label(eid, labels))
     st = link_state(est, policy, eid)

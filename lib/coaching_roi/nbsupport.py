@@ -119,16 +119,6 @@ def show_table(df: pd.DataFrame, *, caption: str | None = None, precision: int =
     display(_styled(df, caption=caption, precision=precision, all_left=False))
 
 
-def require_artifacts(cfg: config.Config, *names: str) -> None:
-    """Stop with one clear message when an earlier notebook's artifact is missing."""
-    missing = [n for n in names if not cfg.artifact(n).exists()]
-    if missing:
-        raise WorkbookError(
-            f"Missing artifact(s) {', '.join(missing)} in {cfg.artifacts_dir}. "
-            "Fix: run the earlier notebooks first (coaching-roi run params/<name>.yaml runs them all)."
-        )
-
-
 def show_text_table(df: pd.DataFrame, *, caption: str | None = None, precision: int = 2) -> None:
     """Like :func:`show_table`, but every column left-aligned: for tables whose cells are sentences."""
     from IPython.display import display

@@ -23,12 +23,6 @@ class Interval:
     ci_high: float
     n: int
 
-    @property
-    def covers_zero(self) -> bool:
-        return bool(np.isfinite(self.ci_low) and np.isfinite(self.ci_high) and self.ci_low <= 0 <= self.ci_high) or not (
-            np.isfinite(self.ci_low) and np.isfinite(self.ci_high)
-        )
-
     def covers(self, x: float) -> bool:
         return bool(self.ci_low <= x <= self.ci_high)
 
@@ -133,7 +127,7 @@ def fmt_value(value: float | None, unit: str, *, signed: bool = False) -> str:
 
 
 def fmt_interval(lo: float | None, hi: float | None, unit: str) -> str:
-    """Format an interval, e.g. '95% CI 4 pp to 22 pp'."""
+    """Format an interval, e.g. '<level> CI 4 pp to 22 pp'."""
     if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
         return "interval not available"
     return f"{fmt_value(lo, unit)} to {fmt_value(hi, unit)}"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from coaching_roi import verdict
+from coaching_roi import artifacts, verdict
 from coaching_roi.config import Config
-from coaching_roi.safety import atomic_parquet
 from coaching_roi.stats import Interval, fmt_interval, fmt_value
 
 Findings = dict[str, Any]
@@ -61,7 +61,10 @@ def inputs_table(cfg: Config, inputs: dict[str, pd.DataFrame | None]) -> Table:
     return Table(df, f"Inputs for {cfg.quarter} ({start:%d %b %Y} to {end - pd.Timedelta(days=1):%d %b %Y})")
 
 
-def save_artifacts(cfg: Config, frames: dict[str, pd.DataFrame]) -> None:
-    """Write a section's artifacts (name -> frame) as Parquet for the QBR deck (notebook 05)."""
-    for name, df in frames.items():
-        atomic_parquet(df, cfg.artifact(name))
+def save_artifacts(cfg: Config, frames: dict[str, pd.DataFrame], names: Iterable[str] = ()) -> None:
+    """Write a section's artifacts (name -> frame) for the QBR deck (notebook 05), checked and atomic.
+
+    Each of ``names`` the section did not compute is written empty, so no stale table of an earlier
+    run stays behind (see :func:`coaching_roi.artifacts.write_all`).
+    """
+    artifacts.write_all(cfg, frames, names)

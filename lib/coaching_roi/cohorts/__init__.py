@@ -1,8 +1,8 @@
 """Behavioral cohorts and coaching activity (notebook 03, sections 1-2).
 
 Modules: ``quartiles`` (win rate by discovery-score quartile, the rep-bootstrap gap), ``activity``
-(layer 1: what coaching was done, how regularly, how focused), ``reading`` (reading an earlier
-notebook's artifact). Every public name is importable from ``coaching_roi.cohorts``.
+(layer 1: what coaching was done, how regularly, how focused); earlier notebooks' artifacts are
+read through :mod:`coaching_roi.artifacts`. Every public name is importable from ``coaching_roi.cohorts``.
 """
 
 from .activity import (
@@ -21,9 +21,6 @@ from .quartiles import (
     quartile_summary,
     rep_quarter_table,
 )
-from .reading import (
-    read_artifact,
-)
 
 __all__ = [
     "QUARTILE_LABELS",
@@ -36,7 +33,6 @@ __all__ = [
     "activity_by_coach",
     "activity_by_behavior",
     "activity_overview",
-    "read_artifact",
     "activity_sentence",
     "_pooled_gap",
 ]

@@ -20,8 +20,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from coaching_roi import (
+    artifacts,  # noqa: E402
+    story,  # noqa: E402
+)
 from coaching_roi import findings as findings_mod  # noqa: E402
-from coaching_roi import story  # noqa: E402
 from coaching_roi.config import Config  # noqa: E402
 
 
@@ -140,9 +143,9 @@ def load_deck_inputs(cfg: Config) -> DeckInputs:
         earlier, _ = compare.load_run(cfg.compare_to)
     return DeckInputs(
         findings=findings_mod.load(cfg.run_dir),
-        rep_quarter=_read_parquet(cfg.artifact("03_rep_quarter")),
-        quartiles=_read_parquet(cfg.artifact("03_quartiles")),
-        examples=_read_parquet(cfg.artifact("03_example_reps")),
+        rep_quarter=artifacts.read(cfg, "03_rep_quarter", missing_ok=True),
+        quartiles=artifacts.read(cfg, "03_quartiles", missing_ok=True),
+        examples=artifacts.read(cfg, "03_example_reps", missing_ok=True),
         reps=_table(cfg, "reps"),
         sessions=_table(cfg, "coaching_sessions"),
         opportunities=_table(cfg, "opportunities"),
@@ -265,14 +268,15 @@ def est(findings: Mapping[str, Any], key: str) -> dict | None:
 
 
 def interval_frame(findings: Mapping[str, Any], keys: list[tuple[str, str]]) -> pd.DataFrame:
-    """Rows ``label, value, ci_low, ci_high, n, n_unit`` for the estimates that exist."""
+    """Rows ``label, value, ci_low, ci_high, n, n_unit, verdict`` (the stored one) for the estimates that exist."""
     rows = []
     for key, label in keys:
         e = est(findings, key)
         if e and e.get("value") is not None:
             rows.append({"label": label, "value": e.get("value"), "ci_low": e.get("ci_low"),
-                         "ci_high": e.get("ci_high"), "n": int(e.get("n") or 0), "n_unit": e.get("n_unit", "")})
-    return pd.DataFrame(rows, columns=["label", "value", "ci_low", "ci_high", "n", "n_unit"]).astype(
+                         "ci_high": e.get("ci_high"), "n": int(e.get("n") or 0), "n_unit": e.get("n_unit", ""),
+                         "verdict": e.get("verdict", "too_few")})
+    return pd.DataFrame(rows, columns=["label", "value", "ci_low", "ci_high", "n", "n_unit", "verdict"]).astype(
         {"value": float, "ci_low": float, "ci_high": float}
     )
 

@@ -52,7 +52,6 @@ from .examples import (
 from .inputs import (
     EffectInputs,
     load_effect_inputs,
-    rep_week_behavior,
 )
 from .outcome_fit import (
     LinkFit,
@@ -83,7 +82,6 @@ __all__ = [
     "load_inputs",
     "DF_RULE",
     "VCOV",
-    "rep_week_behavior",
     "explode_session_behaviors",
     "coaching_episodes",
     "EffectInputs",

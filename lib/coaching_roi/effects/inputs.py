@@ -1,8 +1,8 @@
 """What notebook 03's effects sections read: weekly scores, episodes, sessions, reps, opportunities.
 
-* ``weekly`` — 02's ``02_rep_week_behavior`` (rep_id, week = Monday, behavior, mean_score, n_calls).
-  When 02's artifact is absent, :func:`load_effect_inputs` builds it from 01's ``calls`` +
-  ``call_scores`` (manager scores when a scorer column exists) with :func:`rep_week_behavior`.
+* ``weekly`` — 02's ``02_rep_week_behavior`` (rep_id, week = Monday, behavior, mean_score, n_calls),
+  read through :mod:`coaching_roi.artifacts`: never rebuilt here, so 02 and 03 score a rep alike.
+  When notebook 02 has not run, reading it raises the error that names notebook 02.
 * ``episodes`` — :func:`coaching_episodes` of the sessions.
 * ``opportunities`` — 01's canonical table (won/lost/open, created_date, close_date, amount).
 
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from coaching_roi import config as _config
-from coaching_roi.calendar import week_start
 
 from .episodes import coaching_episodes
 
@@ -28,30 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 # ------------------------------------------------------------------------------------- inputs
-def rep_week_behavior(calls: pd.DataFrame, call_scores: pd.DataFrame, *, scorer: str | None = "manager") -> pd.DataFrame:
-    """Build the weekly behavior frame (rep_id, week, behavior, mean_score, n_calls) from scored calls.
-
-    The same shape as 02's ``02_rep_week_behavior``; used when that artifact is absent. Only
-    ``scorer`` scores count when the table has a scorer column (one scorer keeps weeks comparable).
-    """
-    sc = call_scores
-    if scorer is not None and "scorer" in sc.columns and (sc["scorer"] == scorer).any():
-        sc = sc[sc["scorer"] == scorer]
-    m = sc[["call_id", "behavior", "score"]].merge(calls[["call_id", "rep_id", "call_date"]], on="call_id", how="inner")
-    m = m.dropna(subset=["score", "call_date"])
-    m["week"] = week_start(m["call_date"])
-    # one score per call and behavior (several scorers of the same kind -> their mean)
-    per_call = m.groupby(["rep_id", "week", "behavior", "call_id"], observed=True, sort=False)["score"].mean()
-    out = (
-        per_call.groupby(level=["rep_id", "week", "behavior"], observed=True)
-        .agg(mean_score="mean", n_calls="size")
-        .reset_index()
-    )
-    out["mean_score"] = out["mean_score"].astype("float64")
-    out["n_calls"] = out["n_calls"].astype("int64")
-    return out.sort_values(["rep_id", "behavior", "week"], ignore_index=True)
-
-
 @dataclass
 class EffectInputs:
     """What the effects section reads from the artifacts (None where a table is absent)."""
@@ -80,14 +55,10 @@ def load_effect_inputs(cfg: Config) -> EffectInputs:
     sessions = _read(cfg, "coaching_sessions")
     reps = _read(cfg, "reps")
     opps = _read(cfg, "opportunities")
-    weekly, source = None, ""
-    p02 = cfg.artifact("02_rep_week_behavior")
-    if p02.exists():
-        weekly, source = pd.read_parquet(p02), "02_rep_week_behavior"
-    else:
-        calls, scores = _read(cfg, "calls"), _read(cfg, "call_scores")
-        if calls is not None and scores is not None:
-            weekly, source = rep_week_behavior(calls, scores), "01 calls + call_scores (manager scores)"
+    from coaching_roi import artifacts
+
+    weekly = artifacts.read(cfg, "02_rep_week_behavior")  # missing -> "run 02_behavioral_scoring first"
+    source = "02_rep_week_behavior"
     missing: dict[str, str] = {}
     if sessions is None or len(sessions) == 0:
         missing["coaching_sessions"] = (

@@ -72,7 +72,7 @@ def diagnose(rates: pd.DataFrame, stage_skills: dict[str, str]) -> pd.DataFrame:
 
 
 def evidence_line(row: dict | pd.Series) -> str:
-    """One line of evidence for a funnel focus, e.g. 'meeting rate 9% (95% CI 6%–14%, n=180) vs benchmark 20%'."""
+    """One line of evidence for a funnel focus, e.g. 'meeting rate 9% (<level> CI 6%–14%, n=180) vs benchmark 20%'."""
     stage = row["stage"]
     short = STAGE_SHORT.get(stage, stage)
     rate, lo, hi, n, b = row["rate"], row["ci_low"], row["ci_high"], int(row["n"]), row["benchmark"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from coaching_roi import verdict
 from coaching_roi.funnel.stages import STAGES
 from coaching_roi.stats import wilson_interval
 
@@ -61,8 +62,9 @@ def _add_gap_columns(out: pd.DataFrame, min_volume: int) -> pd.DataFrame:
     out = out.copy()
     out["rel_gap"] = out["rate"] / out["benchmark"] - 1
     out["enough_volume"] = out["n"] >= min_volume
-    out["below_benchmark"] = out["enough_volume"] & (out["ci_high"] < out["benchmark"])
-    out["above_benchmark"] = out["enough_volume"] & (out["ci_low"] > out["benchmark"])
+    side = verdict.sides(out["ci_low"], out["ci_high"], reference=out["benchmark"])
+    out["below_benchmark"] = out["enough_volume"] & (side == "negative")
+    out["above_benchmark"] = out["enough_volume"] & (side == "positive")
     return out
 
 

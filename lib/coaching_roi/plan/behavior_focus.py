@@ -11,27 +11,19 @@ import pandas as pd
 from scipy import stats as _st
 
 from coaching_roi import funnel as fn
+from coaching_roi import verdict
 
 
-def call_level_scores(
-    call_scores: pd.DataFrame,
-    calls: pd.DataFrame,
-    *,
-    behaviors: list[str] | None = None,
-) -> pd.DataFrame:
-    """One score per (call, behavior) with the call's rep and date, primary scorer only.
+def call_level_scores(call_behavior: pd.DataFrame, *, behaviors: list[str] | None = None) -> pd.DataFrame:
+    """One score per (call, behavior) with the call's rep and date, from 02's ``02_call_behavior``.
 
-    Uses notebook 02's rule (:func:`coaching_roi.scoring.primary_scores`: the manager's score when
-    a call was scored by several scorers), so the numbers here match 02's.
+    That artifact already holds notebook 02's primary-scorer rule, so the numbers here are 02's.
     Columns: call_id, rep_id, call_date, behavior, score.
     """
-    from coaching_roi import scoring
-
-    out = scoring.scored_calls(calls, scoring.primary_scores(call_scores))
-    if behaviors is not None:
-        out = out[out["behavior"].isin(behaviors)]
+    out = call_behavior if behaviors is None else call_behavior[call_behavior["behavior"].isin(behaviors)]
     out = out.copy()
     out["rep_id"] = out["rep_id"].astype("string")
+    out["call_date"] = pd.to_datetime(out["call_date"])
     return out[["call_id", "rep_id", "call_date", "behavior", "score"]].reset_index(drop=True)
 
 
@@ -118,7 +110,7 @@ def ae_focus(
         lo, hi = (pick["diff"] - z * se, pick["diff"] + z * se) if np.isfinite(se) else (np.nan, np.nan)
         if low_volume:
             status = "low volume"
-        elif np.isfinite(hi) and hi < 0:
+        elif verdict.side(lo, hi) == "negative":
             status = "gap"
         elif pick["diff"] < 0:
             status = "below team"

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi import funnel as fn
+from coaching_roi import verdict
 from coaching_roi.plan.make import PlanResult
 from coaching_roi.plan.tiers import TIER_APPROACH
 
@@ -23,7 +24,7 @@ def rep_names(res: PlanResult) -> dict[str, str]:
 def team_table(res: PlanResult, level: float = 0.95) -> pd.DataFrame:
     """Team funnel vs benchmark, formatted for display."""
     t = res.funnel.team
-    verdict = np.where(t["ci_high"] < t["benchmark"], "below", np.where(t["ci_low"] > t["benchmark"], "above", "no clear difference"))
+    vs = [verdict.row_phrase("benchmark", s) for s in verdict.sides(t["ci_low"], t["ci_high"], reference=t["benchmark"])]
     return pd.DataFrame(
         {
             "stage": t["label"],
@@ -34,7 +35,7 @@ def team_table(res: PlanResult, level: float = 0.95) -> pd.DataFrame:
             "n (denominator)": t["n"],
             "SDRs": t["n_reps"],
             "benchmark": t["benchmark"].map(lambda v: f"{v:.0%}"),
-            "vs benchmark": np.where(t["n"] > 0, verdict, "no data"),
+            "vs benchmark": np.where(t["n"] > 0, vs, "no data"),
         }
     )
 
@@ -44,13 +45,14 @@ def team_sentence(res: PlanResult) -> str:
     t = res.funnel.team[res.funnel.team["n"] > 0]
     if t.empty:
         return "No SDR activity this quarter: the team funnel cannot be computed."
-    below = [fn.STAGE_SHORT[s] for s in t.loc[t["ci_high"] < t["benchmark"], "stage"]]
-    above = [fn.STAGE_SHORT[s] for s in t.loc[t["ci_low"] > t["benchmark"], "stage"]]
-    parts = []
-    parts.append(f"Team below benchmark beyond noise at: {', '.join(below)}." if below else "No team stage is clearly below its benchmark.")
+    side = verdict.sides(t["ci_low"], t["ci_high"], reference=t["benchmark"])
+    below = [fn.STAGE_SHORT[s] for s in t.loc[side == "negative", "stage"]]
+    above = [fn.STAGE_SHORT[s] for s in t.loc[side == "positive", "stage"]]
+    say = verdict.row_phrase
+    parts = [say("team_benchmark", "negative", value=", ".join(below)) if below else say("team_benchmark", "none_below")]
     if above:
-        parts.append(f"Clearly above at: {', '.join(above)}.")
-    parts.append("Other stages are within noise of their benchmark.")
+        parts.append(say("team_benchmark", "positive", value=", ".join(above)))
+    parts.append(say("team_benchmark", "no_clear_change"))
     return " ".join(parts)
 
 

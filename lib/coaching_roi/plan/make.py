@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from coaching_roi import funnel as fn
-from coaching_roi.plan.behavior_focus import ae_focus, call_level_scores, rep_behavior_means, within_rep_sd
+from coaching_roi.plan.behavior_focus import ae_focus, call_level_scores, within_rep_sd
 from coaching_roi.plan.hygiene import coaching_cadence, session_quality, sessions_in
 from coaching_roi.plan.inputs import PlanInputs
 from coaching_roi.plan.plan_table import build_plan
@@ -76,22 +76,19 @@ def make_plan(inputs: PlanInputs, cfg) -> PlanResult:
         out["funnel"] = res
         out["funnel_change"] = fn.rate_change(res.rates, prev.rates, level=level, min_volume=fcfg.min_volume)
         out["sdr_output"] = sdr_output(res.counts, reps, start, end)
-        out["improved_funnel"] = most_improved_funnel(out["funnel_change"])
+        out["improved_funnel"] = most_improved_funnel(out["funnel_change"], level=level)
         if res.counts["n_rows"].sum() == 0:
             notes.append(f"No SDR activity falls inside {cfg.quarter}: the funnel has no data this quarter.")
 
-    # AE behavior focus: 02's rep × quarter means when present, else 01's call scores
-    if inputs.call_scores is not None and inputs.calls is not None:
-        out["call_level"] = call_level_scores(inputs.call_scores, inputs.calls, behaviors=cfg.rubric.keys)
+    # AE behavior focus: 02's rep × quarter means and call scores (read, never recomputed here)
+    if inputs.call_behavior is not None:
+        out["call_level"] = call_level_scores(inputs.call_behavior, behaviors=cfg.rubric.keys)
     if ae_ids:
         rb = None
         if inputs.rep_quarter_behavior is not None:
             q = inputs.rep_quarter_behavior
             rb = q[q["quarter"].astype(str) == cfg.quarter]
             out["ae_source"] = "notebook 02 (rep × quarter behavior means)"
-        elif out["call_level"] is not None:
-            rb = rep_behavior_means(out["call_level"], start, end)
-            out["ae_source"] = "01's call scores (primary scorer), computed here"
         if rb is not None:
             sd = within_rep_sd(out["call_level"], start, end) if out["call_level"] is not None else None
             out["ae_focus"] = ae_focus(rb, ae_ids=ae_ids, labels=labels, min_calls=min_calls, sd=sd, level=level)
@@ -124,7 +121,7 @@ def make_plan(inputs: PlanInputs, cfg) -> PlanResult:
     # recognition
     if out["call_level"] is not None:
         ch = behavior_score_change(out["call_level"], now=(start, end), before=(pstart, pend), min_calls=min_calls, level=level)
-        out["improved_behavior"] = most_improved_behavior(ch[ch["rep_id"].isin(ae_ids + sdr_ids)], labels=labels)
+        out["improved_behavior"] = most_improved_behavior(ch[ch["rep_id"].isin(ae_ids + sdr_ids)], labels=labels, level=level)
     if inputs.call_composite is not None:
         out["calls_of_week"] = calls_of_the_week(inputs.call_composite, start=start, end=end)
 

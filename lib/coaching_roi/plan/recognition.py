@@ -7,21 +7,27 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi import funnel as fn
+from coaching_roi import verdict
 from coaching_roi.calendar import week_start
 
 
-def most_improved_funnel(funnel_change: pd.DataFrame, *, top_n: int = 3) -> pd.DataFrame:
+def _best_clear_rise(d: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """Rows whose interval lies above zero (:func:`verdict.sides`), one per rep (the highest lower end), best first."""
+    d = d[verdict.sides(d["ci_low"], d["ci_high"]) == "positive"]
+    d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    return d.reset_index(drop=True)
+
+
+def most_improved_funnel(funnel_change: pd.DataFrame, *, top_n: int = 3, level: float = 0.95) -> pd.DataFrame:
     """SDR stage improvements with enough volume in both quarters, ranked by the interval's lower end.
 
     One row per rep (their best stage); only improvements whose interval is above zero are listed.
     """
-    d = funnel_change[funnel_change["enough_volume"] & (funnel_change["ci_low"] > 0)]
-    if d.empty:
-        return d.assign(reading=pd.Series(dtype=object))
-    d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    d = _best_clear_rise(funnel_change[funnel_change["enough_volume"]], top_n)
+    lt = verdict.level_text(level)
     return d.assign(
         reading=[
-            f"{fn.STAGE_SHORT.get(s, s)} rate {b:.0%} → {a:.0%} ({c * 100:+.0f} pp, 95% CI {lo * 100:+.0f} to {hi * 100:+.0f} pp)"
+            f"{fn.STAGE_SHORT.get(s, s)} rate {b:.0%} → {a:.0%} ({c * 100:+.0f} pp, {lt} CI {lo * 100:+.0f} to {hi * 100:+.0f} pp)"
             for s, b, a, c, lo, hi in zip(d["stage"], d["rate_before"], d["rate_now"], d["change"], d["ci_low"], d["ci_high"], strict=True)
         ]
     ).reset_index(drop=True)
@@ -65,15 +71,14 @@ def behavior_score_change(
     return pd.DataFrame(rows, columns=cols)
 
 
-def most_improved_behavior(changes: pd.DataFrame, *, labels: dict[str, str], top_n: int = 3) -> pd.DataFrame:
+def most_improved_behavior(changes: pd.DataFrame, *, labels: dict[str, str], top_n: int = 3,
+                           level: float = 0.95) -> pd.DataFrame:
     """Reps whose behavior score rose beyond noise, ranked by the interval's lower end (one row per rep)."""
-    d = changes[changes["ci_low"] > 0]
-    if d.empty:
-        return d.assign(reading=pd.Series(dtype=object))
-    d = d.sort_values(["ci_low", "rep_id"], ascending=[False, True]).drop_duplicates("rep_id").head(top_n)
+    d = _best_clear_rise(changes, top_n)
+    lt = verdict.level_text(level)
     return d.assign(
         reading=[
-            f"{labels.get(b, b)} {m0:.1f} → {m1:.1f} ({c:+.1f} points, 95% CI {lo:+.1f} to {hi:+.1f}; {n0} → {n1} calls)"
+            f"{labels.get(b, b)} {m0:.1f} → {m1:.1f} ({c:+.1f} points, {lt} CI {lo:+.1f} to {hi:+.1f}; {n0} → {n1} calls)"
             for b, m0, m1, c, lo, hi, n0, n1 in zip(
                 d["behavior"], d["mean_before"], d["mean_now"], d["change"], d["ci_low"], d["ci_high"], d["n_before"], d["n_now"], strict=True
             )

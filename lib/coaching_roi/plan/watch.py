@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi import funnel as fn
+from coaching_roi import verdict
 
 
 def focus_movement(
@@ -38,7 +39,7 @@ def focus_movement(
                 row.update(unit="fraction", n_now=int(m["n_now"]), n_before=int(m["n_before"]))
                 if m["enough_volume"]:
                     row.update(change=m["change"], ci_low=m["ci_low"], ci_high=m["ci_high"])
-            row["movement"] = movement_reading(row)
+            row["movement"] = movement_reading(row, level)
         elif p["focus_source"] == "behavior" and call_level is not None:
             mine = call_level[(call_level["rep_id"] == rid) & (call_level["behavior"] == key)]
             x1 = mine.loc[(mine["call_date"] >= now[0]) & (mine["call_date"] < now[1]), "score"].to_numpy()
@@ -47,21 +48,20 @@ def focus_movement(
             if len(x1) >= min_calls and len(x0) >= min_calls:
                 d, lo, hi = fn.mean_diff_interval(x1, x0, level)
                 row.update(change=d, ci_low=lo, ci_high=hi)
-            row["movement"] = movement_reading(row)
+            row["movement"] = movement_reading(row, level)
         else:
             row["movement"] = "too little data (input table absent)"
         rows.append(row)
     return pd.DataFrame(rows, columns=["rep_id", "change", "ci_low", "ci_high", "unit", "n_now", "n_before", "movement"])
 
 
-def movement_reading(row: dict) -> str:
-    """Plain-English reading of a quarter-over-quarter change that never outruns its interval."""
+def movement_reading(row: dict, level: float = 0.95) -> str:
+    """Plain-English reading of a quarter-over-quarter change that never outruns its interval.
+
+    The words come from ``verdict.ROW_PHRASINGS["movement"]`` by the interval's :func:`verdict.side`.
+    """
     if not np.isfinite(row.get("change", np.nan)) or not np.isfinite(row.get("ci_low", np.nan)):
         return f"too little data (n={row.get('n_now', 0)} now, {row.get('n_before', 0)} before)"
     f = (lambda v: f"{v * 100:+.0f} pp") if row["unit"] == "fraction" else (lambda v: f"{v:+.1f} points")
-    ci = f"(95% CI {f(row['ci_low'])} to {f(row['ci_high'])})"
-    if row["ci_low"] > 0:
-        return f"improved {f(row['change'])} {ci}"
-    if row["ci_high"] < 0:
-        return f"declined {f(row['change'])} {ci}"
-    return f"no clear change: {f(row['change'])} {ci}"
+    ci = f"{verdict.level_text(level)} CI {f(row['ci_low'])} to {f(row['ci_high'])}"
+    return verdict.row_phrase("movement", verdict.side(row["ci_low"], row["ci_high"]), value=f(row["change"]), ci=ci)

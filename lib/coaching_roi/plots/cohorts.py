@@ -13,6 +13,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from coaching_roi import verdict
 from coaching_roi.plots import GREY, PALETTE, for_seaborn
 
 QUARTILE_COLORS = {1: PALETTE[4], 2: PALETTE[3], 3: PALETTE[2], 4: PALETTE[0]}
@@ -30,7 +31,7 @@ def _ax(ax: Axes | None, size=(9, 4.8)) -> Axes:
 
 
 def plot_quartile_win_rate(
-    rep_quarter: pd.DataFrame, quartiles: pd.DataFrame, *, title: str = "", ax: Axes | None = None
+    rep_quarter: pd.DataFrame, quartiles: pd.DataFrame, *, title: str = "", level: float = 0.95, ax: Axes | None = None
 ) -> Axes:
     """Histogram of reps' composite scores coloured by quartile, with each quartile's win rate
     (and interval) drawn over its score range on a second axis."""
@@ -68,7 +69,7 @@ def plot_quartile_win_rate(
     ax2.set_ylim(0, 1.2)
     ax2.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax2.set_ylabel("Win rate (bars: 95% CI, reps resampled)")
+    ax2.set_ylabel(f"Win rate (bars: {verdict.level_text(level)} CI, reps resampled)")
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
     if title:

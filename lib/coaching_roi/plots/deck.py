@@ -12,6 +12,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 
+from coaching_roi import verdict
 from coaching_roi.plots import GREY, PALETTE, for_seaborn
 
 QUARTILE_COLORS = {1: "#c0392b", 2: "#f39c12", 3: "#85c1e9", 4: "#1f4e79"}
@@ -30,7 +31,7 @@ def plot_score_distribution_winrate(
     *,
     title: str = "",
     score_range: tuple[float, float] | None = None,
-    level_text: str = "95%",
+    level_text: str = verdict.level_text(verdict.Policy().level),
     ax: Axes | None = None,
 ) -> Axes:
     """Histogram of reps' composite scores coloured by quartile, win rate per quartile overlaid.
@@ -102,7 +103,10 @@ def plot_intervals(
     ref_line: tuple[float, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Estimates with their intervals, one row each (``label, value, ci_low, ci_high, n``).
+    """Estimates with their intervals, one row each (``label, value, ci_low, ci_high, n``, optional ``verdict``).
+
+    A row is coloured when its stored ``verdict`` is positive or negative (without that column, by
+    :func:`coaching_roi.verdict.side` of its interval).
 
     A dashed line at zero (or at ``ref_line``'s value, labelled) shows where "no difference" lies.
     Values are multiplied by ``scale`` (e.g. 100 for fractions shown as %).
@@ -114,8 +118,8 @@ def plot_intervals(
         v = r["value"] * scale if pd.notna(r["value"]) else np.nan
         lo = r["ci_low"] * scale if pd.notna(r.get("ci_low")) else np.nan
         hi = r["ci_high"] * scale if pd.notna(r.get("ci_high")) else np.nan
-        clear = np.isfinite(lo) and np.isfinite(hi) and (lo > 0 or hi < 0)
-        color = PALETTE[0] if clear else GREY
+        side = r["verdict"] if "verdict" in r.index else verdict.side(lo, hi)  # the stored verdict when given
+        color = PALETTE[0] if side in ("positive", "negative") else GREY
         if np.isfinite(lo) and np.isfinite(hi):
             ax.hlines(y, lo, hi, color=color, lw=3)
         if np.isfinite(v):

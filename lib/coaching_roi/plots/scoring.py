@@ -16,6 +16,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from coaching_roi import verdict
 from coaching_roi.plots import GREY, PALETTE, for_seaborn
 
 if TYPE_CHECKING:
@@ -221,19 +222,18 @@ def plot_coached_cohort(
 
 
 def plot_importance(importance: pd.DataFrame, *, labels: dict[str, str] | None = None, title: str | None = None,
-                    ax: Axes | None = None) -> Axes:
+                    level: float = 0.95, ax: Axes | None = None) -> Axes:
     """Permutation importance per behavior (drop in AUC) with its interval; zero line for reference."""
     d = importance.sort_values("importance", ascending=True)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.38 * len(d) + 1.4))
     y = np.arange(len(d))
-    clear = d["ci_low"] > 0
-    colors = [PALETTE[0] if c else GREY for c in clear]
+    colors = [PALETTE[0] if s == "positive" else GREY for s in verdict.sides(d["ci_low"], d["ci_high"])]
     ax.hlines(y, d["ci_low"], d["ci_high"], color=colors, linewidth=2)
     ax.scatter(d["importance"], y, color=colors, zorder=3, s=30)
     ax.axvline(0, color="#555", linewidth=1)
     ax.set_yticks(y, [labels.get(b, b) if labels else b for b in d["behavior"]])
-    ax.set_xlabel("drop in held-out AUC when the behavior is shuffled (bar: middle 95% of folds)")
+    ax.set_xlabel(f"drop in held-out AUC when the behavior is shuffled (bar: middle {verdict.level_text(level)} of folds)")
     ax.grid(axis="y", visible=False)
     if title:
         ax.set_title(title)
@@ -241,7 +241,7 @@ def plot_importance(importance: pd.DataFrame, *, labels: dict[str, str] | None =
 
 
 def plot_agreement(agreement: pd.DataFrame, *, labels: dict[str, str] | None = None, title: str | None = None,
-                   ax: Axes | None = None) -> Axes:
+                   level: float = 0.95, ax: Axes | None = None) -> Axes:
     """Weighted kappa per behavior with its bootstrap interval, over shaded agreement bands."""
     d = agreement.dropna(subset=["kappa"]).iloc[::-1]
     if ax is None:
@@ -255,7 +255,7 @@ def plot_agreement(agreement: pd.DataFrame, *, labels: dict[str, str] | None = N
     ax.scatter(d["kappa"], y, color=PALETTE[0], zorder=3, s=30)
     ax.set_yticks(y, [f"{labels.get(b, b) if labels else b} (n={n})" for b, n in zip(d["behavior"], d["n_calls"], strict=True)])
     ax.set_xlim(min(0.0, float(np.nanmin(d["kappa_low"])) - 0.05) if len(d) else 0, 1.0)
-    ax.set_xlabel("quadratic-weighted kappa (bar: 95% bootstrap interval over calls)")
+    ax.set_xlabel(f"quadratic-weighted kappa (bar: {verdict.level_text(level)} bootstrap interval over calls)")
     ax.grid(axis="y", visible=False)
     if title:
         ax.set_title(title, pad=16)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coaching_roi import bootstrap
+from coaching_roi import bootstrap, verdict
 from coaching_roi.stats import fmt_interval
 
 from .composite import _scorer_column
@@ -130,7 +130,7 @@ def describe_agreement(agr: pd.DataFrame, labels: dict[str, str], *, scorer_a: s
          f"(median weighted kappa {med:.2f} over {len(ok)} behaviors); the weakest agreement is on "
          f"{labels.get(worst['behavior'], worst['behavior'])} (kappa {worst['kappa']:.2f}, "
          f"CI {worst['kappa_low']:.2f} to {worst['kappa_high']:.2f}).")
-    biased = ok[(ok["diff_low"] > 0) | (ok["diff_high"] < 0)]
+    biased = ok[np.isin(verdict.sides(ok["diff_low"], ok["diff_high"]), ("positive", "negative"))]
     if len(biased):
         big = biased.loc[biased["mean_diff"].abs().idxmax()]
         size = "a small" if abs(big["mean_diff"]) < 0.5 else "a material"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from coaching_roi import verdict
 from coaching_roi.calendar import week_of
 from coaching_roi.stats import welch_interval
 
@@ -86,9 +86,7 @@ def describe_before_after(ba: BeforeAfter, *, min_calls: int) -> str:
     s = f"{ba.mean_before:.1f} → {ba.mean_after:.1f} ({ba.n_calls_before} / {ba.n_calls_after} calls)"
     if min(ba.n_calls_before, ba.n_calls_after) < min_calls:
         return s + ", too few calls"
-    if np.isfinite(ba.ci_low) and (ba.ci_low > 0 or ba.ci_high < 0):
-        return s + (", clearly up" if ba.change > 0 else ", clearly down")
-    return s + ", no clear change"
+    return s + verdict.row_phrase("panel", verdict.side(ba.ci_low, ba.ci_high))
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,5 +133,5 @@ def coached_cohort(
         panels.append(CohortPanel(
             rep_id=r.rep_id, title=f"{rep_labels.get(r.rep_id, r.rep_id)}: {describe_before_after(ba, min_calls=min_calls)}",
             rep_week=rows, team_week=tw, sessions=s_dates, before_after=ba,
-            clearly_up=bool(ba.ci_low > 0 and min(ba.n_calls_before, ba.n_calls_after) >= min_calls)))
+            clearly_up=bool(verdict.side(ba.ci_low, ba.ci_high) == "positive" and min(ba.n_calls_before, ba.n_calls_after) >= min_calls)))
     return panels

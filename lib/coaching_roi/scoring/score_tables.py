@@ -1,6 +1,11 @@
 """The score tables notebook 02 derives from the scorecards and writes as artifacts.
 
-Artifacts written by notebook 02 (Parquet, ``cfg.artifact(name)``):
+Artifacts written by notebook 02 (Parquet, through :mod:`coaching_roi.artifacts`, which declares
+their schemas):
+
+``02_call_behavior`` — one row per call × behavior, primary scorer (:func:`primary_scores`):
+    ``call_id``, ``rep_id``, ``call_date``, ``behavior``, ``score``. Notebook 04 reads it rather
+    than scoring calls again.
 
 ``02_call_composite`` — one row per discovery call (primary scorer) that has a composite:
     ``call_id``, ``rep_id``, ``call_date``, ``week`` (Monday of the call's week), ``quarter``
@@ -36,7 +41,7 @@ if TYPE_CHECKING:
     from coaching_roi.config import Rubric
 
 
-ARTIFACTS: tuple[str, ...] = ("02_call_composite", "02_rep_week_behavior", "02_rep_quarter_behavior",
+ARTIFACTS: tuple[str, ...] = ("02_call_behavior", "02_call_composite", "02_rep_week_behavior", "02_rep_quarter_behavior",
                               "02_rep_quarter_composite", "02_opportunity_discovery_scores")
 
 
@@ -55,6 +60,7 @@ class ScoreTables:
     def artifacts(self) -> dict[str, pd.DataFrame]:
         """The Parquet artifacts of notebook 02 by name (the keys of :data:`ARTIFACTS`)."""
         return {
+            "02_call_behavior": self.scored[["call_id", "rep_id", "call_date", "behavior", "score"]].reset_index(drop=True),
             "02_call_composite": composite_artifact(self.composite),
             "02_rep_week_behavior": self.rep_week,
             "02_rep_quarter_behavior": self.rep_quarter,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coaching_roi import verdict
 from coaching_roi.stats import fmt_value
 
 from .aggregates import Trend
@@ -46,13 +47,14 @@ def describe_heatmap(means: pd.DataFrame, counts: pd.DataFrame, labels: dict[str
     return title, reading
 
 
-def describe_trends(trends: list[Trend]) -> tuple[str, str]:
+def describe_trends(trends: list[Trend], *, level: float = 0.95) -> tuple[str, str]:
     """Title and reading for the weekly phase trends (change across the quarter, rep-clustered CI)."""
     ok = [t for t in trends if np.isfinite(t.change)]
     if not ok:
         return "Too few calls to read a weekly trend", "There are too few scored calls in the quarter for a trend."
-    up = [t for t in ok if t.ci_low > 0]
-    down = [t for t in ok if t.ci_high < 0]
+    side = {id(t): verdict.side(t.ci_low, t.ci_high) for t in ok}
+    up = [t for t in ok if side[id(t)] == "positive"]
+    down = [t for t in ok if side[id(t)] == "negative"]
     if up or down:
         parts = [f"{t.phase} {'rose' if t.change > 0 else 'fell'} {abs(t.change):.1f} points" for t in up + down]
         title = "Over the quarter, " + "; ".join(parts)
@@ -60,8 +62,8 @@ def describe_trends(trends: list[Trend]) -> tuple[str, str]:
         title = "No phase score moved clearly over the quarter"
     reading = "\n".join(
         f"- **{t.phase.capitalize()}**: {fmt_value(round(t.change, 1) + 0.0, 'points', signed=True)} "
-        f"(95% CI {t.ci_low:+.1f} to {t.ci_high:+.1f}; {t.n_calls} calls, {t.n_reps} reps)"
-        + ("" if (t.ci_low > 0 or t.ci_high < 0) else " — no clear change")
+        f"({verdict.level_text(level)} CI {t.ci_low:+.1f} to {t.ci_high:+.1f}; {t.n_calls} calls, {t.n_reps} reps)"
+        + verdict.row_phrase("change_row", side[id(t)])
         for t in ok
     )
     return title, reading
@@ -127,7 +129,7 @@ def describe_rep_composites(rep_quarter_comp: pd.DataFrame, quarter: str, *, min
 
 def describe_phase_trends(trends: list[Trend], *, quarter: str, previous: str, level: float = 0.95) -> tuple[str, str]:
     """Title and full reading of the weekly phase-trend figure (what is drawn, then one line per phase)."""
-    title, reading = describe_trends(trends)
+    title, reading = describe_trends(trends, level=level)
     return title, (f"Weekly team mean per phase for {previous} and {quarter} (a call's phase score is the mean of its "
                    f"behaviors in that phase). Change across {quarter} from a straight-line fit through the calls, with "
                    f"{level:.0%} intervals that allow for a rep's calls being alike:\n\n" + reading)

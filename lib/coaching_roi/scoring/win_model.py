@@ -25,6 +25,7 @@ from scipy import stats as _st
 
 from coaching_roi import bootstrap
 from coaching_roi.errors import WorkbookError
+from coaching_roi.verdict import level_text
 
 NO_SCORES = "no scored calls"
 
@@ -204,8 +205,7 @@ def nadeau_bengio_factor(k: int) -> float:
     return float(np.sqrt(1 + k / (k - 1)))
 
 
-def _level_text(level: float) -> str:
-    return f"{level * 100:g}%"
+_level_text = level_text  # one way to write a confidence level (coaching_roi.verdict)
 
 
 # ------------------------------------------------------------------------------------ the model

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from coaching_roi.verdict import sides
+
 from .win_model import NO_OPPORTUNITIES, NO_SCORES, WinModelResult, _level_text
 
 
@@ -37,7 +39,7 @@ def describe_auc_interval(win: WinModelResult) -> str:
 
 def describe_importance(importance: pd.DataFrame, labels: dict[str, str], *, level: float = 0.95) -> tuple[str, str]:
     """Title and reading of the permutation-importance figure: which behaviors clearly help, in which direction."""
-    clear = importance[importance["ci_low"] > 0]
+    clear = importance[sides(importance["ci_low"], importance["ci_high"]) == "positive"]
     if clear.empty:
         title = "No single behavior clearly drives the prediction"
     else:

@@ -68,7 +68,7 @@ def _rate_with_interval(rate: float | None, n: int, level: float, *, ci_label: b
 
 
 def win_rate_text(row: Mapping[str, Any], *, level: float = 0.95) -> str:
-    """'Win rate 30% of 23 deals (95% CI 16–50%) → 41% of 22 deals (23–61%)', Wilson intervals at ``level``."""
+    """'Win rate 30% of 23 deals (<level> CI 16–50%) → 41% of 22 deals (23–61%)', Wilson intervals at ``level``."""
     wb, wa = vd.as_finite(row.get("win_rate_before")), vd.as_finite(row.get("win_rate_after"))
     nb, na = int(vd.as_finite(row.get("n_deals_before")) or 0), int(vd.as_finite(row.get("n_deals_after")) or 0)
     before = _rate_with_interval(wb, nb, level, ci_label=True)

@@ -47,7 +47,7 @@ def headline_with_ids(findings: Mapping[str, Any], *, quarter: str, labels: Mapp
     quarter; then the outcome link (layer 3) within the lag window; with no layer 2 evidence the
     quartile gap (scores predict wins) is the most the deck can say. A number is stated only from an
     estimate that is established (clear, on enough units, and holding at the confirmation level), so a
-    single 95% interval's chance error never becomes the title; an early signal is named as such.
+    single interval's chance error (at the run's level) never becomes the title; an early signal is named as such.
     """
     policy = policy or policy_of(findings)
     l2 = layer2(findings, policy)

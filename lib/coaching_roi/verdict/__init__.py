@@ -2,7 +2,8 @@
 
 * :func:`decide` — ``positive`` | ``negative`` | ``no_clear_change`` | ``too_few`` from the interval,
   the reference value (0, 0.5 for an AUC, a benchmark) and a minimum n per unit of n (params
-  ``verdicts.min_n``). Nothing else in the package compares an interval with a reference.
+  ``verdicts.min_n``). Nothing else in the package compares an interval with a reference; table rows
+  that are not findings estimates use :func:`side` / :func:`sides` (the same comparison).
 * :func:`mde` — the smallest effect the design could have detected (formula, see docs/METHODS.md).
 * :func:`state` — the word and colour a reader sees for a link of the evidence chain.
 * :func:`reading` — the plain-English sentence stored with every estimate.
@@ -18,7 +19,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from coaching_roi import estimate_ids as ids
-from coaching_roi.verdict.phrasings import GENERIC_PHRASING, PHRASINGS, Phrasing, phrasing
+from coaching_roi.verdict.phrasings import (
+    GENERIC_PHRASING,
+    PHRASINGS,
+    ROW_PHRASINGS,
+    Phrasing,
+    phrasing,
+    row_phrase,
+)
 from coaching_roi.verdict.readings import (
     STATES,
     State,
@@ -39,15 +47,19 @@ from coaching_roi.verdict.rule import (
     as_finite,
     confirmed,
     decide,
+    level_text,
     mde,
     mde_at,
     recheck,
+    side,
+    sides,
 )
 
 __all__ = [
-    "DEFAULT_ESTABLISHED_N", "DEFAULT_MIN_N", "GENERIC_PHRASING", "PHRASINGS", "STATES", "VERDICTS",
+    "DEFAULT_ESTABLISHED_N", "DEFAULT_MIN_N", "GENERIC_PHRASING", "PHRASINGS", "ROW_PHRASINGS", "STATES", "VERDICTS",
     "Phrasing", "Policy", "State", "Verdict", "as_finite", "confirmed", "decide", "interval_text", "is_early",
-    "make", "mde", "mde_at", "n_text", "phrasing", "reading", "recheck", "state", "title", "value_text",
+    "level_text", "make", "mde", "mde_at", "n_text", "phrasing", "reading", "recheck", "row_phrase", "side", "sides", "state", "title",
+    "value_text",
 ]
 
 

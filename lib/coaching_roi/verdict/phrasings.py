@@ -139,6 +139,26 @@ PHRASINGS: dict[str, Phrasing] = {
     ),
 }
 
+# How a table row that is not a findings estimate is said, by its :func:`~.rule.side` (templates may use
+# {value} and {ci}): a rep's quarter-over-quarter move, a funnel stage against its benchmark.
+ROW_PHRASINGS: dict[str, dict[str, str]] = {
+    "movement": {"positive": "improved {value} ({ci})", "negative": "declined {value} ({ci})",
+                 "no_clear_change": "no clear change: {value} ({ci})"},
+    "benchmark": {"positive": "above", "negative": "below", "no_clear_change": "no clear difference", "too_few": "no data"},
+    "change_row": {"positive": "", "negative": "", "no_clear_change": " — no clear change"},
+    "panel": {"positive": ", clearly up", "negative": ", clearly down", "no_clear_change": ", no clear change",
+              "too_few": ", no clear change"},
+    "team_benchmark": {"negative": "Team below benchmark beyond noise at: {value}.", "positive": "Clearly above at: {value}.",
+                       "none_below": "No team stage is clearly below its benchmark.",
+                       "no_clear_change": "Other stages are within noise of their benchmark."},
+}
+
+
+def row_phrase(kind: str, side: str, **fill: str) -> str:
+    """The words of :data:`ROW_PHRASINGS` ``[kind][side]`` with ``fill`` put in."""
+    return ROW_PHRASINGS[kind][side].format(**fill)
+
+
 GENERIC_PHRASING = Phrasing("{what}", "{what} is {value}", "{what} is {value}", magnitude=False)
 
 

@@ -82,7 +82,7 @@ def value_text(estimate_id: str, est: Mapping[str, Any], value: Any = "stored", 
 
 
 def interval_text(estimate_id: str, est: Mapping[str, Any], policy: Policy) -> str:
-    """'95% CI +1 pp to +25 pp', or 'no interval'."""
+    """'<level> CI +1 pp to +25 pp' (the policy's level), or 'no interval'."""
     lo, hi = as_finite(est.get("ci_low")), as_finite(est.get("ci_high"))
     if lo is None or hi is None:
         return "no interval"

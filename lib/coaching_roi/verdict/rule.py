@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any, Literal
 
+import numpy as np
+
 Verdict = Literal["positive", "negative", "no_clear_change", "too_few"]
 VERDICTS: tuple[str, ...] = ("positive", "negative", "no_clear_change", "too_few")
 
@@ -49,7 +51,12 @@ class Policy:
 
     @property
     def level_text(self) -> str:
-        return f"{self.level * 100:g}%"
+        return level_text(self.level)
+
+
+def level_text(level: float) -> str:
+    """'95%' for 0.95: how a confidence level is written in every sentence and label."""
+    return f"{float(level) * 100:g}%"
 
 
 def as_finite(x: Any) -> float | None:
@@ -76,9 +83,22 @@ def decide(value: Any, ci_low: Any, ci_high: Any, n: Any, n_unit: str, *, policy
         return "too_few"
     if int(n or 0) < policy.min_for(n_unit):
         return "too_few"
-    if lo > reference:
+    return side(lo, hi, reference=reference)
+
+
+def side(ci_low: Any, ci_high: Any, *, reference: Any = 0.0) -> Verdict:
+    """Where an interval lies against ``reference``: the comparison inside :func:`decide`.
+
+    For table rows that are not findings estimates and whose caller applies its own n rule (e.g. a
+    minimum of calls per rep): ``positive`` above, ``negative`` below, ``no_clear_change`` across,
+    ``too_few`` without a finite interval.
+    """
+    lo, hi, ref = as_finite(ci_low), as_finite(ci_high), as_finite(reference)
+    if lo is None or hi is None or ref is None:
+        return "too_few"
+    if lo > ref:
         return "positive"
-    if hi < reference:
+    if hi < ref:
         return "negative"
     return "no_clear_change"
 
@@ -94,6 +114,14 @@ def _quantile(p: float, df: float | None = None) -> float:
     from scipy.special import stdtrit
 
     return float(stdtrit(df, p))
+
+
+def sides(ci_low: Any, ci_high: Any, *, reference: Any = 0.0) -> np.ndarray:
+    """:func:`side` for columns of intervals (``reference`` a scalar or a column): an array of verdict words."""
+    lo, hi = np.asarray(ci_low, dtype="float64"), np.asarray(ci_high, dtype="float64")
+    ref = np.broadcast_to(np.asarray(reference, dtype="float64"), lo.shape)
+    finite = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(ref)
+    return np.select([~finite, lo > ref, hi < ref], ["too_few", "positive", "negative"], "no_clear_change").astype(object)
 
 
 def mde(ci_low: Any, ci_high: Any, *, level: float, power: float = 0.8, df: float | None = None) -> float | None:
