@@ -274,13 +274,13 @@ def test_money_section_keeps_realized_ramp_and_upside_apart(d, layers):
     assert "cycle_value_usd" not in est
 
 
-def test_roi_is_claimed_only_from_a_positive_realized_value(d, layers):
+def test_roi_is_claimed_only_from_a_confirmed_positive_realized_value(d, layers):
     cfg = config.build(quarter=d.cfg.quarter, name="t", data_dir=str(d.cfg.data_dir), run_dir=str(d.cfg.run_dir),
                        overrides={"analysis": {"n_bootstrap": 200}, "economics": {"program_cost_usd": 150_000}})
     m = _money(d, layers, cfg)
     real, roi = m.estimates["realized_value_usd"], m.estimates["roi_pct"]
     assert roi["program_cost_usd"] == 150_000
-    if real["verdict"] == "positive":
+    if real["verdict"] == "positive" and verdict.confirmed(real, verdict.Policy.from_config(cfg)):
         assert roi["verdict"] != "too_few" and roi["benefit_cost_ratio"] == pytest.approx(m.result.bcr.value)
     else:
         assert roi["verdict"] == "too_few" and roi["benefit_cost_ratio"] is None
@@ -291,6 +291,7 @@ def test_roi_is_claimed_only_from_a_positive_realized_value(d, layers):
     pol = verdict.Policy.from_config(cfg)
     res = m.result
     for lo, hi, want in ((-400_000, 900_000, "too_few"), (-900_000, -100_000, "too_few"),
+                         (100_000, 1_100_000, "too_few"),  # clear at the reporting level, not confirmed
                          (300_000, 900_000, "no_clear_change"), (1_000_000, 2_000_000, "positive")):
         r = verdict.make("realized_value_usd", value=(lo + hi) / 2, ci_low=lo, ci_high=hi, n=12, n_unit="coached reps",
                          unit="usd", policy=pol)
@@ -300,6 +301,8 @@ def test_roi_is_claimed_only_from_a_positive_realized_value(d, layers):
         assert e["verdict"] == want and e["n"] == 12, (lo, hi, e["reading"])
         if want == "too_few":
             assert "break-even needs $375K a year" in e["reading"]
+        if lo == 100_000:
+            assert r["verdict"] == "positive" and "not confirmed yet" in e["reading"], e["reading"]
 
 
 def test_money_section_without_inputs_or_estimates(d):

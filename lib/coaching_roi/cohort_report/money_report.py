@@ -5,7 +5,8 @@ the economic inputs, the money table, the figure title (phrased from a verdict) 
 line. Findings: ``realized_value_usd`` (coached reps), ``ramp_value_usd`` (new hires),
 ``upside_value_usd`` (AEs; a potential, never a return) and ``roi_pct`` (coached reps; extras
 ``benefit_cost_ratio``, ``isolation_factor``, ``confidence_discount``, ``program_cost_usd``).
-ROI is claimed only when realized value is clearly positive and params hold a program cost.
+ROI is claimed only when realized value is clearly positive, confirmed at ``verdicts.confirm_level``,
+and params hold a program cost.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def realized(cfg: Config, opportunities: pd.DataFrame, behavior_estimates: dict,
 
 
 def _roi_estimate(cfg: Config, mres: money.MoneyResult, realized_est: dict) -> dict:
-    """ROI from realized value only; not claimed (too_few, with what it would take) unless realized is positive."""
+    """ROI from realized value only; not claimed (too_few, with what it would take) unless realized value is
+    positive and confirmed."""
     policy = verdict.Policy.from_config(cfg)
     iso, conf, cost = mres.isolation_factor, mres.confidence_discount, mres.program_cost
     extra = dict(isolation_factor=iso, confidence_discount=conf, program_cost_usd=cost, benefit_cost_ratio=None)
@@ -98,7 +100,11 @@ def _roi_estimate(cfg: Config, mres: money.MoneyResult, realized_est: dict) -> d
     if not cost:
         return verdict.make("roi_pct", value=None, ci_low=None, ci_high=None, n=n, n_unit="coached reps",
                             unit="fraction", policy=policy, why=NO_COST, **extra)
-    if realized_est["verdict"] != "positive":
+    if realized_est["verdict"] != "positive" or not verdict.confirmed(realized_est, policy):
+        # A return on cost is claimed only from an established realized value (clear, and confirmed at
+        # verdicts.confirm_level), as the headline is.
+        status = ("an early signal, not confirmed yet" if realized_est["verdict"] == "positive"
+                  else "not a finding")
         need = cost / max(iso * conf, 1e-9)
         m = realized_est.get("mde")
         if realized_est.get("value") is None:
@@ -107,7 +113,7 @@ def _roi_estimate(cfg: Config, mres: money.MoneyResult, realized_est: dict) -> d
         else:
             why = (f"its benefit, the value of the behavior change coaching produced, reads "
                    f"{fmt_value(realized_est['value'], 'usd')} a year "
-                   f"({verdict.interval_text('realized_value_usd', realized_est, policy)}), which is not a finding; "
+                   f"({verdict.interval_text('realized_value_usd', realized_est, policy)}), which is {status}; "
                    + (f"with {n} coached reps a value below {fmt_value(m, 'usd')} a year cannot be told from noise, "
                       if m is not None else "")
                    + f"and break-even needs {fmt_value(need, 'usd')} a year (program cost {fmt_value(cost, 'usd')} "

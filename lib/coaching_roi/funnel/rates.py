@@ -36,21 +36,7 @@ def stage_rates(
     for _, r in counts.iterrows():
         for s in STAGES:
             k, n = int(r[s.numerator]), int(r[s.denominator])
-            rate, lo, hi = _rate_rows(k, n, level)
-            b = bench.get(s.key, float("nan"))
-            rows.append(
-                {
-                    "rep_id": r["rep_id"],
-                    "stage": s.key,
-                    "label": s.label,
-                    "k": k,
-                    "n": n,
-                    "rate": rate,
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "benchmark": b,
-                }
-            )
+            rows.append({"rep_id": r["rep_id"], **_stage_row(s, k, n, level, bench)})
     out = pd.DataFrame(
         rows, columns=["rep_id", "stage", "label", "k", "n", "rate", "ci_low", "ci_high", "benchmark"]
     )
@@ -85,23 +71,18 @@ def team_rates(
     for s in STAGES:
         k = int(counts[s.numerator].sum()) if len(counts) else 0
         n = int(counts[s.denominator].sum()) if len(counts) else 0
-        rate, lo, hi = _rate_rows(k, n, level)
-        rows.append(
-            {
-                "stage": s.key,
-                "label": s.label,
-                "k": k,
-                "n": n,
-                "rate": rate,
-                "ci_low": lo,
-                "ci_high": hi,
-                "benchmark": bench.get(s.key, float("nan")),
-                "n_reps": int((counts[s.denominator] > 0).sum()) if len(counts) else 0,
-            }
-        )
+        rows.append({**_stage_row(s, k, n, level, bench),
+                     "n_reps": int((counts[s.denominator] > 0).sum()) if len(counts) else 0})
     out = pd.DataFrame(rows)
     out["rel_gap"] = out["rate"] / out["benchmark"] - 1
     return out
+
+
+def _stage_row(s, k: int, n: int, level: float, bench: dict[str, float]) -> dict:
+    """One stage's rate k/n with its Wilson interval and benchmark (a row of the rate tables)."""
+    rate, lo, hi = _rate_rows(k, n, level)
+    return {"stage": s.key, "label": s.label, "k": k, "n": n, "rate": rate, "ci_low": lo, "ci_high": hi,
+            "benchmark": bench.get(s.key, float("nan"))}
 
 
 def _bench_dict(benchmarks: dict[str, float] | object) -> dict[str, float]:

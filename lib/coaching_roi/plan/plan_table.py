@@ -6,6 +6,8 @@ relatively weakest area, no clear gap) or *no data*. Underperformers get a watch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from coaching_roi.plan.hygiene import sessions_in
@@ -42,6 +44,17 @@ def observable_for(key: str | None, *, templates: dict[str, str], labels: dict[s
         return templates[key]
     label = labels.get(key, key.replace("_", " "))
     return f"Show '{label}' on every reviewed call; the manager checks two calls a week."
+
+
+def _focus(row: dict, rid: str, table: pd.DataFrame | None, key_col: str, source: str,
+           names: Mapping[str, str], baseline: str, no_data: str) -> str:
+    """Fill ``row``'s focus from the rep's diagnosis (funnel stage or AE behavior); return its kind."""
+    src = table.loc[rid] if table is not None and rid in table.index else None
+    status = src["status"] if src is not None else "no data"
+    key = src[key_col] if src is not None and status != "no data" else None
+    row.update(focus_source=source, focus_key=key, focus=names.get(key, key) if key else baseline,
+               evidence=src["evidence"] if src is not None else no_data)
+    return {"gap": "remediation", "no data": "no data"}.get(status, "development")
 
 
 def build_plan(
@@ -81,29 +94,13 @@ def build_plan(
         else:
             row.update(tier="unknown")
         if r["role"] == "SDR":
-            src = diag.loc[rid] if diag is not None and rid in diag.index else None
-            status = src["status"] if src is not None else "no data"
-            key = src["stage"] if src is not None and status != "no data" else None
-            kind = {"gap": "remediation", "no data": "no data"}.get(status, "development")
-            row.update(
-                focus_source="funnel",
-                focus_key=key,
-                focus=stage_skills.get(key, key) if key else "Establish a baseline (no funnel data)",
-                evidence=src["evidence"] if src is not None else "No SDR activity this quarter.",
-            )
+            kind = _focus(row, rid, diag, "stage", "funnel", stage_skills,
+                          "Establish a baseline (no funnel data)", "No SDR activity this quarter.")
         else:
-            src = aef.loc[rid] if aef is not None and rid in aef.index else None
-            status = src["status"] if src is not None else "no data"
-            key = src["behavior"] if src is not None and status != "no data" else None
-            kind = {"gap": "remediation", "no data": "no data"}.get(status, "development")
-            row.update(
-                focus_source="behavior",
-                focus_key=key,
-                focus=labels.get(key, key) if key else "Establish a baseline (no scored calls)",
-                evidence=src["evidence"] if src is not None else "No scored calls this quarter.",
-            )
+            kind = _focus(row, rid, aef, "behavior", "behavior", labels,
+                          "Establish a baseline (no scored calls)", "No scored calls this quarter.")
         row["focus_kind"] = kind
-        row["observable"] = observable_for(key, templates=observables, labels=labels, kind=kind)
+        row["observable"] = observable_for(row["focus_key"], templates=observables, labels=labels, kind=kind)
         row["coaching_approach"] = TIER_APPROACH.get(row["tier"], TIER_APPROACH["unknown"])
         row["sessions_this_quarter"] = int(n_sess.get(rid, 0)) if sess is not None else pd.NA
         row["last_session_date"] = last_sess.get(rid, pd.NaT)
