@@ -132,7 +132,8 @@ SECTIONS: dict[str, Section] = {
         t.tables["opportunities"], artifacts.read(t.cfg, "02_opportunity_discovery_scores"), t.cfg)),
     "money": Section(lambda t: cohort_report.money_section(
         t.tables["reps"], t.tables["opportunities"], t.cfg, ramp_section=t.section("ramp"),
-        cycle_section=t.section("deal_cycle"))),
+        cycle_section=t.section("deal_cycle"), behavior_section=t.section("behavior_change"),
+        outcome_section=t.section("outcome_link"), inp=_inputs(t))),
 }
 
 # the sections the headline rests on (story.headline_with_ids reads layers 2-3 and the quartile gap)
@@ -221,12 +222,18 @@ def headline_claims(findings: Mapping[str, Any], hl: story.Headline,
 
 
 # ---------------------------------------------------------------------------------- run a team
+STUDY_PROGRAM_COST_USD = 200_000  # as params/demo.yaml
+
+
 def prepare_team(data_dir: Path, run_dir: Path, truth: dict, *, n_bootstrap: int,
                  overrides: Mapping[str, Any] | None = None) -> Team:
     """01 and 02 as the notebooks run them: intake writes the 01 artifacts, scoring the 02 ones."""
     analysis = {"n_bootstrap": int(n_bootstrap), **dict((overrides or {}).get("analysis", {}))}
+    # The demo quarter's program cost, so that ROI is computed (the params default has none: no ROI).
+    economics = {"program_cost_usd": STUDY_PROGRAM_COST_USD, **dict((overrides or {}).get("economics", {}))}
     cfg = config.build(quarter=truth["end_quarter"], name="calibration", data_dir=str(data_dir),
-                       run_dir=str(run_dir), overrides={**dict(overrides or {}), "analysis": analysis})
+                       run_dir=str(run_dir),
+                       overrides={**dict(overrides or {}), "analysis": analysis, "economics": economics})
     intake.run_intake(cfg)
     tables = {t: artifacts.read_table(cfg, t) for t in ("reps", "calls", "call_scores", "opportunities")}
     scores = None
