@@ -19,33 +19,17 @@ import textwrap
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 import yaml
+from standin import SETUP
+from standin import make_nb as _make_nb
 
 from coaching_roi import config, pipeline, runlock, safety
 from coaching_roi.errors import WorkbookError
 
-PARAMS_CELL = """quarter: str = "2026Q3"
-name: str = "demo"
-data_dir: str = "data/demo"
-sources: dict = {}
-overrides: dict = {}
-run_dir: str = ""
-interactive: bool = True"""
-
-SETUP = """from coaching_roi import nbsupport, findings
-cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides, run_dir=run_dir)
-"""
-
 
 def make_nb(path: Path, body: str) -> None:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS_CELL)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# stand-in"), params, nbformat.v4.new_code_cell(SETUP + body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(path))
+    _make_nb(path, SETUP + body, markdown="# stand-in")
 
 
 @pytest.fixture

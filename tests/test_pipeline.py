@@ -7,31 +7,10 @@ import json
 import nbformat
 import pytest
 import yaml
+from standin import SETUP, make_nb
 
 from coaching_roi import pipeline
 from coaching_roi.errors import WorkbookError
-
-PARAMS_CELL = """quarter: str = "2026Q3"
-name: str = "demo"
-data_dir: str = "data/demo"
-sources: dict = {}
-overrides: dict = {}
-run_dir: str = ""
-interactive: bool = True"""
-
-
-def make_nb(path, body: str, *, markdown: str = "# A stand-in notebook"):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS_CELL)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(markdown), params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(path))
-
-
-SETUP = """from coaching_roi import nbsupport, findings
-cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides, run_dir=run_dir)
-"""
 
 
 @pytest.fixture

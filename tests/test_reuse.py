@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 import yaml
-from test_pipeline import SETUP, make_nb
+from standin import SETUP, make_nb
 
 from coaching_roi import pipeline, progress, reuse
 from coaching_roi.paths import PROJECT_ROOT

@@ -1,0 +1,29 @@
+"""Stand-in notebooks for runner tests: the workbook's parameters cell, its setup line, and a writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+PARAMS_CELL = """quarter: str = "2026Q3"
+name: str = "demo"
+data_dir: str = "data/demo"
+sources: dict = {}
+overrides: dict = {}
+run_dir: str = ""
+interactive: bool = True"""
+
+SETUP = """from coaching_roi import nbsupport, findings
+cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides, run_dir=run_dir)
+"""
+
+
+def make_nb(path: Path | str, body: str, *, markdown: str = "# A stand-in notebook") -> None:
+    """Write a notebook: a title, the tagged parameters cell, then ``body`` as one code cell."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(PARAMS_CELL)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(markdown), params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
