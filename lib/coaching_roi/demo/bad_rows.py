@@ -8,12 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coaching_roi.demo.primitives import (
-    _dates,
-    _fmt_date,
-    _rng,
-    _weekday_shift,
-)
+from coaching_roi.demo.primitives import _dates, _fmt_date, _rng, _weekday_shift
 
 
 def inject_bad_rows(st: SimpleNamespace) -> None:

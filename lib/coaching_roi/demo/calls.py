@@ -7,17 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from coaching_roi.demo.constants import (
-    CALL_NOISE_SD,
-    CYCLE_MEDIAN_DAYS,
-    MANAGER_NOISE_SD,
-    MISSING_SCORE_SHARE,
-)
-from coaching_roi.demo.primitives import (
-    _rng,
-    _weekday_shift,
-    _work_minute,
-)
+from coaching_roi.demo import constants as const
+from coaching_roi.demo.primitives import _rng, _weekday_shift, _work_minute
 
 
 def make_calls(st: SimpleNamespace) -> None:
@@ -32,7 +23,7 @@ def make_calls(st: SimpleNamespace) -> None:
     lam_extra = max(size.calls_per_week * 52 / 12 / size.opps_per_month - 1.0, 0.0)
     life_end = np.where(is_open, span, close_day).astype(float)
     life = np.maximum(life_end - disc_day, 1.0)
-    life_f = np.clip(life / CYCLE_MEDIAN_DAYS, 0.3, 2.0)
+    life_f = np.clip(life / const.CYCLE_MEDIAN_DAYS, 0.3, 2.0)
     n_extra = r.poisson(lam_extra * life_f / life_f.mean()) if n_opp else np.zeros(0, int)
     e_opp = np.repeat(np.arange(n_opp), n_extra)
     e_rank = np.concatenate([np.arange(k) for k in n_extra]) if len(n_extra) else np.zeros(0, int)
@@ -57,14 +48,14 @@ def make_calls(st: SimpleNamespace) -> None:
     perf = np.empty((n_c, nb))
     perf[:n_opp] = perf_disc
     ne = len(e_opp)
-    perf_e = skill[o_rep[e_opp]] + learn(o_rep[e_opp], e_day)[:, None] + r.normal(0, CALL_NOISE_SD, (ne, nb))
+    perf_e = skill[o_rep[e_opp]] + learn(o_rep[e_opp], e_day)[:, None] + r.normal(0, const.CALL_NOISE_SD, (ne, nb))
     gbe, gge = gain(o_rep[e_opp], e_day)
     ie = np.nonzero(gbe >= 0)[0]
     perf_e[ie, gbe[ie]] += gge[ie]
     perf[n_opp:] = perf_e
     mgr = np.empty((n_c, nb))
     mgr[:n_opp] = mgr_disc
-    mgr[n_opp:] = np.clip(np.round(perf_e + r.normal(0, MANAGER_NOISE_SD, (ne, nb)), 1), scale_min, scale_max)
+    mgr[n_opp:] = np.clip(np.round(perf_e + r.normal(0, const.MANAGER_NOISE_SD, (ne, nb)), 1), scale_min, scale_max)
     dur = np.where(c_type == disc_type, r.normal(38, 8, n_c), r.normal(30, 10, n_c))
     dur = (np.clip(dur, 8, 75) * 60).round().astype(np.int64)
     idx = np.nonzero(c_keep)[0]
@@ -94,7 +85,7 @@ def make_call_scores(st: SimpleNamespace) -> None:
     r = _rng(seed, 6)
     nck = len(idx)
     m_sc = mgr[idx]
-    missing = r.random((nck, nb)) < MISSING_SCORE_SHARE
+    missing = r.random((nck, nb)) < const.MISSING_SCORE_SHARE
     ai_calls = r.random(nck) < double_scored_share
     ai_sc = np.clip(np.round(perf[idx] + r.normal(0, ai_noise_sd, (nck, nb)), 1), scale_min, scale_max)
     ci, bi = np.nonzero(~missing)

@@ -9,19 +9,8 @@ import numpy as np
 import pandas as pd
 
 from coaching_roi.config import quarter_bounds
-from coaching_roi.demo.constants import (
-    DAY,
-    FORMATS,
-    OBSERVABLES,
-    POST_WEEKS,
-    PRE_WEEKS,
-)
-from coaching_roi.demo.primitives import (
-    _dates,
-    _fmt_date,
-    _rng,
-    _weekday_shift,
-)
+from coaching_roi.demo.constants import DAY, FORMATS, OBSERVABLES, POST_WEEKS, PRE_WEEKS
+from coaching_roi.demo.primitives import _dates, _fmt_date, _rng, _weekday_shift
 
 
 def make_coaching_sessions(st: SimpleNamespace) -> None:

@@ -20,12 +20,7 @@ from coaching_roi.demo.constants import (
     SKILL_SD,
     TEAMS,
 )
-from coaching_roi.demo.primitives import (
-    _dates,
-    _fmt_date,
-    _rng,
-    _weekday_shift,
-)
+from coaching_roi.demo.primitives import _dates, _fmt_date, _rng, _weekday_shift
 
 
 def make_reps(st: SimpleNamespace) -> None:

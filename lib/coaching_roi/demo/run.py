@@ -12,9 +12,7 @@ from types import SimpleNamespace
 from coaching_roi.demo.bad_rows import inject_bad_rows
 from coaching_roi.demo.calls import make_call_scores, make_calls
 from coaching_roi.demo.coaching import make_coaching_sessions
-from coaching_roi.demo.constants import (
-    CANONICAL_COLUMNS,
-)
+from coaching_roi.demo.constants import CANONICAL_COLUMNS
 from coaching_roi.demo.opportunities import make_opportunities
 from coaching_roi.demo.options import DemoSize, Effects
 from coaching_roi.demo.reps import make_reps, make_skills_and_ramp

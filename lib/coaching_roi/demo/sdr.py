@@ -7,16 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from coaching_roi.demo.constants import (
-    SDR_STAGES,
-)
-from coaching_roi.demo.primitives import (
-    _business_days,
-    _dates,
-    _fmt_date,
-    _rng,
-    _round,
-)
+from coaching_roi.demo.constants import SDR_STAGES
+from coaching_roi.demo.primitives import _business_days, _dates, _fmt_date, _rng, _round
 
 
 def make_sdr_activity(st: SimpleNamespace) -> None:

@@ -12,11 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from coaching_roi.config import QUARTER_RE, load_defaults, quarter_bounds, quarter_label
-from coaching_roi.demo.constants import (
-    BURN_IN_DAYS,
-    DAY,
-    SDR_STAGES,
-)
+from coaching_roi.demo.constants import BURN_IN_DAYS, DAY, SDR_STAGES
 from coaching_roi.demo.options import Effects
 from coaching_roi.errors import WorkbookError
 

@@ -27,13 +27,7 @@ from coaching_roi.demo.constants import (
     SKILL_SD,
 )
 from coaching_roi.demo.options import _EFFECT_SIZES, Effects
-from coaching_roi.demo.primitives import (
-    _expit,
-    _logit,
-    _ramp_fraction_mean,
-    _rng,
-    _round,
-)
+from coaching_roi.demo.primitives import _expit, _logit, _ramp_fraction_mean, _rng, _round
 from coaching_roi.demo.truth_definitions import _definitions
 from coaching_roi.estimate_ids import POOLED
 from coaching_roi.safety import atomic_write_text

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from coaching_roi.demo.constants import (
-    BURN_IN_DAYS,
-)
+from coaching_roi.demo.constants import BURN_IN_DAYS
 
 
 def _definitions(ramp_post: float) -> dict[str, str]:

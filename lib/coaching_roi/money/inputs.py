@@ -28,15 +28,9 @@ class MoneyInputs:
 
 
 # ------------------------------------------------------------------------------ data-derived inputs
-def monthly_arr_ramped_rep(
-    reps: pd.DataFrame,
-    opportunities: pd.DataFrame,
-    *,
-    as_of: pd.Timestamp,
-    ramp_months: int = 6,
-    window_months: int = 12,
-    role: str | None = "AE",
-) -> tuple[float, int]:
+def monthly_arr_ramped_rep(reps: pd.DataFrame, opportunities: pd.DataFrame, *, as_of: pd.Timestamp,
+                           ramp_months: int = 6, window_months: int = 12,
+                           role: str | None = "AE") -> tuple[float, int]:
     """Median monthly won ARR of reps past ramp; returns (value, n reps).
 
     A rep is past ramp over the window ``[as_of − window_months, as_of)`` for the months after

@@ -98,39 +98,35 @@ def tier_table(res: PlanResult) -> pd.DataFrame:
     return g.rename(columns={"median_value": "median in tier"}).drop(columns=["metric"])
 
 
+PLAN_SHOWN = {"role": "role", "tier": "tier", "focus_kind": "kind", "focus": "one focus", "evidence": "evidence",
+              "observable": "observable to commit to"}
+"""Plan columns shown in the notebook (CSV column → heading); the CSV holds every column."""
+
+WATCH_SHOWN = {"role": "role", "focus": "one focus", "sessions_this_quarter": "sessions this quarter",
+               "last_session_date": "last session", "watch_review_date": "review by",
+               "watch_decision_date": "decide by", "movement": "focus metric, this vs previous quarter"}
+"""Watch-list columns shown in the notebook (dates as YYYY-MM-DD; no session yet: "none")."""
+
+
+def _shown(res: PlanResult, frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """``frame``'s ``columns`` under their headings, after a ``rep`` column of names (:func:`rep_names`);
+    date columns as YYYY-MM-DD."""
+    names = rep_names(res)
+    out = {"rep": frame["rep_id"].map(lambda r: names.get(r, r))}
+    for col, heading in columns.items():
+        s = frame[col]
+        out[heading] = s.dt.strftime("%Y-%m-%d").fillna("none") if pd.api.types.is_datetime64_any_dtype(s) else s
+    return pd.DataFrame(out)
+
+
 def plan_display(res: PlanResult) -> pd.DataFrame:
     """The plan as shown in the notebook (the CSV holds every column)."""
-    p = res.plan
-    names = rep_names(res)
-    return pd.DataFrame(
-        {
-            "rep": p["rep_id"].map(lambda r: names.get(r, r)),
-            "role": p["role"],
-            "tier": p["tier"],
-            "kind": p["focus_kind"],
-            "one focus": p["focus"],
-            "evidence": p["evidence"],
-            "observable to commit to": p["observable"],
-        }
-    )
+    return _shown(res, res.plan, PLAN_SHOWN)
 
 
 def watch_display(res: PlanResult) -> pd.DataFrame:
     """Underperformers with their watch window, documented sessions and whether the focus moved."""
-    w = res.watch
-    names = rep_names(res)
-    return pd.DataFrame(
-        {
-            "rep": w["rep_id"].map(lambda r: names.get(r, r)),
-            "role": w["role"],
-            "one focus": w["focus"],
-            "sessions this quarter": w["sessions_this_quarter"],
-            "last session": w["last_session_date"].dt.strftime("%Y-%m-%d").fillna("none"),
-            "review by": w["watch_review_date"].dt.strftime("%Y-%m-%d"),
-            "decide by": w["watch_decision_date"].dt.strftime("%Y-%m-%d"),
-            "focus metric, this vs previous quarter": w["movement"],
-        }
-    )
+    return _shown(res, res.watch, WATCH_SHOWN)
 
 
 def cadence_headline(cad: pd.DataFrame) -> str:

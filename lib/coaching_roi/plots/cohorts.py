@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -14,20 +13,9 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from coaching_roi import verdict
-from coaching_roi.plots import GREY, PALETTE, for_seaborn
+from coaching_roi.plots import GREY, PALETTE, empty, for_seaborn, new_ax, titled
 
 QUARTILE_COLORS = {1: PALETTE[4], 2: PALETTE[3], 3: PALETTE[2], 4: PALETTE[0]}
-
-
-def _plain(text: str) -> str:
-    """Escape dollar signs so matplotlib does not read them as mathtext."""
-    return text.replace("$", r"\$")
-
-
-def _ax(ax: Axes | None, size=(9, 4.8)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def plot_quartile_win_rate(
@@ -35,12 +23,10 @@ def plot_quartile_win_rate(
 ) -> Axes:
     """Histogram of reps' composite scores coloured by quartile, with each quartile's win rate
     (and interval) drawn over its score range on a second axis."""
-    ax = _ax(ax)
+    ax = new_ax(ax)
     d = rep_quarter.dropna(subset=["composite_mean", "quartile"])
     if d.empty:
-        ax.text(0.5, 0.5, "No scored reps this quarter", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
+        return empty(ax, "No scored reps this quarter")
     bins = np.histogram_bin_edges(d["composite_mean"], bins=min(16, max(6, len(d) // 2)))
     sns.histplot(
         data=for_seaborn(d.assign(q=d["quartile"].astype(int).astype(str)), "q"),
@@ -72,20 +58,26 @@ def plot_quartile_win_rate(
     ax2.set_ylabel(f"Win rate (bars: {verdict.level_text(level)} CI, reps resampled)")
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
-    if title:
-        ax.set_title(_plain(title))
-    return ax
+    return titled(ax, title)
+
+
+NO_SESSIONS = "No coaching sessions this quarter"
+
+
+def _one_row_each(frame: pd.DataFrame, ax: Axes | None, *, sort_by: str, row_in: float,
+                  min_rows: int) -> tuple[Axes, pd.DataFrame, np.ndarray]:
+    """Axes sized for one horizontal row per item (``row_in`` inches each, at least ``min_rows``), the
+    frame sorted by ``sort_by`` and the rows' y positions."""
+    ax = new_ax(ax, (9, row_in * max(min_rows, len(frame)) + 1))
+    d = frame.sort_values(sort_by) if len(frame) else frame
+    return ax, d, np.arange(len(d))
 
 
 def plot_sessions_by_behavior(by_behavior: pd.DataFrame, *, title: str = "", ax: Axes | None = None) -> Axes:
     """Horizontal bars: sessions per targeted behavior, split single-behavior vs shared with others."""
-    ax = _ax(ax, (9, 0.4 * max(4, len(by_behavior)) + 1))
-    if by_behavior.empty:
-        ax.text(0.5, 0.5, "No coaching sessions this quarter", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
-    d = by_behavior.sort_values("n_sessions")
-    y = np.arange(len(d))
+    ax, d, y = _one_row_each(by_behavior, ax, sort_by="n_sessions", row_in=0.4, min_rows=4)
+    if d.empty:
+        return empty(ax, NO_SESSIONS)
     single = d["n_sessions_single"].to_numpy(float)
     multi = d["n_sessions"].to_numpy(float) - single
     ax.barh(y, single, color=PALETTE[0], label="session targeted only this behavior")
@@ -93,28 +85,20 @@ def plot_sessions_by_behavior(by_behavior: pd.DataFrame, *, title: str = "", ax:
     ax.set_yticks(y, d["behavior_label"].astype(object))
     ax.set_xlabel("Coaching sessions this quarter")
     ax.legend(loc="lower right", frameon=False, fontsize=9)
-    if title:
-        ax.set_title(_plain(title))
-    return ax
+    return titled(ax, title)
 
 
 def plot_cadence(by_rep: pd.DataFrame, *, title: str = "", ax: Axes | None = None) -> Axes:
     """Dot plot per coached rep: share of weeks with a session (dot size = sessions)."""
-    ax = _ax(ax, (9, 0.28 * max(6, len(by_rep)) + 1))
-    if by_rep.empty:
-        ax.text(0.5, 0.5, "No coaching sessions this quarter", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
-    d = by_rep.sort_values("cadence")
-    y = np.arange(len(d))
+    ax, d, y = _one_row_each(by_rep, ax, sort_by="cadence", row_in=0.28, min_rows=6)
+    if d.empty:
+        return empty(ax, NO_SESSIONS)
     ax.scatter(d["cadence"], y, s=20 + 12 * d["n_sessions"], color=PALETTE[1], alpha=0.8, edgecolor="white")
     ax.set_yticks(y, d["rep_name"].astype(object))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1.02)
     ax.set_xlabel("Weeks with a coaching session / weeks in quarter (dot size = sessions)")
-    if title:
-        ax.set_title(_plain(title))
-    return ax
+    return titled(ax, title)
 
 
 def plot_km(
@@ -129,11 +113,9 @@ def plot_km(
     ax: Axes | None = None,
 ) -> Axes:
     """Kaplan–Meier curves as "share not there yet" by group with CI bands and median markers."""
-    ax = _ax(ax)
+    ax = new_ax(ax)
     if curves.empty:
-        ax.text(0.5, 0.5, "No data", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
+        return empty(ax, "No data")
     groups = order or sorted(curves[group].astype(str).unique())
     colors = dict(zip(groups, [PALETTE[0], PALETTE[3], PALETTE[4], PALETTE[1]], strict=False))
     for g in groups:
@@ -158,9 +140,7 @@ def plot_km(
     ax.set_ylabel(ylabel)
     ax.set_xlabel(xlabel)
     ax.legend(frameon=False, fontsize=9, loc="upper right")
-    if title:
-        ax.set_title(_plain(title))
-    return ax
+    return titled(ax, title)
 
 
 def plot_km_panels(
@@ -197,7 +177,7 @@ def _usd(x: float, _pos=None) -> str:
 
 def plot_money(table: pd.DataFrame, *, program_cost: float | None, title: str = "", ax: Axes | None = None) -> Axes:
     """Bars of realized value, ramp value and upside (with intervals), and the program cost when there is one."""
-    ax = _ax(ax, (9, 3.6))
+    ax = new_ax(ax, (9, 3.6))
     rows = table.loc[table["unit"] == "usd"].reset_index(drop=True)
     names = list(rows["item"]) + (["Program cost"] if program_cost else [])
     vals = list(rows["value"]) + ([program_cost] if program_cost else [])
@@ -215,6 +195,4 @@ def plot_money(table: pd.DataFrame, *, program_cost: float | None, title: str = 
     ax.axvline(0, color="black", lw=1)
     ax.xaxis.set_major_formatter(FuncFormatter(_usd))
     ax.set_xlabel("Per year (lines: interval propagated from the estimates)")
-    if title:
-        ax.set_title(_plain(title))
-    return ax
+    return titled(ax, title)

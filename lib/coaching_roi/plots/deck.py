@@ -13,16 +13,10 @@ import seaborn as sns
 from matplotlib.axes import Axes
 
 from coaching_roi import verdict
-from coaching_roi.plots import GREY, PALETTE, for_seaborn
+from coaching_roi.plots import GREY, PALETTE, for_seaborn, new_ax, titled
 
 QUARTILE_COLORS = {1: "#c0392b", 2: "#f39c12", 3: "#85c1e9", 4: "#1f4e79"}
 QUARTILE_NAMES = {1: "Q1 (bottom)", 2: "Q2", 3: "Q3", 4: "Q4 (top)"}
-
-
-def _ax(ax: Axes | None, size: tuple[float, float] = (9, 4.8)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
 
 
 def plot_score_distribution_winrate(
@@ -41,7 +35,7 @@ def plot_score_distribution_winrate(
     The win rate of each quartile is drawn at the middle of its score range with its interval, on a
     second axis (right, %).
     """
-    ax = _ax(ax)
+    ax = new_ax(ax)
     df = rep_quarter.dropna(subset=["composite_mean", "quartile"]).copy()
     df["quartile_name"] = df["quartile"].astype(int).map(QUARTILE_NAMES)
     df = for_seaborn(df, "quartile_name")
@@ -89,9 +83,7 @@ def plot_score_distribution_winrate(
     ax2.grid(False)
     ax2.spines["right"].set_visible(True)
     ax.set_xlim(bins[0] - width, bins[-1] + 3 * width)
-    if title:
-        ax.set_title(title)
-    return ax
+    return titled(ax, title)
 
 
 def plot_intervals(
@@ -111,7 +103,7 @@ def plot_intervals(
     A dashed line at zero (or at ``ref_line``'s value, labelled) shows where "no difference" lies.
     Values are multiplied by ``scale`` (e.g. 100 for fractions shown as %).
     """
-    ax = _ax(ax, (8, 0.9 + 0.8 * max(len(frame), 1)))
+    ax = new_ax(ax, (8, 0.9 + 0.8 * max(len(frame), 1)))
     rows = frame.reset_index(drop=True)
     ys = np.arange(len(rows))[::-1]
     for y, (_, r) in zip(ys, rows.iterrows(), strict=True):
@@ -134,9 +126,7 @@ def plot_intervals(
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    if title:
-        ax.set_title(title)
-    return ax
+    return titled(ax, title)
 
 
 # ------------------------------------------------------------------------------- the chain figure

@@ -3,25 +3,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from coaching_roi.plots import GREY, PALETTE
-
-
-def _ax(ax: Axes | None, size=(9, 4.8)) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
-def _empty(ax: Axes, text: str) -> Axes:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555")
-    ax.set_axis_off()
-    return ax
+from coaching_roi.plots import GREY, PALETTE, empty, new_ax
 
 
 def plot_event_study(
@@ -35,11 +22,11 @@ def plot_event_study(
 ) -> Axes:
     """Event-study coefficients (coached minus comparison reps, relative to the week before coaching)
     with their intervals; zero line, shaded post period, week -1 marked as the reference."""
-    ax = _ax(ax)
+    ax = new_ax(ax)
     label = label or ("all coached behaviors, pooled" if behavior == "all" else behavior)
     d = event_study[event_study["behavior"] == behavior].sort_values("event_week")
     if d.empty or d["estimate"].isna().all():
-        return _empty(ax, f"No event-study estimate for {label or behavior}")
+        return empty(ax, f"No event-study estimate for {label or behavior}")
     post_end = float(d["event_week"].max()) + 0.5
     ax.axvspan(-0.5, post_end, color=PALETTE[2], alpha=0.15, lw=0, label="after the first session")
     ax.axhline(0, color="#333", lw=1)
@@ -69,9 +56,9 @@ def plot_example_trajectories(
 ) -> Axes:
     """Each example rep's weekly score on the coached behavior (event time) against the team of
     not-coached reps on the same calendar weeks (dashed)."""
-    ax = _ax(ax)
+    ax = new_ax(ax)
     if trajectories is None or trajectories.empty:
-        return _empty(ax, "No example reps (no coached rep has enough weeks of scores yet)")
+        return empty(ax, "No example reps (no coached rep has enough weeks of scores yet)")
     ax.axvspan(-0.5, float(trajectories["event_week"].max()) + 0.5, color=PALETTE[2], alpha=0.12, lw=0)
     ax.axvline(-0.5, color="#666", lw=0.8, ls=":")
     for i, (_rep, d) in enumerate(trajectories.groupby("rep_id", sort=False, observed=True)):
@@ -98,10 +85,10 @@ def plot_outcome_scatter(
     ax: Axes | None = None,
 ) -> Axes:
     """Rep-level behavior change (x) against win-rate change (y) for one lag, with the fitted slope."""
-    ax = _ax(ax, (7.5, 4.8))
+    ax = new_ax(ax, (7.5, 4.8))
     d = points[points["lag_quarters"] == lag].dropna(subset=["behavior_change", "win_rate_change"]) if len(points) else points
     if d is None or d.empty:
-        return _empty(ax, f"Lag {lag}: not yet observable (no coached rep has that quarter closed)")
+        return empty(ax, f"Lag {lag}: not yet observable (no coached rep has that quarter closed)")
     ax.axhline(0, color="#333", lw=0.8)
     ax.axvline(0, color="#333", lw=0.8)
     behaviors = list(dict.fromkeys(d["behavior"]))

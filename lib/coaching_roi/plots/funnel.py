@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from coaching_roi import funnel as fn
-from coaching_roi.plots import GREY, PALETTE
+from coaching_roi.plots import GREY, PALETTE, titled
 
 RED = PALETTE[4]
 BLUE = PALETTE[0]
@@ -181,9 +181,7 @@ def plot_gap_heatmap(
     cb = ax.figure.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
     cb.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:+.0%}"))
     cb.set_label("rate vs benchmark")
-    if title:
-        ax.set_title(title)
-    return ax
+    return titled(ax, title)
 
 
 def plot_cadence(cadence: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Axes:
@@ -208,9 +206,7 @@ def plot_cadence(cadence: pd.DataFrame, *, title: str | None = None, ax: Axes | 
     ax.set_xticklabels(d["coach_id"].astype(str))
     ax.set_xlabel("coach")
     ax.set_ylabel("sessions per rep per week")
-    if title:
-        ax.set_title(title)
-    return ax
+    return titled(ax, title)
 
 
 def rep_funnel_widget(rates: pd.DataFrame, team: pd.DataFrame, diagnosis: pd.DataFrame, *, names: dict[str, str] | None = None):

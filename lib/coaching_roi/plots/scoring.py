@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from coaching_roi import verdict
-from coaching_roi.plots import GREY, PALETTE, for_seaborn
+from coaching_roi.plots import GREY, PALETTE, for_seaborn, titled
 
 if TYPE_CHECKING:
     from coaching_roi.scoring import CohortPanel
@@ -33,6 +33,11 @@ def _date_axis(ax: Axes) -> None:
 
 def _phase_palette(phases: list[str]) -> dict[str, str]:
     return {p: PHASE_COLORS[i % len(PHASE_COLORS)] for i, p in enumerate(phases)}
+
+
+def _phase_legend(ax: Axes, loc: str) -> None:
+    """The call-phase legend, outside the axes on the right (top or bottom aligned by ``loc``)."""
+    ax.legend(title="call phase", loc=loc, bbox_to_anchor=(1.0, 1.0 if loc.startswith("upper") else 0.0), frameon=False)
 
 
 def plot_behavior_distributions(
@@ -67,10 +72,8 @@ def plot_behavior_distributions(
     ax.set_xlim(scale[0] - 0.3, scale[1] + 0.3)
     ax.set_xlabel(f"call score ({scale[0]:g}–{scale[1]:g}; ◆ = mean)")
     ax.set_ylabel("")
-    ax.legend(title="call phase", loc="lower left", bbox_to_anchor=(1.0, 0.0), frameon=False)
-    if title:
-        ax.set_title(title)
-    return ax
+    _phase_legend(ax, "lower left")
+    return titled(ax, title)
 
 
 def plot_team_heatmap(
@@ -108,9 +111,7 @@ def plot_team_heatmap(
         t.set_horizontalalignment("right")
     ax.legend(handles=[Patch(color=GREY, label=f"× fewer than {min_calls} calls")], loc="upper left",
               bbox_to_anchor=(1.0, 1.08), frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title)
-    return ax
+    return titled(ax, title)
 
 
 def plot_phase_trends(
@@ -140,10 +141,8 @@ def plot_phase_trends(
                     xytext=(3, -12), textcoords="offset points", fontsize=8, color="#555")
     ax.set_ylabel("team mean call score")
     ax.set_xlabel("week (Monday)")
-    ax.legend(title="call phase", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    if title:
-        ax.set_title(title)
-    return ax
+    _phase_legend(ax, "upper left")
+    return titled(ax, title)
 
 
 def plot_rep_trajectory(
@@ -186,9 +185,7 @@ def plot_rep_trajectory(
     ax.set_xlabel("week (Monday)")
     if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title)
-    return ax
+    return titled(ax, title)
 
 
 def plot_coached_cohort(
@@ -235,9 +232,7 @@ def plot_importance(importance: pd.DataFrame, *, labels: dict[str, str] | None =
     ax.set_yticks(y, [labels.get(b, b) if labels else b for b in d["behavior"]])
     ax.set_xlabel(f"drop in held-out AUC when the behavior is shuffled (bar: middle {verdict.level_text(level)} of folds)")
     ax.grid(axis="y", visible=False)
-    if title:
-        ax.set_title(title)
-    return ax
+    return titled(ax, title)
 
 
 def plot_agreement(agreement: pd.DataFrame, *, labels: dict[str, str] | None = None, title: str | None = None,
@@ -257,9 +252,7 @@ def plot_agreement(agreement: pd.DataFrame, *, labels: dict[str, str] | None = N
     ax.set_xlim(min(0.0, float(np.nanmin(d["kappa_low"])) - 0.05) if len(d) else 0, 1.0)
     ax.set_xlabel(f"quadratic-weighted kappa (bar: {verdict.level_text(level)} bootstrap interval over calls)")
     ax.grid(axis="y", visible=False)
-    if title:
-        ax.set_title(title, pad=16)
-    return ax
+    return titled(ax, title, pad=16)
 
 
 def rep_trajectory_explorer(

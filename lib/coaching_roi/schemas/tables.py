@@ -6,14 +6,10 @@ pandas dtype of each kind (see docs/CONTRACTS.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:
-    pass
-
 
 Kind = Literal["string", "datetime", "float", "int"]
 
@@ -41,66 +37,31 @@ class Col:
     required: bool = True
 
 
+def _cols(spec: str) -> tuple[Col, ...]:
+    """Columns from a compact spec, one word each: ``name[:kind][?]`` (kind ``string`` unless given;
+    ``?`` marks a column the table may lack)."""
+    out = []
+    for word in spec.split():
+        required = not word.endswith("?")
+        name, _, kind = word.rstrip("?").partition(":")
+        if (kind or "string") not in DTYPES:
+            raise ValueError(f"unknown column kind {kind!r} in {word!r}")
+        out.append(Col(name, kind or "string", required))  # type: ignore[arg-type]
+    return tuple(out)
+
+
 TABLE_COLUMNS: dict[str, tuple[Col, ...]] = {
-    "reps": (
-        Col("rep_id", "string"),
-        Col("rep_name", "string"),
-        Col("role", "string"),
-        Col("team", "string", False),
-        Col("manager_id", "string", False),
-        Col("hire_date", "datetime", False),
-        Col("end_date", "datetime", False),
-        Col("onboarding_program", "string", False),
-        Col("monthly_quota", "float", False),
-    ),
-    "calls": (
-        Col("call_id", "string"),
-        Col("rep_id", "string"),
-        Col("call_date", "datetime"),
-        Col("call_type", "string"),
-        Col("opportunity_id", "string", False),
-        Col("duration_s", "float", False),
-    ),
-    "call_scores": (
-        Col("call_id", "string"),
-        Col("behavior", "string"),
-        Col("score", "float"),
-        Col("scorer", "string", False),
-        Col("scorer_id", "string", False),
-    ),
-    "coaching_sessions": (
-        Col("session_id", "string"),
-        Col("rep_id", "string"),
-        Col("coach_id", "string"),
-        Col("session_date", "datetime"),
-        Col("behavior", "string"),
-        Col("observable", "string", False),
-        Col("format", "string", False),
-        Col("duration_min", "float", False),
-        Col("program", "string", False),
-    ),
-    "opportunities": (
-        Col("opportunity_id", "string"),
-        Col("rep_id", "string"),
-        Col("created_date", "datetime"),
-        Col("close_date", "datetime", False),
-        Col("status", "string"),
-        Col("amount", "float"),
-        Col("account", "string", False),
-        Col("segment", "string", False),
-    ),
-    "sdr_activity": (
-        Col("rep_id", "string"),
-        Col("date", "datetime"),
-        Col("dials", "int"),
-        Col("connects", "int"),
-        Col("conversations", "int"),
-        Col("meetings_booked", "int"),
-        Col("meetings_held", "int"),
-        Col("sqls", "int"),
-        Col("emails_sent", "float", False),
-        Col("email_replies", "float", False),
-    ),
+    "reps": _cols("rep_id rep_name role team? manager_id? hire_date:datetime? end_date:datetime? "
+                  "onboarding_program? monthly_quota:float?"),
+    "calls": _cols("call_id rep_id call_date:datetime call_type opportunity_id? duration_s:float?"),
+    "call_scores": _cols("call_id behavior score:float scorer? scorer_id?"),
+    "coaching_sessions": _cols("session_id rep_id coach_id session_date:datetime behavior observable? format? "
+                               "duration_min:float? program?"),
+    "opportunities": _cols("opportunity_id rep_id created_date:datetime close_date:datetime? status "
+                           "amount:float account? segment?"),
+    "sdr_activity": _cols("rep_id date:datetime dials:int connects:int conversations:int "
+                          "meetings_booked:int meetings_held:int sqls:int emails_sent:float? "
+                          "email_replies:float?"),
 }
 """Canonical columns per table. ``emails_sent``/``email_replies`` are optional, hence float (NaN
 when a team does not track email); the six required funnel counts are int64."""
