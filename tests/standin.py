@@ -12,10 +12,12 @@ data_dir: str = "data/demo"
 sources: dict = {}
 overrides: dict = {}
 run_dir: str = ""
-interactive: bool = True"""
+interactive: bool = True
+validated: bool = False"""
 
 SETUP = """from coaching_roi import nbsupport, findings
-cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides, run_dir=run_dir)
+cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides, run_dir=run_dir,
+                      validated=validated)
 """
 
 

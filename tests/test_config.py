@@ -129,3 +129,21 @@ def test_pyproject_and_environment_yml_agree():
     assert sorted(env_deps) == sorted(deps)
     py = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
     assert py == ["python>=3.11"]
+
+
+def test_resolved_params_round_trip_and_guard_their_run(tmp_path, data_dir):
+    """The runner's validated params read back equal (run_dir is the reader's); another run's file, a
+    missing one and a damaged one are each one clear error."""
+    from coaching_roi.config import resolved
+
+    cfg = config.build(quarter="2026Q3", name="r1", data_dir=str(data_dir), run_dir=str(tmp_path / "a"))
+    resolved.write_resolved(cfg, tmp_path)
+    back = resolved.read_resolved(tmp_path / "", quarter="2026Q3", name="r1")
+    assert back == cfg.model_copy(update={"run_dir": tmp_path})
+    with pytest.raises(WorkbookError, match="holds the params of run 'r1'"):
+        resolved.read_resolved(tmp_path, quarter="2026Q3", name="other")
+    with pytest.raises(WorkbookError, match="is missing"):
+        resolved.read_resolved(tmp_path / "nowhere", quarter="2026Q3", name="r1")
+    (tmp_path / resolved.RESOLVED_FILE).write_text('{"quarter": 1}')
+    with pytest.raises(WorkbookError, match="not a params file the runner wrote"):
+        resolved.read_resolved(tmp_path, quarter="2026Q3", name="r1")

@@ -63,6 +63,29 @@ def test_run_renders_and_indexes(project):
     assert not list((root / "out").glob(".t.partial*"))
 
 
+def test_params_are_validated_once_by_the_runner(project):
+    """The runner validates the quarter file once and writes it to the run folder; its notebooks read that
+    (``validated=True``) and never resolve the params again (``config.build`` is not called in them)."""
+    root, nbdir, params = project
+    make_nb(nbdir / "01_first.ipynb", """
+from coaching_roi import config, nbsupport, findings
+from coaching_roi.config import loading
+def _no_build(*a, **k):
+    raise AssertionError("a notebook under the runner validated its params again")
+config.build = loading.build = _no_build
+assert validated is True
+cfg = nbsupport.setup(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides,
+                      run_dir=run_dir, validated=validated)
+assert cfg.run_dir == __import__("pathlib").Path(run_dir) and cfg.quarter == "2026Q3"
+findings.write_part(cfg.run_dir, "01_first", quarter=cfg.quarter, status="ok")
+""")
+    (nbdir / "02_second.ipynb").unlink()
+    out = root / "out" / "t"
+    pipeline.run(params, out_dir=out, outputs_root=root / "out", notebook_dir=nbdir, progress=lambda s: None)
+    saved = json.loads((out / "params.resolved.json").read_text())
+    assert saved["quarter"] == "2026Q3" and saved["name"] == "t" and "run_dir" not in saved
+
+
 def test_failure_keeps_previous_outputs(project):
     root, nbdir, params = project
     out = root / "out" / "t"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from coaching_roi import config, handrun, safety, textsafe
+from coaching_roi.config import resolved
 from coaching_roi.errors import WorkbookError
 from coaching_roi.plots import set_style
 
@@ -45,10 +46,14 @@ def setup(
     run_dir: str | Path = "",
     compare_to: str = "",
     notebook: str = "",
+    validated: bool = False,
 ) -> config.Config:
     """Validate the notebook's parameters into a Config, prepare the run folder and plot style.
 
     ``compare_to`` (an earlier run folder) is checked here too; only notebook 05 uses it.
+    ``validated=True`` (set by the quarterly runner, with ``run_dir``): the params the runner validated
+    once for the run are read from ``run_dir`` (:mod:`coaching_roi.config.resolved`) instead of
+    validating the parameters again.
     The quarterly runner always passes ``run_dir``. Without one (a notebook run by hand with the
     papermill CLI or in JupyterLab) the notebook works in a scratch folder of its own,
     ``outputs/_scratch/<name>/<notebook>/``, seeded with a copy of the artifacts of the last complete
@@ -58,15 +63,11 @@ def setup(
     pd.set_option("display.max_columns", 40)
     pd.set_option("display.width", 160)
     set_style()
-    cfg = config.build(
-        quarter=quarter,
-        name=name,
-        data_dir=data_dir,
-        sources=sources,
-        overrides=overrides,
-        run_dir=run_dir or None,
-        compare_to=compare_to or None,
-    )
+    if validated and run_dir:  # under the runner: the params it validated once for the whole run
+        cfg = resolved.read_resolved(Path(run_dir), quarter=quarter, name=name)
+    else:
+        cfg = config.build(quarter=quarter, name=name, data_dir=data_dir, sources=sources, overrides=overrides,
+                           run_dir=run_dir or None, compare_to=compare_to or None)
     if run_dir:
         _check_run_dir(cfg.run_dir)
     else:

@@ -24,6 +24,7 @@ from typing import Any
 
 from coaching_roi import config, kernels, reuse, runlock, safety, warmkernel
 from coaching_roi import progress as progress_mod
+from coaching_roi.config import resolved
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
 from coaching_roi.render import NOTEBOOK_TITLES, notebook_to_html, write_index, write_manifest
@@ -96,6 +97,14 @@ def _failure_message(stem: str, exc: BaseException, saved: Path) -> str:
         where = f"cell {exc.exec_count}" if exc.exec_count else f"cell #{exc.cell_index + 1}"
         return f"Notebook {stem} failed in {where}: {what}\n  The failed notebook is saved at {saved} (open it to see the cell)."
     return f"Notebook {stem} could not run: {type(exc).__name__}: {_ANSI.sub('', str(exc))}\n  See {saved}."
+
+
+def _import_executors() -> None:
+    """Import what the worker threads use, here in the main thread: two threads importing papermill and
+    jupyter_client for the first time at once can see a half-initialised module (an ImportError)."""
+    import jupyter_client.manager  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
 
 
 CELL_TIMEOUT_S = 1800  # one cell longer than this is a hang, not work: fail with a message
@@ -347,6 +356,7 @@ def _run_in(
 ) -> RunResult:
     final = folders.final
     cfg = cfg.model_copy(update={"run_dir": staging})
+    resolved.write_resolved(cfg, staging)  # validated once here; every notebook reads it (validated=True)
     parameters = {
         "quarter": raw["quarter"],
         "name": cfg.name,
@@ -356,8 +366,10 @@ def _run_in(
         "run_dir": str(staging),
         "interactive": False,
         "compare_to": str(raw.get("compare_to") or ""),
+        "validated": True,
     }
     n_jobs = jobs if jobs and jobs > 0 else min(2, os.cpu_count() or 1)
+    _import_executors()
     progress(f"Running {len(notebooks)} notebook(s) for {cfg.quarter} (run '{cfg.name}', {n_jobs} at a time)")
     sched = _Scheduler(staging, final, cfg, notebooks, parameters, n_jobs, progress, previous or {}, force,
                        t_start if t_start is not None else time.perf_counter())

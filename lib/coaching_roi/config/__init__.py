@@ -7,7 +7,8 @@ A run is described by two YAML files:
   ``overrides`` (any defaults section, merged key by key).
 
 Notebooks receive the quarter file's keys as papermill parameters and call :func:`build`; the
-runner calls :func:`load` on the file. Both end in the same validated :class:`Config`.
+runner calls :func:`load` on the file once, writes the result to the run folder and its notebooks read
+it (:mod:`.resolved`). All end in the same validated :class:`Config`.
 
 Package map: :mod:`.sources` (tables, sources, the quarter file), :mod:`.rubric`, :mod:`.sections`
 (the defaults sections), :mod:`.run_config` (:class:`Config`), :mod:`.loading` (read, merge, validate); quarter labels and bounds come from
