@@ -116,6 +116,8 @@ def test_a_user_can_replace_the_rule(tmp_path):
                                                           "outcome": ["positive"]}, "because": "x"}]},
          "so that a team with no measured effect is never told to expand"),
         ({"otherwise": {"recommendation": "expand", "because": "x"}}, "decision.otherwise: an `expand` rule must require"),
+        ({"rules": [{"recommendation": "expand", "when": {"behavior": ["positive"], "outcome": ["positive"]},
+                     "because": "x"}]}, "must have `confirmed: true`"),
         ({"rules": [{"recommendation": "hold", "when": {"mood": ["positive"]}, "because": "x"}]}, "unknown link"),
         ({"rules": [{"recommendation": "grow", "when": {}, "because": "x"}]}, "recommendation"),
     ],
@@ -138,3 +140,21 @@ def test_expand_needs_confirmed_links_not_early_signals(tmp_path):
     assert decision.decide(findings("positive", "positive"), cfg(tmp_path))["recommendation"] == "expand"
     expand_rule = next(r for r in cfg(tmp_path).decision.rules if r.recommendation == "expand")
     assert "(confirmed)" in decision.rule_text(expand_rule)
+
+
+def test_confirmation_is_a_field_of_any_rule(tmp_path):
+    """``confirmed: true`` is read from the rule, whatever it recommends: a custom ``continue`` rule that
+    asks for it does not match on an early signal, and the next rule decides."""
+    rules = {"rules": [
+        {"recommendation": "continue", "when": {"behavior": ["positive"]}, "because": "confirmed rise", "confirmed": True},
+        {"recommendation": "hold", "when": {"behavior": ["positive"]}, "because": "early rise"},
+    ]}
+    early = findings("positive", "positive")
+    early["estimates"]["behavior_change::all"] = verdict.make(
+        "behavior_change::all", value=1.0, ci_low=0.1, ci_high=1.9, n=14, n_unit="coached reps", unit="points",
+        policy=POLICY)
+    c = cfg(tmp_path, rules)
+    assert decision.decide(early, c)["because"] == "early rise"
+    assert decision.decide(findings("positive", "positive"), c)["because"] == "confirmed rise"
+    assert "(confirmed)" in decision.rule_text(c.decision.rules[0])
+    assert "(confirmed)" not in decision.rule_text(c.decision.rules[1])

@@ -27,8 +27,7 @@ from coaching_roi.config import Config, DecisionRule, quarter_label
 
 LABELS = {"expand": "Expand", "continue": "Continue", "hold": "Hold and collect", "redesign": "Redesign the coaching"}
 LINK_NAMES = {"behavior": "Behavior change", "fairness": "Fairness check", "outcome": "Win-rate link"}
-VERDICT_WORDS = {"positive": "a clear rise", "negative": "a clear fall", "no_clear_change": "no clear change",
-                 "too_few": "too few to tell", "missing": "not measured"}
+VERDICT_WORDS = vd.ROW_PHRASINGS["rule_condition"]  # a rule's condition on a link, in words
 
 
 def link_verdicts(findings: Mapping[str, Any], links: Mapping[str, str]) -> dict[str, str]:
@@ -43,8 +42,9 @@ def matches(rule: DecisionRule, verdicts: Mapping[str, str]) -> bool:
 
 def confirmed_enough(rule: DecisionRule, findings: Mapping[str, Any], links: Mapping[str, str],
                      policy: vd.Policy) -> bool:
-    """An ``expand`` rule also needs each link it requires to be clear to be confirmed; other rules hold as matched."""
-    if rule.recommendation != "expand":
+    """A rule with ``confirmed: true`` also needs each link it requires to be clear (positive/negative) to hold
+    at the confirmation level (:func:`verdict.confirmed`); other rules hold as matched."""
+    if not rule.confirmed:
         return True
     est = findings.get("estimates") or {}
     clear = {"positive", "negative"}
@@ -58,7 +58,7 @@ def _or(words: list[str]) -> str:
 
 def rule_condition(rule: DecisionRule) -> str:
     """'behavior change: a clear rise, and win-rate link: a clear rise → Expand'."""
-    confirmed = " (confirmed)" if rule.recommendation == "expand" else ""
+    confirmed = " (confirmed)" if rule.confirmed else ""
     conds = ", and ".join(
         f"{LINK_NAMES.get(k, k.replace('_', ' ')).lower()}: {_or([VERDICT_WORDS.get(v, v) for v in allowed])}"
         + (confirmed if set(allowed) <= {"positive", "negative"} else "")

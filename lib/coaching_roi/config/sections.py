@@ -117,6 +117,8 @@ class DecisionRule(_Strict):
     recommendation: Literal["expand", "continue", "hold", "redesign"]
     when: dict[str, tuple[LinkVerdict, ...]] = {}
     because: str  # the rule in a reader's words (shown on slide 2 and the index page)
+    # True: each link the rule needs clear (positive/negative) must also hold at verdicts.confirm_level
+    confirmed: bool = False
 
 
 class Decision(_Strict):
@@ -140,6 +142,9 @@ class Decision(_Strict):
                     tuple(rule.when.get(k, ())) == ("positive",) for k in ("behavior", "outcome")):
                 raise ValueError(f"{where}: an `expand` rule must require behavior: [positive] and outcome: [positive], "
                                  "so that a team with no measured effect is never told to expand")
+            if rule.recommendation == "expand" and not rule.confirmed:
+                raise ValueError(f"{where}: an `expand` rule must have `confirmed: true` (its links must hold at "
+                                 "verdicts.confirm_level), so that no early signal is taken for a reason to spend more")
         if self.otherwise.when:
             raise ValueError("decision.otherwise applies when no rule matched: it takes no `when`")
         if self.otherwise.recommendation == "expand":
