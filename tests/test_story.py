@@ -302,3 +302,22 @@ def test_small_sample_flag_makes_a_clear_result_an_early_signal():
     e = est(4.4, 4.3, 8.4, n=8, unit="weeks", n_unit="new hires", key="ramp_weeks_saved::quota_80", small_sample=True)
     assert story.classify(e) == "positive"
     assert e["reading"].startswith("Early signal (n = 8 new hires, in small groups)")
+
+
+def test_policy_of_rebuilds_the_whole_policy_a_run_used():
+    """A custom ``verdicts.established_n`` (and power, minimum n) reaches every reader of findings.json:
+    the story reads the policy the run wrote, not defaults."""
+    from coaching_roi import verdict as vd
+
+    custom = vd.Policy(level=0.9, power=0.9, confirm_level=0.99, min_n={"coached reps": 3},
+                       established_n={"coached reps": 40})
+    back = story.policy_of(custom.to_findings())
+    assert back == vd.Policy(level=0.9, power=0.9, confirm_level=0.99, min_n={**vd.DEFAULT_MIN_N, "coached reps": 3},
+                             established_n={**vd.DEFAULT_ESTABLISHED_N, "coached reps": 40})
+    assert back.established_for("coached reps") == 40
+    est = vd.make("behavior_change::all", value=2.0, ci_low=1.5, ci_high=2.5, n=20, n_unit="coached reps",
+                  unit="points", policy=custom)
+    assert vd.state(est, back, "behavior_change::all").key != "established"  # 20 < 40 coached reps
+    assert vd.state(est, vd.Policy(level=0.9, confirm_level=0.99), "behavior_change::all").key == "established"
+    old = story.policy_of({"confidence_level": 0.9, "confirm_level": 0.99})  # a file written before verdict_policy
+    assert (old.level, old.confirm_level, old.power) == (0.9, 0.99, vd.Policy.power)

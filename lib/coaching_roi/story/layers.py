@@ -34,9 +34,8 @@ def _summary(state: str, prefix: str, chosen: dict[str, dict], *, with_value: bo
 
 
 def policy_of(findings: Mapping[str, Any]) -> vd.Policy:
-    """The verdict policy a findings file was written with (its confidence and confirmation levels)."""
-    return vd.Policy(level=float(findings.get("confidence_level") or 0.95),
-                     confirm_level=float(findings.get("confirm_level") or vd.Policy.confirm_level))
+    """The verdict policy a findings file was written with (levels, power, minimum and established n)."""
+    return vd.Policy.from_findings(findings)
 
 
 def is_established(est: Mapping[str, Any], policy: vd.Policy, eid: str) -> bool:

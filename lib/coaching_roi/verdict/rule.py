@@ -43,6 +43,25 @@ class Policy:
         return cls(level=float(cfg.analysis.confidence_level), power=float(v.power),
                    confirm_level=float(v.confirm_level), min_n={**DEFAULT_MIN_N, **dict(v.min_n)}, established_n={**DEFAULT_ESTABLISHED_N, **dict(v.established_n)})
 
+    def to_findings(self) -> dict[str, Any]:
+        """The top-level keys of findings.json that record this policy: the two levels a reader needs
+        most, and the whole policy (``verdict_policy``) so that :meth:`from_findings` rebuilds it."""
+        return {"confidence_level": self.level, "confirm_level": self.confirm_level,
+                "verdict_policy": {"level": self.level, "power": self.power, "confirm_level": self.confirm_level,
+                                   "min_n": dict(self.min_n), "established_n": dict(self.established_n)}}
+
+    @classmethod
+    def from_findings(cls, findings: Mapping[str, Any]) -> Policy:
+        """The policy a findings file was written with (files without ``verdict_policy``: their two
+        levels, the rest at defaults)."""
+        p = findings.get("verdict_policy")
+        if isinstance(p, Mapping):
+            return cls(level=float(p["level"]), power=float(p["power"]), confirm_level=float(p["confirm_level"]),
+                       min_n={**DEFAULT_MIN_N, **dict(p.get("min_n") or {})},
+                       established_n={**DEFAULT_ESTABLISHED_N, **dict(p.get("established_n") or {})})
+        return cls(level=float(findings.get("confidence_level") or cls.level),
+                   confirm_level=float(findings.get("confirm_level") or cls.confirm_level))
+
     def min_for(self, n_unit: str) -> int:
         return int(self.min_n.get(n_unit, 5))
 
