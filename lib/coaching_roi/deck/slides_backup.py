@@ -89,15 +89,7 @@ def quartiles_slide(inputs: DeckInputs, cfg: Config) -> Slide:
 
 
 # ------------------------------------------------------------------------------ evidence chain
-L2_TITLES = {
-    "moved": "Coached behaviors moved more than comparison reps' did",
-    "unfair": "Coached behaviors rose, but they were already rising before coaching",
-    "fell": "Coached behaviors fell relative to comparison reps",
-    "too_few": "Too few coached reps to judge behavior change yet",
-    "early": "An early signal that coached behaviors rose; not confirmed yet",
-    "not_moved": "No clear behavior change from coaching yet",
-    "missing": "Behavior change: not measured this quarter",
-}
+L2_TITLES = vd.BEHAVIOR_LAYER_TITLES  # slide title by the layer-2 state
 
 
 def evidence_slide(inputs: DeckInputs, cfg: Config) -> Slide:
@@ -127,7 +119,7 @@ def evidence_slide(inputs: DeckInputs, cfg: Config) -> Slide:
         elif story.classify(e) == "no_clear_change":
             fair.append(ids.sub_label(b, labels))
     if fair:
-        s.bullets.append(f"The fairness check before coaching passed (no clear pre-trend) for: {', '.join(fair)}.")
+        s.bullets.append(vd.row_phrase("fairness_passed", "no_clear_change", value=", ".join(fair)))
     links = story.estimates_with_prefix(f, "win_rate_change_per_point")
     for b, e in sorted(links.items()):
         s.bullets.append(story.sentence(f"win_rate_change_per_point::{b}", e, findings=f))

@@ -23,11 +23,11 @@ def describe_distribution(summary: pd.DataFrame, *, scale_max: float) -> tuple[s
         return "No scored calls this quarter", "There are no scored calls in the quarter to show."
     lo, hi = s.loc[s["mean"].idxmin()], s.loc[s["mean"].idxmax()]
     title = f"Weakest: {lo['label']} ({lo['mean']:.1f}); strongest: {hi['label']} ({hi['mean']:.1f})"
-    overlap = lo["ci_high"] >= hi["ci_low"]
+    apart = verdict.side(hi["ci_low"], hi["ci_high"], reference=lo["ci_high"])  # strongest wholly above weakest?
     reading = (f"Across {int(s['n_calls'].max())} scored calls this quarter, team means range from "
                f"{lo['mean']:.1f} to {hi['mean']:.1f} on a 0–{scale_max:g} scale. ")
-    reading += ("The gap between strongest and weakest behavior is within noise." if overlap else
-                f"{lo['label']} is the clearest team-wide coaching opportunity.")
+    reading += verdict.row_phrase("behavior_spread", "positive" if apart == "positive" else "no_clear_change",
+                                  value=str(lo["label"]))
     return title, reading
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from coaching_roi import estimate_ids as ids
 from coaching_roi.verdict.phrasings import (
+    BEHAVIOR_LAYER_TITLES,
     GENERIC_PHRASING,
     PHRASINGS,
     ROW_PHRASINGS,
@@ -56,7 +57,7 @@ from coaching_roi.verdict.rule import (
 )
 
 __all__ = [
-    "DEFAULT_ESTABLISHED_N", "DEFAULT_MIN_N", "GENERIC_PHRASING", "PHRASINGS", "ROW_PHRASINGS", "STATES", "VERDICTS",
+    "BEHAVIOR_LAYER_TITLES", "DEFAULT_ESTABLISHED_N", "DEFAULT_MIN_N", "GENERIC_PHRASING", "PHRASINGS", "ROW_PHRASINGS", "STATES", "VERDICTS",
     "Phrasing", "Policy", "State", "Verdict", "as_finite", "confirmed", "decide", "interval_text", "is_early",
     "level_text", "make", "mde", "mde_at", "n_text", "phrasing", "reading", "recheck", "row_phrase", "side", "sides", "state", "title",
     "value_text",

@@ -151,6 +151,26 @@ ROW_PHRASINGS: dict[str, dict[str, str]] = {
     "team_benchmark": {"negative": "Team below benchmark beyond noise at: {value}.", "positive": "Clearly above at: {value}.",
                        "none_below": "No team stage is clearly below its benchmark.",
                        "no_clear_change": "Other stages are within noise of their benchmark."},
+    # a decision rule's condition on one link of the chain (its verdict, or "missing": not measured)
+    "rule_condition": {"positive": "a clear rise", "negative": "a clear fall", "no_clear_change": "no clear change",
+                       "too_few": "too few to tell", "missing": "not measured"},
+    # the pre-trend checks that passed, listed together ({value}: the behaviors)
+    "fairness_passed": {"no_clear_change": "The fairness check before coaching passed (no clear pre-trend) for: {value}."},
+    # the strongest behavior's interval against the weakest's ({value}: the weakest behavior)
+    "behavior_spread": {"positive": "{value} is the clearest team-wide coaching opportunity.",
+                        "no_clear_change": "The gap between strongest and weakest behavior is within noise."},
+}
+
+# The title of the behavior-change slide, by the layer-2 summary's state (story.layer2: built from the
+# stored verdicts of the behavior-change estimates).
+BEHAVIOR_LAYER_TITLES: dict[str, str] = {
+    "moved": "Coached behaviors moved more than comparison reps' did",
+    "unfair": "Coached behaviors rose, but they were already rising before coaching",
+    "fell": "Coached behaviors fell relative to comparison reps",
+    "too_few": "Too few coached reps to judge behavior change yet",
+    "early": "An early signal that coached behaviors rose; not confirmed yet",
+    "not_moved": "No clear behavior change from coaching yet",
+    "missing": "Behavior change: not measured this quarter",
 }
 
 
