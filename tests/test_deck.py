@@ -680,3 +680,51 @@ def test_html_deck_works_offline_in_chromium(rendered, tmp_path):
         browser.close()
     print(f"screenshot: {shot}")
     assert not blocked and not failed and not errors, (blocked, failed, errors)
+
+
+def test_plot_style_is_seaborns_theme_without_importing_seaborn():
+    """plots.set_style sets seaborn's whitegrid/notebook theme by plain rcParams (so notebooks that draw
+    no seaborn plot never import it): the result equals seaborn's own set_theme plus the workbook's
+    settings, except the default colormap (seaborn's is registered only when seaborn is imported, and
+    every workbook figure names its colormap)."""
+    import subprocess
+    import sys
+
+    code = """
+import sys, matplotlib as mpl
+from coaching_roi import plots
+plots.set_style()
+assert "seaborn" not in sys.modules, "set_style imported seaborn"
+ours = dict(mpl.rcParams)
+import seaborn as sns
+mpl.rcdefaults()
+sns.set_theme(style="whitegrid", context="notebook", palette=plots.PALETTE)
+mpl.rcParams.update(plots.WORKBOOK_RC)
+theirs = dict(mpl.rcParams)
+diff = sorted(k for k in theirs if k != "image.cmap" and str(theirs[k]) != str(ours[k]))
+assert not diff, diff
+"""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+
+
+def test_a_printer_started_early_prints_the_same_deck_and_reports_a_broken_browser(empty_deck, tmp_path):
+    """deck.start_printer starts Chromium before the deck is built; render_all prints with it (a real PDF
+    of one page per slide) and closes it. A browser that cannot start fails the PDF, not the run."""
+    from pypdf import PdfReader
+
+    from coaching_roi.deck.pdf import Printer
+
+    exe = chromium_or_skip()
+    _, d = empty_deck
+    cfg = make_cfg(tmp_path / "ok")
+    printer = deck.start_printer(cfg)
+    assert printer is not None and printer.executable == exe
+    out = deck.render_all(cfg, d, printer=printer)
+    assert out["pdf"] == "qbr_deck.pdf", out
+    assert len(PdfReader(cfg.run_dir / "qbr_deck.pdf").pages) == d.n_slides
+    assert not printer._thread.is_alive()  # closed by render_all
+    broken = Printer(str(tmp_path / "not-a-browser"))
+    out = deck.render_all(make_cfg(tmp_path / "broken"), d, printer=broken)
+    assert out["pdf"].startswith(f"skipped: printing with {tmp_path / 'not-a-browser'} failed"), out
+    assert deck.start_printer(make_cfg(tmp_path / "off", pdf=False)) is None

@@ -13,7 +13,14 @@ Modules by concern:
   :func:`render_pdf` with :func:`find_chromium`, :func:`render_pptx`).
 """
 
-from coaching_roi.deck.build import SLIDE_RC, build_deck, render_all, show_slide, timed_render_all
+from coaching_roi.deck.build import (
+    SLIDE_RC,
+    build_deck,
+    render_all,
+    show_slide,
+    start_printer,
+    timed_render_all,
+)
 from coaching_roi.deck.html import TEMPLATES, render_html
 from coaching_roi.deck.model import (
     Deck,
@@ -44,5 +51,5 @@ __all__ = [
     "BROWSER_ARGS", "BROWSER_PATHS", "PDF_HELP", "SLIDE_H_IN", "SLIDE_RC", "SLIDE_W_IN", "TEMPLATES", "Deck", "DeckInputs",
     "Slide", "build_deck", "fig_png", "find_chromium", "input_status", "load_deck_inputs", "load_inputs", "name_replacements",
     "pseudonymize_inputs", "render_all", "render_html", "render_pdf", "render_pptx", "scrub_deck", "show_slide",
-    "summary_table", "timed_render_all",
+    "start_printer", "summary_table", "timed_render_all",
 ]

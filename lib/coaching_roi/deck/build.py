@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from coaching_roi.deck import slides_backup as backup
 from coaching_roi.deck import slides_main as main
 from coaching_roi.deck.html import render_html
 from coaching_roi.deck.model import Deck, DeckInputs, Slide, pseudonymize_inputs, scrub_deck
-from coaching_roi.deck.pdf import PDF_HELP, find_chromium, render_pdf
+from coaching_roi.deck.pdf import PDF_HELP, Printer, find_chromium, render_pdf
 from coaching_roi.deck.pptx import render_pptx
 from coaching_roi.paths import PROJECT_ROOT
 from coaching_roi.safety import atomic_write, atomic_write_text
@@ -105,12 +106,28 @@ def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = 
 
 
 # ------------------------------------------------------------------------------------- all three
-def render_all(cfg: Config, deck: Deck) -> dict[str, str]:
+def start_printer(cfg: Config) -> Printer | None:
+    """Start Chromium now, in the background, for the PDF :func:`render_all` prints later (None when the
+    PDF is off in params or no browser is found: :func:`render_all` then says why)."""
+    exe = find_chromium() if cfg.report.pdf else None
+    return Printer(exe) if exe is not None else None
+
+
+def render_all(cfg: Config, deck: Deck, *, printer: Printer | None = None) -> dict[str, str]:
     """Write qbr_deck.html, .pdf and .pptx into ``cfg.run_dir``; return what was written.
 
     The PDF is ``"skipped: <why and how to get it>"`` when no browser is found or printing fails;
-    the run never fails for it.
+    the run never fails for it. ``printer`` (:func:`start_printer`) prints with a browser started
+    earlier, and is closed here.
     """
+    try:
+        return _render_all(cfg, deck, printer)
+    finally:
+        if printer is not None:
+            printer.close()
+
+
+def _render_all(cfg: Config, deck: Deck, printer: Printer | None) -> dict[str, str]:
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     out: dict[str, str] = {}
@@ -118,31 +135,41 @@ def render_all(cfg: Config, deck: Deck) -> dict[str, str]:
     atomic_write_text(html_path, render_html(deck))
     out["html"] = html_path.name
     pptx_path = run_dir / "qbr_deck.pptx"
-    render_pptx(deck, pptx_path)
-    out["pptx"] = pptx_path.name
-    exe = find_chromium() if cfg.report.pdf else None
-    pdf_path = run_dir / "qbr_deck.pdf"
+    # The PPTX is built in a thread while Chromium prints the PDF (a separate process): they overlap.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pptx_done = pool.submit(render_pptx, deck, pptx_path)
+        out["pptx"] = pptx_path.name
+        out["pdf"] = _pdf(cfg, run_dir, html_path, printer)
+        pptx_done.result()
+    return {k: out[k] for k in ("html", "pptx", "pdf")}
+
+
+def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None) -> str:
+    """Print the deck to qbr_deck.pdf: its file name, or ``"skipped: …"`` with why and what to do."""
     if not cfg.report.pdf:
-        out["pdf"] = "skipped: turned off in params (report.pdf: false)"
-    elif exe is None:
-        out["pdf"] = f"skipped: {PDF_HELP}"
-    else:
-        try:
+        return "skipped: turned off in params (report.pdf: false)"
+    exe = printer.executable if printer is not None else find_chromium()
+    if exe is None:
+        return f"skipped: {PDF_HELP}"
+    pdf_path = run_dir / "qbr_deck.pdf"
+    try:
+        if printer is not None:
+            atomic_write(pdf_path, lambda tmp: printer.print(html_path, tmp))
+        else:
             atomic_write(pdf_path, lambda tmp: render_pdf(html_path, tmp, executable=exe))
-            out["pdf"] = pdf_path.name
-        except Exception as exc:  # noqa: BLE001 - a broken browser must not fail the quarterly run
-            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            out["pdf"] = (
-                f"skipped: printing with {exe} failed ({html.escape(msg[:200])}); check that this browser starts "
-                "(`<browser> --headless --version`) or point COACHING_ROI_CHROMIUM at another one, then re-run notebook 05"
-            )
-    return out
+        return pdf_path.name
+    except Exception as exc:  # noqa: BLE001 - a broken browser must not fail the quarterly run
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return (
+            f"skipped: printing with {exe} failed ({html.escape(msg[:200])}); check that this browser starts "
+            "(`<browser> --headless --version`) or point COACHING_ROI_CHROMIUM at another one, then re-run notebook 05"
+        )
 
 
-def timed_render_all(cfg: Config, deck: Deck) -> tuple[dict[str, str], float]:
+def timed_render_all(cfg: Config, deck: Deck, *, printer: Printer | None = None) -> tuple[dict[str, str], float]:
     """:func:`render_all` plus its wall time in seconds (the notebook reports it)."""
     t0 = time.perf_counter()
-    out = render_all(cfg, deck)
+    out = render_all(cfg, deck, printer=printer)
     return out, time.perf_counter() - t0
 
 

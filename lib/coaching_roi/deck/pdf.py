@@ -1,13 +1,18 @@
 """Printing the HTML deck to PDF with a system Chromium (Chrome, Edge) through Playwright.
 
 :func:`find_chromium` looks in ``$COACHING_ROI_CHROMIUM``, then PATH, then common install paths;
-:func:`render_pdf` prints one slide per 16:9 page with no network access.
+:func:`render_pdf` prints one slide per 16:9 page with no network access; a :class:`Printer` starts the
+browser ahead of time (notebook 05 starts one before it builds the deck, so Chromium's start-up overlaps
+that work) and prints the same way.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
@@ -74,12 +79,81 @@ def _print_pdf(html_path: str | Path, pdf_path: str | Path, executable: str) -> 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                       else route.abort())
-            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            page.pdf(path=str(pdf_path), width=f"{SLIDE_W_IN}in", height=f"{SLIDE_H_IN}in", print_background=True,
-                     prefer_css_page_size=True, margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
+            _print_page(browser, html_path, pdf_path)
         finally:
             browser.close()
+
+
+def _print_page(browser, html_path: str | Path, pdf_path: str | Path) -> None:
+    """One deck to PDF in a fresh page of ``browser``: file and data URLs only, print media, 16:9 pages."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                   else route.abort())
+        page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf_path), width=f"{SLIDE_W_IN}in", height=f"{SLIDE_H_IN}in", print_background=True,
+                 prefer_css_page_size=True, margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
+    finally:
+        page.close()
+
+
+class Printer:
+    """A Chromium started now, in a thread of its own (Playwright's sync API must stay in one thread and
+    cannot run inside the kernel's asyncio loop), that prints decks on request: :meth:`print` waits for
+    the PDF; :meth:`close` ends the browser. A browser that fails to start fails each print with that
+    error. Left idle for ``idle_s`` seconds, it closes itself (a notebook stopped half-way leaves no
+    browser behind)."""
+
+    def __init__(self, executable: str, *, idle_s: float = 600.0) -> None:
+        self.executable = executable
+        self._jobs: queue.Queue = queue.Queue()
+        self._idle_s = idle_s
+        self._thread = threading.Thread(target=self._serve, name="deck-pdf-printer", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        error: BaseException | None = None
+        try:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=self.executable, args=BROWSER_ARGS)
+                try:
+                    self._loop(browser, None)
+                finally:
+                    browser.close()
+                return
+        except BaseException as exc:  # noqa: BLE001 - reported to every print request instead
+            error = exc
+        self._loop(None, error)
+
+    def _loop(self, browser, error: BaseException | None) -> None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=self._idle_s)
+            except queue.Empty:
+                return
+            if job is None:
+                return
+            html_path, pdf_path, done = job
+            try:
+                if error is not None:
+                    raise error
+                _print_page(browser, html_path, pdf_path)
+                done.set_result(None)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                done.set_exception(exc)
+
+    def print(self, html_path: str | Path, pdf_path: str | Path, *, timeout: float = 300.0) -> None:
+        """Print ``html_path`` to ``pdf_path`` (raises what the browser raised)."""
+        if not self._thread.is_alive():
+            raise RuntimeError("the PDF printer has stopped (idle too long or closed); start a new one")
+        done: Future = Future()
+        self._jobs.put((html_path, pdf_path, done))
+        done.result(timeout=timeout)
+
+    def close(self) -> None:
+        """End the browser (waits a few seconds for it)."""
+        self._jobs.put(None)
+        self._thread.join(timeout=15)

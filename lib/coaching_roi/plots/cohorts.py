@@ -8,12 +8,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from coaching_roi import verdict
-from coaching_roi.plots import GREY, PALETTE, empty, for_seaborn, new_ax, titled
+from coaching_roi.plots import GREY, PALETTE, empty, new_ax, stacked_hist, titled
 
 QUARTILE_COLORS = {1: PALETTE[4], 2: PALETTE[3], 3: PALETTE[2], 4: PALETTE[0]}
 
@@ -28,11 +27,8 @@ def plot_quartile_win_rate(
     if d.empty:
         return empty(ax, "No scored reps this quarter")
     bins = np.histogram_bin_edges(d["composite_mean"], bins=min(16, max(6, len(d) // 2)))
-    sns.histplot(
-        data=for_seaborn(d.assign(q=d["quartile"].astype(int).astype(str)), "q"),
-        x="composite_mean", hue="q", hue_order=["1", "2", "3", "4"], multiple="stack", bins=bins,
-        palette={str(k): v for k, v in QUARTILE_COLORS.items()}, alpha=0.55, ax=ax, legend=False, edgecolor="white",
-    )
+    stacked_hist(ax, d["composite_mean"], d["quartile"].astype(int), order=[1, 2, 3, 4], bins=bins,
+                 colors=QUARTILE_COLORS)
     ax.set_xlabel("Composite discovery score this quarter (rep mean)")
     ax.set_ylabel("Reps")
     ax.grid(False)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 
 from coaching_roi import verdict
-from coaching_roi.plots import GREY, PALETTE, for_seaborn, new_ax, titled
+from coaching_roi.plots import GREY, PALETTE, new_ax, stacked_hist, titled
 
 QUARTILE_COLORS = {1: "#c0392b", 2: "#f39c12", 3: "#85c1e9", 4: "#1f4e79"}
 QUARTILE_NAMES = {1: "Q1 (bottom)", 2: "Q2", 3: "Q3", 4: "Q4 (top)"}
@@ -38,7 +37,7 @@ def plot_score_distribution_winrate(
     ax = new_ax(ax)
     df = rep_quarter.dropna(subset=["composite_mean", "quartile"]).copy()
     df["quartile_name"] = df["quartile"].astype(int).map(QUARTILE_NAMES)
-    df = for_seaborn(df, "quartile_name")
+
     lo = float(df["composite_mean"].min()) if len(df) else 0.0
     hi = float(df["composite_mean"].max()) if len(df) else 10.0
     if score_range is not None:
@@ -46,19 +45,8 @@ def plot_score_distribution_winrate(
     width = max((hi - lo) / 16, 0.05)
     bins = np.arange(np.floor(lo / width) * width, hi + width * 1.01, width)
     order = [QUARTILE_NAMES[q] for q in (1, 2, 3, 4) if QUARTILE_NAMES[q] in set(df["quartile_name"])]
-    sns.histplot(
-        data=df,
-        x="composite_mean",
-        hue="quartile_name",
-        hue_order=order,
-        palette={QUARTILE_NAMES[q]: c for q, c in QUARTILE_COLORS.items()},
-        bins=bins,
-        multiple="stack",
-        edgecolor="white",
-        alpha=0.55,
-        ax=ax,
-        legend=False,
-    )
+    stacked_hist(ax, df["composite_mean"], df["quartile_name"], order=order, bins=bins,
+                 colors={QUARTILE_NAMES[q]: c for q, c in QUARTILE_COLORS.items()})
     ax.set_xlabel("Composite discovery-call score (rep mean over the quarter)")
     ax.set_ylabel("Number of reps")
     ax.yaxis.get_major_locator().set_params(integer=True)
