@@ -15,6 +15,16 @@ def test_resample_matches_row_by_row_stream():
     assert (a == b).all()
 
 
+def test_resample_blocks_and_sums_use_the_same_draws_in_bounded_blocks():
+    whole = bootstrap.resample(13, 50, np.random.default_rng(4))
+    blocks = list(bootstrap.resample_blocks(13, 50, np.random.default_rng(4), max_cells=13 * 7))
+    assert [len(b) for b in blocks] == [7] * 7 + [1]
+    assert (np.vstack(blocks) == whole).all()
+    x = np.random.default_rng(5).normal(size=(13, 3))
+    sums = bootstrap.resampled_sums(x, 50, np.random.default_rng(4), max_cells=13 * 7)
+    np.testing.assert_allclose(sums, x[whole].sum(axis=1), rtol=1e-12, atol=1e-12)
+
+
 def test_cluster_rows_brings_every_row_of_each_drawn_group():
     codes = np.array([1, 0, 1, 2, 1])  # group 1 has rows 0, 2, 4
     picks = np.array([[1, 1, 2], [0, 2, 0]])

@@ -2,7 +2,8 @@
 one rule for "enough finite draws" before an interval is reported.
 
 * :func:`resample` — an ``(n_boot, n)`` matrix of draws with replacement (one RNG call, so the stream is
-  the same as drawing row by row).
+  the same as drawing row by row); :func:`resample_blocks` gives the same draws a block of rows at a
+  time, and :func:`resampled_sums` the column sums of each resample without holding all the draws.
 * :func:`cluster_rows` — the row indices of every resample when whole groups (reps) are drawn.
 * :func:`percentile` — the percentile interval of the draws, or no interval (with the reason) when
   fewer than :data:`MIN_FINITE_SHARE` of the draws are finite.
@@ -44,6 +45,34 @@ class Percentile:
 def resample(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """``(n_boot, n)`` indices drawn with replacement from ``range(n)``."""
     return rng.integers(0, n, size=(n_boot, n))
+
+
+MAX_BLOCK_CELLS = 1 << 22
+"""At most this many drawn indices (32 MB) are held at once by :func:`resample_blocks`."""
+
+
+def resample_blocks(n: int, n_boot: int, rng: np.random.Generator, max_cells: int = MAX_BLOCK_CELLS):
+    """The draws of :func:`resample` (the same stream, row for row) in blocks of rows of at most
+    ``max_cells`` indices, so memory stays bounded however large ``n`` is."""
+    step = max(1, max_cells // max(n, 1))
+    dtype = np.int32 if max(n, step * n) < 2**31 else np.int64  # int32 draws: the same values, half the memory
+    for start in range(0, n_boot, step):
+        yield rng.integers(0, n, size=(min(step, n_boot - start), n), dtype=dtype)
+
+
+def resampled_sums(x: np.ndarray, n_boot: int, rng: np.random.Generator, max_cells: int = MAX_BLOCK_CELLS) -> np.ndarray:
+    """``(n_boot, m)`` column sums of ``x`` (``(n, m)``) over each resample of :func:`resample` (same draws):
+    row ``i`` equals ``x[resample(...)[i]].sum(axis=0)`` up to rounding. Each block's draws become
+    counts per row of ``x`` and one matrix product; nothing of size ``n_boot × n × m`` is built."""
+    x = np.asarray(x, dtype=float)
+    n = x.shape[0]
+    out = []
+    for idx in resample_blocks(n, n_boot, rng, max_cells):
+        k = idx.shape[0]
+        idx += (np.arange(k, dtype=idx.dtype) * n)[:, None]
+        counts = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n)
+        out.append(counts.astype(float) @ x)
+    return np.vstack(out) if out else np.empty((0, x.shape[1]))
 
 
 def enough_draws(n_finite: int, n_draws: int) -> bool:
