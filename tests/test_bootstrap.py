@@ -33,6 +33,14 @@ def test_cluster_rows_brings_every_row_of_each_drawn_group():
     assert rows[1].tolist() == [1, 3, 1]
 
 
+def test_iter_cluster_rows_equals_cluster_rows_in_small_blocks():
+    codes = np.array([1, 0, 1, 2, 1, 2])
+    picks = bootstrap.resample(3, 11, np.random.default_rng(2))
+    whole = bootstrap.cluster_rows(codes, picks)
+    blocks = list(bootstrap.iter_cluster_rows(codes, picks, max_cells=12))  # two resamples per block
+    assert len(blocks) == 11 and all((a == b).all() for a, b in zip(whole, blocks, strict=True))
+
+
 def test_percentile_rule_needs_half_the_draws_finite():
     assert bootstrap.MIN_FINITE_SHARE == 0.5
     draws = np.arange(100, dtype=float)

@@ -4,7 +4,8 @@ one rule for "enough finite draws" before an interval is reported.
 * :func:`resample` — an ``(n_boot, n)`` matrix of draws with replacement (one RNG call, so the stream is
   the same as drawing row by row); :func:`resample_blocks` gives the same draws a block of rows at a
   time, and :func:`resampled_sums` the column sums of each resample without holding all the draws.
-* :func:`cluster_rows` — the row indices of every resample when whole groups (reps) are drawn.
+* :func:`cluster_rows` — the row indices of every resample when whole groups (reps) are drawn;
+  :func:`iter_cluster_rows` the same, a block of resamples at a time (bounded memory).
 * :func:`percentile` — the percentile interval of the draws, or no interval (with the reason) when
   fewer than :data:`MIN_FINITE_SHARE` of the draws are finite.
 * :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval.
@@ -114,6 +115,14 @@ def cluster_rows(codes: np.ndarray, picks: np.ndarray) -> list[np.ndarray]:
     return np.split(rows, np.cumsum(lens.sum(axis=1))[:-1])
 
 
+def iter_cluster_rows(codes: np.ndarray, picks: np.ndarray, max_cells: int = MAX_BLOCK_CELLS):
+    """:func:`cluster_rows` one resample at a time (the same arrays), expanding at most about
+    ``max_cells`` row indices at once instead of all ``n_boot`` resamples."""
+    step = max(1, max_cells // max(len(codes), 1))
+    for start in range(0, picks.shape[0], step):
+        yield from cluster_rows(codes, picks[start:start + step])
+
+
 def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float], *, n_boot: int, seed: int,
                       level: float) -> tuple[Percentile, np.ndarray]:
     """Resample groups (reps) with replacement; ``statistic(rows)`` sees the row indices of one resample.
@@ -124,7 +133,7 @@ def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float
     rng = np.random.default_rng(seed)
     picks = resample(n_groups, n_boot, rng)
     draws = np.full(n_boot, np.nan)
-    for i, rows in enumerate(cluster_rows(codes, picks)):
+    for i, rows in enumerate(iter_cluster_rows(codes, picks)):
         try:
             draws[i] = statistic(rows)
         except (ValueError, ZeroDivisionError):

@@ -83,12 +83,12 @@ def stacked_panel(
     if len(treated_eps) == 0 or len(w) == 0:
         return pd.DataFrame(columns=["sub", "behavior", "rep_id", "week", "event_week", "treated", "y", "n_calls"])
     start_of = eps_all.set_index("rep_id")["episode_week"]
+    never = set(w["rep_id"].unique()) - set(start_of.index)  # the same for every cohort: computed once
     parts = []
     for g, cohort in treated_eps.groupby("episode_week", sort=True):
         lo, hi = g - pre_weeks * _WEEK, g + post_weeks * _WEEK
         treated = set(cohort["rep_id"])
         later = set(start_of[start_of > hi].index)
-        never = set(w["rep_id"]) - set(start_of.index)
         keep = treated | later | never
         sub = w[w["rep_id"].isin(keep) & (w["week"] >= lo) & (w["week"] <= hi)]
         if len(sub) == 0:
