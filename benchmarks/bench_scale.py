@@ -12,7 +12,7 @@ child process of its own) and prints, per size:
 * the peak resident memory of the **whole process tree** (runner + kernels + Chromium), as the
   maximum over time of the SUM of every live process's RSS, sampled every 0.1 s with psutil (a
   per-process maximum such as ``ru_maxrss`` would miss that the kernels overlap);
-* per notebook: seconds (from the runner) and the peak RSS of its kernel's own process tree (the
+* per notebook: seconds (from the runner), CPU seconds and the peak RSS of its kernel's own process tree (the
   kernel is recognised by the thread that started it: the bench's child patches the kernel
   manager to report its pid; 05's tree includes Chromium);
 * CPU seconds per 1,000 input rows, and the generator's own wall and peak RSS (not in the run's
@@ -99,6 +99,7 @@ class Sampled:
     cpu: float = 0.0
     peak_mb: float = 0.0
     per_notebook_mb: dict[str, float] = field(default_factory=dict)
+    per_notebook_cpu: dict[str, float] = field(default_factory=dict)
     stdout: str = ""
 
 
@@ -132,24 +133,32 @@ def measure(cmd: list[str], *, pid_log: Path | None = None, log: Path) -> Sample
                 except psutil.NoSuchProcess:
                     break
                 rss: dict[int, int] = {}
+                cpu: dict[int, float] = {}
                 parents: dict[int, int] = {}
                 for p in procs:
                     try:
-                        rss[p.pid] = p.memory_info().rss
-                        parents[p.pid] = p.ppid()
+                        with p.oneshot():
+                            rss[p.pid] = p.memory_info().rss
+                            t = p.cpu_times()
+                            cpu[p.pid] = t.user + t.system + t.children_user + t.children_system
+                            parents[p.pid] = p.ppid()
                     except psutil.NoSuchProcess:
                         pass
                 res.peak_mb = max(res.peak_mb, sum(rss.values()) / MB)
                 kmap = _kernel_map(pid_log)
                 per: dict[str, int] = {}
+                per_cpu: dict[str, float] = {}
                 for pid, r in rss.items():
                     q = pid  # walk up to a kernel: its whole subtree (Chromium under 05) counts for its notebook
                     while q in parents and q not in kmap and q != proc.pid:
                         q = parents[q]
                     if q in kmap:
                         per[kmap[q]] = per.get(kmap[q], 0) + r
+                        per_cpu[kmap[q]] = per_cpu.get(kmap[q], 0.0) + cpu.get(pid, 0.0)
                 for nb, r in per.items():
                     res.per_notebook_mb[nb] = max(res.per_notebook_mb.get(nb, 0.0), r / MB)
+                    # CPU of the kernel's tree (reaped children included): its last sample, up to 0.1 s short
+                    res.per_notebook_cpu[nb] = max(res.per_notebook_cpu.get(nb, 0.0), per_cpu[nb])
                 stop.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -222,7 +231,8 @@ def main() -> None:
               f"  peak RSS (tree) {run.peak_mb:7.0f} MB | cpu per 1k rows {1000 * run.cpu / n_rows:.3f} s"
               f"  wall per 1k rows {1000 * run.wall / n_rows:.3f} s | load {load_run} -> {load_end}", flush=True)
         print("    per notebook: " + "  ".join(
-            f"{nb[:2]} {s:6.1f} s {run.per_notebook_mb.get(nb, float('nan')):6.0f} MB" for nb, s in per_s.items()), flush=True)
+            f"{nb[:2]} {s:6.1f} s (cpu {run.per_notebook_cpu.get(nb, float('nan')):5.1f} s) "
+            f"{run.per_notebook_mb.get(nb, float('nan')):5.0f} MB" for nb, s in per_s.items()), flush=True)
         print(f"    generator: wall {gen.wall:.1f} s  cpu {gen.cpu:.1f} s  peak RSS {gen.peak_mb:.0f} MB (load {load_gen})",
               flush=True)
         if args.keep:
