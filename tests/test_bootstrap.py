@@ -15,12 +15,30 @@ def test_resample_matches_row_by_row_stream():
     assert (a == b).all()
 
 
+def test_resample_blocks_and_sums_use_the_same_draws_in_bounded_blocks():
+    whole = bootstrap.resample(13, 50, np.random.default_rng(4))
+    blocks = list(bootstrap.resample_blocks(13, 50, np.random.default_rng(4), max_cells=13 * 7))
+    assert [len(b) for b in blocks] == [7] * 7 + [1]
+    assert (np.vstack(blocks) == whole).all()
+    x = np.random.default_rng(5).normal(size=(13, 3))
+    sums = bootstrap.resampled_sums(x, 50, np.random.default_rng(4), max_cells=13 * 7)
+    np.testing.assert_allclose(sums, x[whole].sum(axis=1), rtol=1e-12, atol=1e-12)
+
+
 def test_cluster_rows_brings_every_row_of_each_drawn_group():
     codes = np.array([1, 0, 1, 2, 1])  # group 1 has rows 0, 2, 4
     picks = np.array([[1, 1, 2], [0, 2, 0]])
     rows = bootstrap.cluster_rows(codes, picks)
     assert rows[0].tolist() == [0, 2, 4, 0, 2, 4, 3]
     assert rows[1].tolist() == [1, 3, 1]
+
+
+def test_iter_cluster_rows_equals_cluster_rows_in_small_blocks():
+    codes = np.array([1, 0, 1, 2, 1, 2])
+    picks = bootstrap.resample(3, 11, np.random.default_rng(2))
+    whole = bootstrap.cluster_rows(codes, picks)
+    blocks = list(bootstrap.iter_cluster_rows(codes, picks, max_cells=12))  # two resamples per block
+    assert len(blocks) == 11 and all((a == b).all() for a, b in zip(whole, blocks, strict=True))
 
 
 def test_percentile_rule_needs_half_the_draws_finite():

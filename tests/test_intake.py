@@ -328,3 +328,25 @@ def test_rejects_csv_is_neutralised(tmp_path):
     run(tmp_path, reps="AE9,=cmd|' /C calc'!A0,Boss,,,,,,\n")
     text = (tmp_path / "run" / "rejects" / "reps.csv").read_text(encoding="utf-8")
     assert ",'=cmd" in text
+
+
+@pytest.mark.parametrize("text, delimiter", [
+    ("a,b,c\n1,2,3\n\n 4 ,, 6\r\n7,8\n9,10,11,12\n  \n13,14,15\n", ","),
+    ("x;y\n1;2\n3;4;5\n;\n", ";"),
+    ("a\tb\né\t\u2003x\n", "\t"),
+    ("a,b\n1\n2,3,4\n", ","),
+    ("a,b\n1,2", ","),
+])
+def test_fast_csv_reader_equals_the_record_reader(text, delimiter):
+    """The vectorised reader (Arrow line and field splits) gives the record-by-record reader's frame,
+    source lines and malformed-row reasons on quote-free text."""
+    from pathlib import Path
+
+    from coaching_roi.intake import readers
+
+    fast = readers._read_csv_fast(text, delimiter, Path("t.csv"), "t")
+    slow = readers._records_to_frame(*readers._read_csv_records(text, delimiter, Path("t.csv"), "t"))
+    pd.testing.assert_frame_equal(fast[0], slow[0])
+    assert list(fast[1]) == list(slow[1])
+    pd.testing.assert_frame_equal(fast[2].reset_index(drop=True), slow[2].reset_index(drop=True))
+    assert fast[0].dtypes.eq(schemas.STRING_DTYPE).all()

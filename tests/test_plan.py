@@ -192,6 +192,23 @@ def test_behavior_score_change_and_most_improved():
     assert "90% CI" in plan.most_improved_behavior(ch, labels=LABELS, level=0.9).loc[0, "reading"]
 
 
+def test_focus_movement_of_aes_reads_each_reps_focus_calls():
+    rng = np.random.default_rng(5)
+    cl = pd.DataFrame([{"call_id": f"{rep}{b}{i}", "rep_id": rep, "behavior": b, "score": 5 + rng.normal(0, 1),
+                        "call_date": pd.Timestamp("2026-05-01" if i % 2 else "2026-08-01")}
+                       for rep in ("A1", "A2") for b in ("b1", "b2") for i in range(12)])
+    p = pd.DataFrame({"rep_id": ["A2", "A1", "A3"], "focus_key": ["b2", "b1", "b1"], "focus_source": ["behavior"] * 3})
+    mv = plan.focus_movement(p, funnel_change=None, call_level=cl, now=Q, before=PREV, min_volume=30, min_calls=3)
+    assert list(mv["rep_id"]) == ["A2", "A1", "A3"]
+    for rep, b in (("A2", "b2"), ("A1", "b1")):
+        mine = cl[(cl["rep_id"] == rep) & (cl["behavior"] == b)]
+        x1, x0 = (mine.loc[mine["call_date"].between(*w, inclusive="left"), "score"].to_numpy() for w in (Q, PREV))
+        row = mv.set_index("rep_id").loc[rep]
+        assert (row["n_now"], row["n_before"]) == (6, 6)
+        assert (row["change"], row["ci_low"], row["ci_high"]) == fn.mean_diff_interval(x1, x0, 0.95)
+    assert mv.set_index("rep_id").loc["A3", "movement"].startswith("too little data (n=0 now, 0 before)")
+
+
 def test_calls_of_the_week():
     cc = pd.DataFrame({"call_id": ["c1", "c2", "c3", "c4"], "rep_id": ["A1", "A2", "A1", "A3"],
                        "call_date": pd.to_datetime(["2026-07-06", "2026-07-07", "2026-07-14", "2026-06-30"]),

@@ -103,6 +103,22 @@ def test_scorer_pairs_counts_double_scored_calls(tiny):
     assert pairs.to_dict("records") == [{"scorer_a": "manager", "scorer_b": "ai", "n_calls": 1}]
 
 
+def test_scorer_pairs_orders_scorers_and_counts_each_pair_once_per_call():
+    scores = pd.DataFrame({
+        "call_id": ["c2", "c2", "c2", "c1", "c1", "c1", "c3", "c3", "c4"],
+        "behavior": ["a"] * 9,
+        "score": [5.0, 6.0, 7.0, 5.0, 6.0, 6.5, 4.0, np.nan, 3.0],
+        "scorer": ["AI", "manager", "zed", "ai", " Manager", "ai", "peer", "manager", "manager"],
+    })
+    pairs = sc.scorer_pairs(scores)
+    assert pairs.to_dict("records") == [  # c3's manager row has no score; ties keep the order of first occurrence
+        {"scorer_a": "manager", "scorer_b": "ai", "n_calls": 2},
+        {"scorer_a": "manager", "scorer_b": "zed", "n_calls": 1},
+        {"scorer_a": "ai", "scorer_b": "zed", "n_calls": 1},
+    ]
+    assert sc.scorer_pairs(scores[scores["call_id"] == "c4"]).empty
+
+
 # ------------------------------------------------------------------------------------ composite
 def test_call_composite_weights_missing_and_coverage(tiny):
     calls, scores = tiny
@@ -294,6 +310,26 @@ def test_quadratic_kappa_matches_sklearn_and_icc_bounds():
     assert sc.icc_a1(a, a) == pytest.approx(1.0)
     # a constant offset hurts absolute-agreement ICC
     assert sc.icc_a1(a, a + 3.0) < 0.9
+
+
+@pytest.mark.parametrize("n", [2, 5, 400])
+def test_agreement_bootstrap_draws_equal_the_direct_computation(n):
+    """The sums-based draws equal kappa, ICC and mean difference computed on each materialised resample,
+    including resamples with no variation (n = 2, equal scores: a call drawn twice gives nan, not a number)."""
+    from coaching_roi import bootstrap
+
+    rng = np.random.default_rng(n)
+    raw_a = np.round(rng.normal(6, 1.5, n), 1)
+    raw_b = raw_a.copy() if n == 2 else np.round(raw_a + rng.normal(0.3, 1.0, n), 1)  # n = 2: the same scores
+    ra, rb = np.clip(np.rint(raw_a), 0, 10), np.clip(np.rint(raw_b), 0, 10)
+    idx = bootstrap.resample(n, 300, np.random.default_rng(1))
+    direct = (sc.quadratic_kappa(ra[idx], rb[idx]), sc.icc_a1(raw_a[idx], raw_b[idx]), (raw_b[idx] - raw_a[idx]).mean(axis=1))
+    sums = sc.agreement.bootstrap_draws(ra, rb, raw_a, raw_b, 300, np.random.default_rng(1))
+    for d, s in zip(direct, sums, strict=True):
+        assert (np.isnan(d) == np.isnan(s)).all()
+        np.testing.assert_allclose(s[~np.isnan(s)], d[~np.isnan(d)], rtol=0, atol=1e-9)
+    if n == 2:
+        assert 50 < np.isnan(direct[0]).sum() < 250 and 50 < np.isnan(direct[1]).sum() < 250
 
 
 def _double_scored(seed: int, noise: float | None, n: int = 400) -> pd.DataFrame:

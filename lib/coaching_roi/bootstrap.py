@@ -2,8 +2,10 @@
 one rule for "enough finite draws" before an interval is reported.
 
 * :func:`resample` — an ``(n_boot, n)`` matrix of draws with replacement (one RNG call, so the stream is
-  the same as drawing row by row).
-* :func:`cluster_rows` — the row indices of every resample when whole groups (reps) are drawn.
+  the same as drawing row by row); :func:`resample_blocks` gives the same draws a block of rows at a
+  time, and :func:`resampled_sums` the column sums of each resample without holding all the draws.
+* :func:`cluster_rows` — the row indices of every resample when whole groups (reps) are drawn;
+  :func:`iter_cluster_rows` the same, a block of resamples at a time (bounded memory).
 * :func:`percentile` — the percentile interval of the draws, or no interval (with the reason) when
   fewer than :data:`MIN_FINITE_SHARE` of the draws are finite.
 * :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval.
@@ -46,6 +48,34 @@ def resample(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     return rng.integers(0, n, size=(n_boot, n))
 
 
+MAX_BLOCK_CELLS = 1 << 22
+"""At most this many drawn indices (32 MB) are held at once by :func:`resample_blocks`."""
+
+
+def resample_blocks(n: int, n_boot: int, rng: np.random.Generator, max_cells: int = MAX_BLOCK_CELLS):
+    """The draws of :func:`resample` (the same stream, row for row) in blocks of rows of at most
+    ``max_cells`` indices, so memory stays bounded however large ``n`` is."""
+    step = max(1, max_cells // max(n, 1))
+    dtype = np.int32 if max(n, step * n) < 2**31 else np.int64  # int32 draws: the same values, half the memory
+    for start in range(0, n_boot, step):
+        yield rng.integers(0, n, size=(min(step, n_boot - start), n), dtype=dtype)
+
+
+def resampled_sums(x: np.ndarray, n_boot: int, rng: np.random.Generator, max_cells: int = MAX_BLOCK_CELLS) -> np.ndarray:
+    """``(n_boot, m)`` column sums of ``x`` (``(n, m)``) over each resample of :func:`resample` (same draws):
+    row ``i`` equals ``x[resample(...)[i]].sum(axis=0)`` up to rounding. Each block's draws become
+    counts per row of ``x`` and one matrix product; nothing of size ``n_boot × n × m`` is built."""
+    x = np.asarray(x, dtype=float)
+    n = x.shape[0]
+    out = []
+    for idx in resample_blocks(n, n_boot, rng, max_cells):
+        k = idx.shape[0]
+        idx += (np.arange(k, dtype=idx.dtype) * n)[:, None]
+        counts = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n)
+        out.append(counts.astype(float) @ x)
+    return np.vstack(out) if out else np.empty((0, x.shape[1]))
+
+
 def enough_draws(n_finite: int, n_draws: int) -> bool:
     """THE rule: at least :data:`MIN_FINITE_SHARE` of the draws finite (and at least one draw)."""
     return n_draws > 0 and n_finite >= MIN_FINITE_SHARE * n_draws
@@ -85,6 +115,14 @@ def cluster_rows(codes: np.ndarray, picks: np.ndarray) -> list[np.ndarray]:
     return np.split(rows, np.cumsum(lens.sum(axis=1))[:-1])
 
 
+def iter_cluster_rows(codes: np.ndarray, picks: np.ndarray, max_cells: int = MAX_BLOCK_CELLS):
+    """:func:`cluster_rows` one resample at a time (the same arrays), expanding at most about
+    ``max_cells`` row indices at once instead of all ``n_boot`` resamples."""
+    step = max(1, max_cells // max(len(codes), 1))
+    for start in range(0, picks.shape[0], step):
+        yield from cluster_rows(codes, picks[start:start + step])
+
+
 def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float], *, n_boot: int, seed: int,
                       level: float) -> tuple[Percentile, np.ndarray]:
     """Resample groups (reps) with replacement; ``statistic(rows)`` sees the row indices of one resample.
@@ -95,7 +133,7 @@ def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float
     rng = np.random.default_rng(seed)
     picks = resample(n_groups, n_boot, rng)
     draws = np.full(n_boot, np.nan)
-    for i, rows in enumerate(cluster_rows(codes, picks)):
+    for i, rows in enumerate(iter_cluster_rows(codes, picks)):
         try:
             draws[i] = statistic(rows)
         except (ValueError, ZeroDivisionError):

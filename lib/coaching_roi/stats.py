@@ -86,7 +86,7 @@ def bootstrap_by_group(
     picks = _boot.resample(n, n_boot, np.random.default_rng(seed))
     sizes = np.bincount(codes, minlength=n)
     draws = np.full(n_boot, np.nan)
-    for i, rows in enumerate(_boot.cluster_rows(codes, picks)):
+    for i, rows in enumerate(_boot.iter_cluster_rows(codes, picks)):
         labels = [f"{groups[g]}#{j}" for j, g in enumerate(picks[i]) for _ in range(sizes[g])]
         try:
             draws[i] = statistic(df.iloc[rows].assign(**{group_col: labels}).reset_index(drop=True))

@@ -42,9 +42,11 @@ def _codes(*cols: pd.Series) -> np.ndarray:
     return frame.groupby(list(frame.columns), sort=False, observed=True).ngroup().to_numpy()
 
 
-def _demean(x: np.ndarray, groups: list[np.ndarray], *, tol: float = 1e-11, max_iter: int = 5000) -> np.ndarray:
-    """Project out several sets of fixed effects (alternating projections; exact for unbalanced panels)."""
-    x = np.array(x, dtype=float, copy=True)
+def _demean(x: np.ndarray, groups: list[np.ndarray], *, tol: float = 1e-11, max_iter: int = 5000,
+            overwrite: bool = False) -> np.ndarray:
+    """Project out several sets of fixed effects (alternating projections; exact for unbalanced panels).
+    ``overwrite`` works in ``x`` itself when it is a float array (no copy)."""
+    x = np.array(x, dtype=float, copy=not overwrite)
     if x.ndim == 1:
         x = x[:, None]
     counts = [np.bincount(g) for g in groups]
@@ -83,12 +85,12 @@ def stacked_panel(
     if len(treated_eps) == 0 or len(w) == 0:
         return pd.DataFrame(columns=["sub", "behavior", "rep_id", "week", "event_week", "treated", "y", "n_calls"])
     start_of = eps_all.set_index("rep_id")["episode_week"]
+    never = set(w["rep_id"].unique()) - set(start_of.index)  # the same for every cohort: computed once
     parts = []
     for g, cohort in treated_eps.groupby("episode_week", sort=True):
         lo, hi = g - pre_weeks * _WEEK, g + post_weeks * _WEEK
         treated = set(cohort["rep_id"])
         later = set(start_of[start_of > hi].index)
-        never = set(w["rep_id"]) - set(start_of.index)
         keep = treated | later | never
         sub = w[w["rep_id"].isin(keep) & (w["week"] >= lo) & (w["week"] <= hi)]
         if len(sub) == 0:
@@ -133,13 +135,17 @@ def fit_stacked(panel: pd.DataFrame, *, pre_weeks: int, post_weeks: int, sub_col
     weeks = [k for k in range(-pre_weeks, post_weeks + 1) if k != -1]
     tr = panel["treated"].to_numpy(bool)
     ev = panel["event_week"].to_numpy()
-    X = np.column_stack([(tr & (ev == k)).astype(float) for k in weeks])
-    present = X.sum(axis=0) > 0
+    present = np.array([bool((tr & (ev == k)).any()) for k in weeks])
     subs = [panel[c] for c in sub_cols]
     g_unit = _codes(*subs, panel["rep_id"])
     g_time = _codes(*subs, panel["week"])
-    y = panel["y"].to_numpy(float)
-    Z = _demean(np.column_stack([y, X[:, present]]), [g_unit, g_time])
+    # y and the present treated × event-week dummies, built in place (no full dummy matrix and copies:
+    # the stacked panel of a large team has millions of rows) and demeaned in place.
+    Z = np.empty((len(panel), 1 + int(present.sum())))
+    Z[:, 0] = panel["y"].to_numpy(float)
+    for j, k in enumerate(np.array(weeks)[present]):
+        Z[:, 1 + j] = tr & (ev == k)
+    Z = _demean(Z, [g_unit, g_time], overwrite=True)
     yt, Xt = Z[:, 0], Z[:, 1:]
     keep = np.abs(Xt).max(axis=0) > 1e-9 if Xt.shape[1] else np.array([], bool)
     if not keep.any():

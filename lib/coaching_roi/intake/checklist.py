@@ -58,9 +58,10 @@ def coverage(result: IntakeResult, cfg: Config) -> pd.DataFrame:
                          note=f"cannot compute: {', '.join(missing)} absent"))
     else:
         disc = calls[calls["call_type"].isin(cfg.rubric.discovery_call_types) & _in_quarter(calls["call_date"], cfg)]
-        disc = disc[disc["call_id"].isin(scores["call_id"])]
+        # isin against the distinct ids: an Arrow-string isin with millions of repeated values is 15x slower
+        disc = disc[disc["call_id"].isin(scores["call_id"].unique())]
         n_aes = aes.nunique()
-        covered = aes[aes.isin(disc["rep_id"])].nunique()
+        covered = aes[aes.isin(disc["rep_id"].unique())].nunique()
         rows.append(dict(metric="AEs with a scored discovery call", value=_share(covered, n_aes),
                          numerator=covered, denominator=n_aes, note=f"active AEs in {q}"))
     sessions = result.tables.get("coaching_sessions")

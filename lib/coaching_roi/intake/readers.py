@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from coaching_roi import decoding, schemas
 from coaching_roi.config import Config, Source
@@ -146,6 +148,11 @@ def _read_csv_records(
     return _clean_header(header, path), records, lines
 
 
+def _arrow_str(arr) -> pd.Series:
+    """An Arrow string array as a pandas Series of the workbook's string dtype."""
+    return pd.Series(pd.array(arr, dtype=schemas.STRING_DTYPE))
+
+
 def _read_csv_fast(
     text: str, delimiter: str, path: Path, table: str
 ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
@@ -154,7 +161,9 @@ def _read_csv_fast(
     Vectorised (pandas' C parser on the well-formed lines), for files with millions of rows; same
     result as :func:`_read_csv_records` + :func:`_records_to_frame` on such files.
     """
-    physical = pd.Series(text.split("\n"), dtype=schemas.STRING_DTYPE).str.rstrip("\r")
+    # Lines and fields are split by Arrow compute on Arrow strings: no Python object per line or field
+    # (a 5 M-row file would otherwise hold its text several times over as Python strings).
+    physical = _arrow_str(pc.split_pattern(pa.array([text], type=pa.large_string()), "\n").flatten()).str.rstrip("\r")
     line_no = np.arange(1, len(physical) + 1, dtype=np.int64)
     nonblank = (physical.str.strip() != "").to_numpy()
     idx = np.flatnonzero(nonblank)
@@ -164,19 +173,16 @@ def _read_csv_fast(
     n = len(header)
     body_idx = idx[1:]
     body = physical.iloc[body_idx].reset_index(drop=True)
+    del physical
     lines = line_no[body_idx]
     counts = (body.str.count(re.escape(delimiter)) + 1).to_numpy()
     good = counts == n
-    if good.all():
-        good_text = "\n".join(body.tolist())
-    else:
-        good_text = "\n".join(body[good].tolist())
     if good.any():
-        parsed = pd.read_csv(
-            io.StringIO(good_text), header=None, names=header, sep=delimiter, dtype=str,
-            keep_default_na=False, na_filter=False, quoting=csv.QUOTE_NONE, skip_blank_lines=False,
-            engine="c",
-        ).astype(schemas.STRING_DTYPE)
+        # Without quote characters a record is its line split at each delimiter (what csv.reader and
+        # pandas' C parser with QUOTE_NONE do): one field list per line, then column j of each.
+        fields = pc.split_pattern(pa.array(body if good.all() else body[good]), pattern=delimiter)
+        parsed = pd.DataFrame({h: _arrow_str(pc.list_element(fields, j)) for j, h in enumerate(header)})
+        del fields
     else:
         parsed = pd.DataFrame({h: pd.Series(dtype=schemas.STRING_DTYPE) for h in header})
     if len(parsed) != int(good.sum()):

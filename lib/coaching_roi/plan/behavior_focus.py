@@ -93,8 +93,11 @@ def ae_focus(
     enough = rb[rb["n_calls"] >= min_calls]
     team = enough.groupby("behavior", observed=True)["mean_score"].agg(["mean", "var", "count"])
     rows = []
+    # One merge and one grouping for all reps (an inner merge keeps the left order), not one filter per rep.
+    merged = rb.merge(team, left_on="behavior", right_index=True, how="inner")
+    by_rep = dict(tuple(merged.groupby("rep_id", observed=True, sort=False)))
     for rep in sorted(map(str, ae_ids)):
-        mine = rb[rb["rep_id"] == rep].merge(team, left_on="behavior", right_index=True, how="inner")
+        mine = by_rep.get(rep, merged.iloc[:0])
         if mine.empty:
             rows.append({"rep_id": rep, "status": "no data", "n_calls": 0, "evidence": "No scored calls this quarter."})
             continue

@@ -46,29 +46,25 @@ def behavior_score_change(
     Columns: rep_id, behavior, mean_before, n_before, mean_now, n_now, change, ci_low, ci_high.
     Only pairs with ≥ ``min_calls`` scored calls in both periods.
     """
-    cl = call_level.assign(
-        period=np.select(
-            [
-                (call_level["call_date"] >= now[0]) & (call_level["call_date"] < now[1]),
-                (call_level["call_date"] >= before[0]) & (call_level["call_date"] < before[1]),
-            ],
-            ["now", "before"],
-            default="",
-        )
-    )
-    cl = cl[cl["period"] != ""]
+    date = call_level["call_date"]
+    period = np.select([(date >= now[0]) & (date < now[1]), (date >= before[0]) & (date < before[1])], [1, 2], default=0)
+    cl = call_level[period > 0]
+    period, score = period[period > 0], cl["score"].to_numpy()
     rows = []
-    for (rid, b), g in cl.groupby(["rep_id", "behavior"], observed=True, sort=True):
-        x1, x0 = g.loc[g["period"] == "now", "score"], g.loc[g["period"] == "before", "score"]
+    # Group positions in one pass; each group's calls keep their order, so the means are the same sums.
+    for (rid, b), idx in cl.groupby(["rep_id", "behavior"], observed=True, sort=True).indices.items():
+        p, x = period[idx], score[idx]
+        x1, x0 = x[p == 1], x[p == 2]
         if len(x1) < min_calls or len(x0) < min_calls:
             continue
-        d, lo, hi = fn.mean_diff_interval(x1.to_numpy(), x0.to_numpy(), level)
+        d, lo, hi = fn.mean_diff_interval(x1, x0, level)
         rows.append(
             {"rep_id": rid, "behavior": b, "mean_before": x0.mean(), "n_before": len(x0), "mean_now": x1.mean(),
              "n_now": len(x1), "change": d, "ci_low": lo, "ci_high": hi}
         )
     cols = ["rep_id", "behavior", "mean_before", "n_before", "mean_now", "n_now", "change", "ci_low", "ci_high"]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["rep_id", "behavior"], ignore_index=True) if len(out) else out
 
 
 def most_improved_behavior(changes: pd.DataFrame, *, labels: dict[str, str], top_n: int = 3,

@@ -27,23 +27,31 @@ def focus_movement(
     Columns: rep_id, change, ci_low, ci_high, unit ("fraction"/"points"), n_now, n_before, movement.
     """
     rows = []
+    # Each rep's rows looked up by key (one pass over each table), not filtered per rep (reps × rows).
+    stage_rows = ({} if funnel_change is None else
+                  {k: i for i, k in reversed(list(enumerate(zip(funnel_change["rep_id"], funnel_change["stage"], strict=True))))})
+    beh_rows = {} if call_level is None else call_level.groupby(["rep_id", "behavior"], observed=True, sort=False).indices
+    dates = None if call_level is None else call_level["call_date"].to_numpy()
+    scores = None if call_level is None else call_level["score"].to_numpy()
+    now64, before64 = [pd.Timestamp(t).to_datetime64() for t in now], [pd.Timestamp(t).to_datetime64() for t in before]
     for _, p in plan.iterrows():
         rid, key = p["rep_id"], p["focus_key"]
         row = {"rep_id": rid, "change": np.nan, "ci_low": np.nan, "ci_high": np.nan, "unit": None, "n_now": 0, "n_before": 0}
         if pd.isna(key):
             row["movement"] = "too little data (no focus metric)"
         elif p["focus_source"] == "funnel" and funnel_change is not None:
-            m = funnel_change[(funnel_change["rep_id"] == rid) & (funnel_change["stage"] == key)]
-            if len(m):
-                m = m.iloc[0]
+            i = stage_rows.get((rid, key))
+            if i is not None:
+                m = funnel_change.iloc[i]
                 row.update(unit="fraction", n_now=int(m["n_now"]), n_before=int(m["n_before"]))
                 if m["enough_volume"]:
                     row.update(change=m["change"], ci_low=m["ci_low"], ci_high=m["ci_high"])
             row["movement"] = movement_reading(row, level)
         elif p["focus_source"] == "behavior" and call_level is not None:
-            mine = call_level[(call_level["rep_id"] == rid) & (call_level["behavior"] == key)]
-            x1 = mine.loc[(mine["call_date"] >= now[0]) & (mine["call_date"] < now[1]), "score"].to_numpy()
-            x0 = mine.loc[(mine["call_date"] >= before[0]) & (mine["call_date"] < before[1]), "score"].to_numpy()
+            idx = beh_rows.get((rid, key), np.array([], dtype=np.intp))
+            day, x = dates[idx], scores[idx]
+            x1 = x[(day >= now64[0]) & (day < now64[1])]
+            x0 = x[(day >= before64[0]) & (day < before64[1])]
             row.update(unit="points", n_now=len(x1), n_before=len(x0))
             if len(x1) >= min_calls and len(x0) >= min_calls:
                 d, lo, hi = fn.mean_diff_interval(x1, x0, level)

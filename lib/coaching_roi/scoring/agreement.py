@@ -45,11 +45,48 @@ def icc_a1(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(den > 0, (msr - mse) / den, np.nan)
 
 
+_DEGENERATE = 1e-10  # a denominator below this share of the second moments is zero (no variation at all)
+
+
+def bootstrap_draws(ra: np.ndarray, rb: np.ndarray, raw_a: np.ndarray, raw_b: np.ndarray, n_boot: int,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bootstrap draws of :func:`quadratic_kappa` (of ``ra, rb``), :func:`icc_a1` (of ``raw_a, raw_b``) and
+    the mean of ``raw_b − raw_a``, resampling calls with :func:`bootstrap.resample`'s draws.
+
+    All three are functions of sums (means, squares, cross products), so each resample needs only its
+    column sums (:func:`bootstrap.resampled_sums`): memory stays bounded by a block of draws, not
+    ``n_boot × n_calls`` per statistic. Values are centred first (the statistics do not depend on a
+    shift) so the sums lose no precision; they equal the direct computation up to rounding (~1e-12).
+    """
+    n = len(ra)
+    cr, c = np.mean(np.r_[ra, rb]), np.mean(np.r_[raw_a, raw_b])
+    a, b, x, y = ra - cr, rb - cr, raw_a - c, raw_b - c
+    cols = np.column_stack([a, b, a * a, b * b, (ra - rb) ** 2, x, y, x * x, y * y, x * y, raw_b - raw_a])
+    s = bootstrap.resampled_sums(cols, n_boot, rng) / n
+    ma, mb, va, vb = s[:, 0], s[:, 1], s[:, 2] - s[:, 0] ** 2, s[:, 3] - s[:, 1] ** 2
+    den_k = va + vb + (ma - mb) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(den_k > _DEGENERATE * (1 + s[:, 2] + s[:, 3]), 1 - s[:, 4] / den_k, np.nan)
+        mx, my = s[:, 5], s[:, 6]
+        gm = (mx + my) / 2
+        ssr = 2 * n * ((s[:, 7] + 2 * s[:, 9] + s[:, 8]) / 4 - gm**2)
+        ssc = n * ((mx - gm) ** 2 + (my - gm) ** 2)
+        sse = n * (s[:, 7] + s[:, 8] - 2 * gm**2) - ssr - ssc
+        msr, mse = ssr / (n - 1), sse / (n - 1)
+        den_i = msr + mse + 2 * (ssc - mse) / n
+        icc = np.where(den_i > _DEGENERATE * (1 + s[:, 7] + s[:, 8]), (msr - mse) / den_i, np.nan)
+    return kappa, icc, s[:, 10]
+
+
 def paired_scores(call_scores: pd.DataFrame, scorer_a: str, scorer_b: str) -> pd.DataFrame:
     """Calls × behaviors scored by both scorers: ``call_id, behavior, score_a, score_b``."""
     s = call_scores[["call_id", "behavior", "score"]].copy()
     s["scorer"] = _scorer_column(call_scores)
     s = s[s["score"].notna()]
+    # Only calls that both scorers scored can pair up: group those rows, not every scored row.
+    ids = s["call_id"]
+    both = set(ids[s["scorer"] == scorer_a].unique()) & set(ids[s["scorer"] == scorer_b].unique())
+    s = s[ids.isin(both) & s["scorer"].isin([scorer_a, scorer_b])]
     m = s.groupby(["call_id", "behavior", "scorer"], observed=True)["score"].mean().reset_index()
     a = m[m["scorer"] == scorer_a].drop(columns="scorer").rename(columns={"score": "score_a"})
     b = m[m["scorer"] == scorer_b].drop(columns="scorer").rename(columns={"score": "score_b"})
@@ -90,12 +127,12 @@ def scorer_agreement(
         raw_a, raw_b = p["score_a"].to_numpy(float), p["score_b"].to_numpy(float)
         ra = np.clip(np.rint(raw_a), scale_min, scale_max)
         rb = np.clip(np.rint(raw_b), scale_min, scale_max)
-        idx = bootstrap.resample(n, n_boot, rng)
         row |= {"kappa": float(quadratic_kappa(ra, rb)), "icc": float(icc_a1(raw_a, raw_b)),
                 "mean_diff": float((raw_b - raw_a).mean())}
-        row["kappa_low"], row["kappa_high"] = bootstrap.percentile(quadratic_kappa(ra[idx], rb[idx]), level).bounds
-        row["icc_low"], row["icc_high"] = bootstrap.percentile(icc_a1(raw_a[idx], raw_b[idx]), level).bounds
-        row["diff_low"], row["diff_high"] = bootstrap.percentile((raw_b[idx] - raw_a[idx]).mean(axis=1), level).bounds
+        kappa_d, icc_d, diff_d = bootstrap_draws(ra, rb, raw_a, raw_b, n_boot, rng)
+        row["kappa_low"], row["kappa_high"] = bootstrap.percentile(kappa_d, level).bounds
+        row["icc_low"], row["icc_high"] = bootstrap.percentile(icc_d, level).bounds
+        row["diff_low"], row["diff_high"] = bootstrap.percentile(diff_d, level).bounds
         rows.append(row)
     cols = ["behavior", "n_calls", "kappa", "kappa_low", "kappa_high", "icc", "icc_low", "icc_high",
             "mean_diff", "diff_low", "diff_high"]

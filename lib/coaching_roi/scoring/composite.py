@@ -65,14 +65,17 @@ def scorer_pairs(call_scores: pd.DataFrame) -> pd.DataFrame:
     s["scorer"] = _scorer_column(call_scores)
     s = s[call_scores["score"].notna()].drop_duplicates()
     rank_of = {k: i for i, k in enumerate(PRIMARY_SCORER_ORDER)}
-    per_call = s.groupby("call_id", observed=True)["scorer"].agg(lambda x: sorted(set(x), key=lambda v: (rank_of.get(v, 99), v)))
-    rows: dict[tuple[str, str], int] = {}
-    for scorers in per_call:
-        for i in range(len(scorers)):
-            for j in range(i + 1, len(scorers)):
-                rows[(scorers[i], scorers[j])] = rows.get((scorers[i], scorers[j]), 0) + 1
-    out = pd.DataFrame([{"scorer_a": a, "scorer_b": b, "n_calls": n} for (a, b), n in rows.items()],
-                       columns=["scorer_a", "scorer_b", "n_calls"])
+    # Every pair of distinct scorers of a call, the first in scorer order on the left; pairs listed in
+    # the order they first occur (calls by id, then scorer order), as counted call by call.
+    s["_rank"] = s["scorer"].map(rank_of).fillna(99).astype("int64")
+    s = s.sort_values(["call_id", "_rank", "scorer"], kind="stable", ignore_index=True)
+    s["_pos"] = np.arange(len(s))
+    both = s.merge(s, on="call_id", suffixes=("_a", "_b"))
+    both = both[both["_pos_a"] < both["_pos_b"]].sort_values(["_pos_a", "_pos_b"], kind="stable")
+    if both.empty:
+        return pd.DataFrame(columns=["scorer_a", "scorer_b", "n_calls"])
+    out = (both.groupby(["scorer_a", "scorer_b"], observed=True, sort=False).agg(n_calls=("call_id", "size"))
+           .reset_index().astype({"scorer_a": "str", "scorer_b": "str", "n_calls": "int64"}))
     return out.sort_values("n_calls", ascending=False, ignore_index=True)
 
 
