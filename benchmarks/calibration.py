@@ -1,9 +1,11 @@
 """Calibration study (not a test): do the intervals cover the planted truth, and how often is an
 effect claimed that is not there?
 
-    make calibration                                   # the study as in docs/METHODS.md
-    .venv/bin/python benchmarks/calibration.py --sizes 30:200 12:100 60:50 --jobs 2
+    make calibration                                   # every section, 200 seeds at 12, 30 and 60 AEs
+    .venv/bin/python benchmarks/calibration.py --sizes 60:200 --sections quartile behavior_change \
+        outcome_link deal_cycle ramp money --out /tmp/cal/b60      # one size, all but the win model
     .venv/bin/python benchmarks/calibration.py --sizes 30:20 --sections quartile   # one section, quick
+    .venv/bin/python benchmarks/calibration.py --from-rows a/calibration_rows.csv b/calibration_rows.csv
 
 For every team size and seed it generates one team per scenario with the demo generator
 (``planted``, ``no_effect``, ``no_outcome_link``: coaching lifts behaviors, behaviors do not move
@@ -14,6 +16,8 @@ Fast settings that do not change the method: ``analysis.n_bootstrap`` 500 (noteb
 repeats of the win model's cross-validation (notebooks: 20). Seeds are ``first_seed ..
 first_seed + n - 1``, the same seeds in every scenario. Writes ``--out``/calibration.md (the
 table), calibration_summary.csv and calibration_rows.csv (one row per team and estimate).
+``--from-rows`` summarises row files of several runs into one table (runs of different sizes or
+sections; a team and estimate found in two files counts once, from the first file).
 """
 
 from __future__ import annotations
@@ -70,8 +74,8 @@ def _summarise_only(files: list[str], out: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", nargs="+", default=["30:200", "12:100", "60:50"],
-                    help="AEs:seeds per scenario (default: 30:200 12:100 60:50)")
+    ap.add_argument("--sizes", nargs="+", default=["30:200", "12:200", "60:200"],
+                    help="AEs:seeds per scenario (default: 30:200 12:200 60:200)")
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--scenarios", nargs="+", default=None, help="default: all three")
     ap.add_argument("--sections", nargs="+", default=None, help="default: every section (see coaching_roi.calibration)")
