@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from coaching_roi import calibration, story
+from coaching_roi import calibration, story, verdict
 
 pytestmark = pytest.mark.xdist_group("calibration")
 
@@ -110,6 +110,26 @@ def test_headline_never_positive_without_effects(rows):
     holding at the confirmation level, 99.9% by default), so no no-effect team gets a positive headline."""
     got = _of(rows, "no_effect", calibration.HEADLINE_ID)
     assert not got["claim"].any(), got.loc[got["claim"], "text"].tolist()
+
+
+def test_headline_claim_follows_the_headlines_own_rule():
+    """A clear rise on too few coached reps to be established is headlined as an early signal ("Not
+    confirmed yet"), so the study must not count it as a claim even when its interval clears the
+    confirmation level; the same rise on enough reps is a claim."""
+    policy = verdict.Policy()
+    few, many = policy.established_for("coached reps") - 1, policy.established_for("coached reps")
+
+    def findings(n):
+        e = verdict.make("behavior_change::decision_process_mapping", value=0.52, ci_low=0.34, ci_high=0.69, n=n,
+                         n_unit="coached reps", unit="points", policy=policy, df=float(n - 1))
+        return {"estimates": {"behavior_change::decision_process_mapping": e}}
+
+    for n, claims in ((few, False), (many, True)):
+        f = findings(n)
+        assert verdict.confirmed(f["estimates"]["behavior_change::decision_process_mapping"], policy)
+        hl = story.headline_with_ids(f, quarter="2026Q3")
+        assert hl.text.startswith("Not confirmed yet") is (not claims), hl.text
+        assert calibration.headline_claims(f, hl) is claims
 
 
 # ------------------------------------------------------------------- realized value's planted value

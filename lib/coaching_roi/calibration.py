@@ -228,16 +228,26 @@ def entry_for(estimate_id: str) -> Entry | None:
 def headline_claims(findings: Mapping[str, Any], hl: story.Headline,
                     verdicts: tuple[str, ...] = ("positive",)) -> bool:
     """True when the headline states a finding: it rests on an estimate with one of ``verdicts``
-    (default: a ``positive`` one, i.e. a claim that something rose or pays) that also holds at the
-    confirmation level (:func:`verdict.confirmed`) — an unconfirmed early signal is named as such in the
-    headline, never claimed.
+    (default: a ``positive`` one, i.e. a claim that something rose or pays) by the headline's own rule —
+    a rise only when established (:func:`story.is_established`: clear, on enough units and holding at the
+    confirmation level), a fall when it holds at the confirmation level (:func:`verdict.confirmed`). An
+    early signal ("Not confirmed yet …") is named as such in the headline, never claimed, so it does not
+    count. (Until cal@3aebe2c a rise counted when merely confirmed, so an early signal from few coached reps
+    whose interval happened to clear the confirmation level counted as a claim although the headline
+    said it was not confirmed.)
 
     The fairness check (``event_study_pretrend``) only qualifies a claim, so it does not count.
     """
     est = findings.get("estimates") or {}
     policy = story.policy_of(findings)
-    return any((est.get(i) or {}).get("verdict") in verdicts and verdict.confirmed(est[i], policy) for i in hl.ids
-               if ids.base_of(i) != "event_study_pretrend")
+
+    def states(i: str) -> bool:
+        e = est.get(i) or {}
+        if e.get("verdict") not in verdicts:
+            return False
+        return story.is_established(e, policy, i) if e["verdict"] == "positive" else verdict.confirmed(e, policy)
+
+    return any(states(i) for i in hl.ids if ids.base_of(i) != "event_study_pretrend")
 
 
 # ---------------------------------------------------------------------------------- run a team
