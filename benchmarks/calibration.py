@@ -16,8 +16,8 @@ Fast settings that do not change the method: ``analysis.n_bootstrap`` 500 (noteb
 repeats of the win model's cross-validation (notebooks: 20). Seeds are ``first_seed ..
 first_seed + n - 1``, the same seeds in every scenario. Writes ``--out``/calibration.md (the
 table), calibration_summary.csv and calibration_rows.csv (one row per team and estimate).
-``--from-rows`` summarises row files of several runs into one table (runs of different sizes or
-sections; a team and estimate found in two files counts once, from the first file).
+``--from-rows`` summarises row files of several runs into one table, newest run first: each row of
+the table (team size, estimate) and scenario comes whole from the first file that has it.
 """
 
 from __future__ import annotations
@@ -60,15 +60,29 @@ def _sizes(specs: list[str]) -> list[tuple[int, int]]:
 
 
 def _summarise_only(files: list[str], out: Path) -> int:
+    """One table from the row files of several runs, NEWEST FIRST: each (team size, estimate row of the
+    table, scenario) is taken whole from the first file that has it, so a row never mixes runs (and code
+    versions); a later file only fills what the earlier ones lack."""
     from coaching_roi import calibration
 
-    df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
-    df = df[df["estimate"] != "_error"].drop_duplicates(subset=["seed", "scenario", "n_aes", "estimate"])
-    table = calibration.markdown_table(calibration.summarise(df))
+    parts, taken, source = [], set(), []
+    for f in files:
+        d = pd.read_csv(f)
+        d = d[d["estimate"] != "_error"]
+        keys = list(zip(d["n_aes"], d["estimate"].map(calibration.family), d["scenario"], strict=True))
+        new = set(keys) - taken
+        parts.append(d[[k in new for k in keys]].assign(source=f))
+        taken |= new
+        source.append(f"{f}: {len(new)} (size, row, scenario) cells")
+    df = pd.concat(parts, ignore_index=True).drop_duplicates(subset=["seed", "scenario", "n_aes", "estimate"])
+    summary = calibration.summarise(df)
+    table = calibration.markdown_table(summary)
     out.mkdir(parents=True, exist_ok=True)
-    calibration.summarise(df).to_csv(out / "calibration_summary.csv", index=False)
-    (out / "calibration.md").write_text(table + "\n\nFrom: " + ", ".join(files) + "\n", encoding="utf-8")
+    summary.to_csv(out / "calibration_summary.csv", index=False)
+    df.to_csv(out / "calibration_rows.csv", index=False)
+    (out / "calibration.md").write_text(table + "\n\nFrom (newest first):\n" + "\n".join(source) + "\n", encoding="utf-8")
     print(table)
+    print("\n".join(source))
     return 0
 
 
@@ -86,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resume", action="store_true",
                     help="keep the teams already in <out>/calibration_rows.partial.csv (an interrupted run)")
     ap.add_argument("--from-rows", nargs="+", default=None, metavar="CSV",
-                    help="run nothing: summarise calibration_rows.csv files of earlier runs into one table")
+                    help="run nothing: summarise calibration_rows.csv files of earlier runs into one table "
+                         "(newest first: each size x estimate row x scenario comes whole from the first file that has it)")
     args = ap.parse_args(argv)
 
     from coaching_roi import calibration
