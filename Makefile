@@ -33,7 +33,7 @@ demo: $(STAMP) ## generate the demo team and run the demo quarter end to end -> 
 test: $(STAMP) ## run the test suite (parallel)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
-calibration: $(STAMP) ## calibration study on planted teams (not in make test; ~30 min on 2 idle cores) -> benchmarks/results/
+calibration: $(STAMP) ## calibration study on planted teams (not in make test; about 1.5 h on 2 idle cores) -> benchmarks/results/
 	$(BIN)/python benchmarks/calibration.py $(CALIBRATION_ARGS)
 
 report: $(STAMP) ## run one quarter: make report Q=2026Q3 (reads params/$(Q).yaml)

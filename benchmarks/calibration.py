@@ -1,9 +1,11 @@
 """Calibration study (not a test): do the intervals cover the planted truth, and how often is an
 effect claimed that is not there?
 
-    make calibration                                   # the study as in docs/METHODS.md
-    .venv/bin/python benchmarks/calibration.py --sizes 30:200 12:100 60:50 --jobs 2
+    make calibration                                   # every section, 200 seeds at 12, 30 and 60 AEs
+    .venv/bin/python benchmarks/calibration.py --sizes 60:200 --sections quartile behavior_change \
+        outcome_link deal_cycle ramp money --out /tmp/cal/b60      # one size, all but the win model
     .venv/bin/python benchmarks/calibration.py --sizes 30:20 --sections quartile   # one section, quick
+    .venv/bin/python benchmarks/calibration.py --from-rows a/calibration_rows.csv b/calibration_rows.csv
 
 For every team size and seed it generates one team per scenario with the demo generator
 (``planted``, ``no_effect``, ``no_outcome_link``: coaching lifts behaviors, behaviors do not move
@@ -14,6 +16,8 @@ Fast settings that do not change the method: ``analysis.n_bootstrap`` 500 (noteb
 repeats of the win model's cross-validation (notebooks: 20). Seeds are ``first_seed ..
 first_seed + n - 1``, the same seeds in every scenario. Writes ``--out``/calibration.md (the
 table), calibration_summary.csv and calibration_rows.csv (one row per team and estimate).
+``--from-rows`` summarises row files of several runs into one table, newest run first: each row of
+the table (team size, estimate) and scenario comes whole from the first file that has it.
 """
 
 from __future__ import annotations
@@ -56,22 +60,36 @@ def _sizes(specs: list[str]) -> list[tuple[int, int]]:
 
 
 def _summarise_only(files: list[str], out: Path) -> int:
+    """One table from the row files of several runs, NEWEST FIRST: each (team size, estimate row of the
+    table, scenario) is taken whole from the first file that has it, so a row never mixes runs (and code
+    versions); a later file only fills what the earlier ones lack."""
     from coaching_roi import calibration
 
-    df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
-    df = df[df["estimate"] != "_error"].drop_duplicates(subset=["seed", "scenario", "n_aes", "estimate"])
-    table = calibration.markdown_table(calibration.summarise(df))
+    parts, taken, source = [], set(), []
+    for f in files:
+        d = pd.read_csv(f)
+        d = d[d["estimate"] != "_error"]
+        keys = list(zip(d["n_aes"], d["estimate"].map(calibration.family), d["scenario"], strict=True))
+        new = set(keys) - taken
+        parts.append(d[[k in new for k in keys]].assign(source=f))
+        taken |= new
+        source.append(f"{f}: {len(new)} (size, row, scenario) cells")
+    df = pd.concat(parts, ignore_index=True).drop_duplicates(subset=["seed", "scenario", "n_aes", "estimate"])
+    summary = calibration.summarise(df)
+    table = calibration.markdown_table(summary)
     out.mkdir(parents=True, exist_ok=True)
-    calibration.summarise(df).to_csv(out / "calibration_summary.csv", index=False)
-    (out / "calibration.md").write_text(table + "\n\nFrom: " + ", ".join(files) + "\n", encoding="utf-8")
+    summary.to_csv(out / "calibration_summary.csv", index=False)
+    df.to_csv(out / "calibration_rows.csv", index=False)
+    (out / "calibration.md").write_text(table + "\n\nFrom (newest first):\n" + "\n".join(source) + "\n", encoding="utf-8")
     print(table)
+    print("\n".join(source))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", nargs="+", default=["30:200", "12:100", "60:50"],
-                    help="AEs:seeds per scenario (default: 30:200 12:100 60:50)")
+    ap.add_argument("--sizes", nargs="+", default=["30:200", "12:200", "60:200"],
+                    help="AEs:seeds per scenario (default: 30:200 12:200 60:200)")
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--scenarios", nargs="+", default=None, help="default: all three")
     ap.add_argument("--sections", nargs="+", default=None, help="default: every section (see coaching_roi.calibration)")
@@ -82,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resume", action="store_true",
                     help="keep the teams already in <out>/calibration_rows.partial.csv (an interrupted run)")
     ap.add_argument("--from-rows", nargs="+", default=None, metavar="CSV",
-                    help="run nothing: summarise calibration_rows.csv files of earlier runs into one table")
+                    help="run nothing: summarise calibration_rows.csv files of earlier runs into one table "
+                         "(newest first: each size x estimate row x scenario comes whole from the first file that has it)")
     args = ap.parse_args(argv)
 
     from coaching_roi import calibration

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from coaching_roi import bootstrap
 from coaching_roi.stats import bootstrap_by_group
@@ -76,3 +77,19 @@ def test_bootstrap_by_group_relabels_repeated_groups():
     bootstrap_by_group(df, "rep_id", lambda d: seen.append(d["rep_id"].nunique()) or 0.0, n_boot=20, seed=1)
     draws_with_two = [k for k in seen[1:] if k == 2]
     assert len(draws_with_two) == len(seen) - 1  # every resample shows two distinct (relabelled) groups
+
+
+def test_centred_percentile_moves_the_interval_onto_the_estimate():
+    rng = np.random.default_rng(3)
+    centred = rng.lognormal(0.0, 0.3, 20_000)
+    est = float(np.median(centred))
+    plain = bootstrap.percentile(centred, 0.95)
+    same = bootstrap.centred_percentile(centred, est, 0.95)
+    assert (same.low, same.high) == pytest.approx((plain.low, plain.high))
+    # draws pulled 0.05 below the estimate: the interval moves up by exactly that, keeping width and skew
+    moved = bootstrap.centred_percentile(centred - 0.05, est, 0.95)
+    assert (moved.low, moved.high) == pytest.approx((plain.low, plain.high))
+    assert est - moved.low < moved.high - est  # the right skew of the draws is kept
+    # too few finite draws: no interval, as the percentile rule says
+    sparse = np.where(rng.random(1000) < 0.6, np.nan, 1.0)
+    assert bootstrap.centred_percentile(sparse, 1.0, 0.95).reason is not None

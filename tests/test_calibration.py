@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from coaching_roi import calibration, story
+from coaching_roi import calibration, story, verdict
 
 pytestmark = pytest.mark.xdist_group("calibration")
 
@@ -110,6 +110,70 @@ def test_headline_never_positive_without_effects(rows):
     holding at the confirmation level, 99.9% by default), so no no-effect team gets a positive headline."""
     got = _of(rows, "no_effect", calibration.HEADLINE_ID)
     assert not got["claim"].any(), got.loc[got["claim"], "text"].tolist()
+
+
+def test_headline_claim_follows_the_headlines_own_rule():
+    """A clear rise on too few coached reps to be established is headlined as an early signal ("Not
+    confirmed yet"), so the study must not count it as a claim even when its interval clears the
+    confirmation level; the same rise on enough reps is a claim."""
+    policy = verdict.Policy()
+    few, many = policy.established_for("coached reps") - 1, policy.established_for("coached reps")
+
+    def findings(n):
+        e = verdict.make("behavior_change::decision_process_mapping", value=0.52, ci_low=0.34, ci_high=0.69, n=n,
+                         n_unit="coached reps", unit="points", policy=policy, df=float(n - 1))
+        return {"estimates": {"behavior_change::decision_process_mapping": e}}
+
+    for n, claims in ((few, False), (many, True)):
+        f = findings(n)
+        assert verdict.confirmed(f["estimates"]["behavior_change::decision_process_mapping"], policy)
+        hl = story.headline_with_ids(f, quarter="2026Q3")
+        assert hl.text.startswith("Not confirmed yet") is (not claims), hl.text
+        assert calibration.headline_claims(f, hl) is claims
+
+
+# ------------------------------------------------------------------- realized value's planted value
+_ECON = {"won_arr_per_deal": 30_000.0, "closed_deals_per_rep_year": 40.0, "win_rate": 0.25, "cycle_days": 50.0}
+
+
+def _truth(ds: float, bw: float, bc: float) -> dict:
+    return {"behavior_change": {"all": ds}, "win_rate_change_per_point": {"all": bw},
+            "cycle_change_per_point": {"all": bc}}
+
+
+def test_realized_value_truth_is_the_estimators_formula_at_the_planted_inputs():
+    est = {"n_coached": 12, "economics": dict(_ECON)}
+    got = calibration.realized_value_truth(_truth(1.2, 0.03, 2.0), None, est)
+    # by hand: 12 x 30k x 40 x [50 / (50 - 2.4) x (0.25 + 0.036) - 0.25]
+    assert got == pytest.approx(12 * 30_000 * 40 * (50 / 47.6 * 0.286 - 0.25))
+    assert got > 0
+    # zero when coaching changed nothing, and when behaviors move no outcome (no_outcome_link)
+    assert calibration.realized_value_truth(_truth(0.0, 0.03, 2.0), None, est) == 0.0
+    assert calibration.realized_value_truth(_truth(1.2, 0.0, 0.0), None, est) == pytest.approx(0.0)
+    # no economics on the estimate (not computed) or no planted link: no coverage is measured
+    assert calibration.realized_value_truth(_truth(1.2, 0.03, 2.0), None, {"n_coached": 12}) is None
+    assert calibration.realized_value_truth({"behavior_change": {"all": 1.2}}, None, est) is None
+
+
+def test_realized_value_estimate_carries_what_its_truth_needs(tmp_path):
+    """On a generated team the estimate stores n coached and the deal economics it used; the estimator's
+    formula at the estimate's own inputs reproduces its value, and the planted value sits in the rows."""
+    truth = calibration.demo.generate(tmp_path / "data", seed=2, size=calibration.SIZES[30], inject_errors=False)
+    team = calibration.prepare_team(tmp_path / "data", tmp_path / "run", truth, n_bootstrap=200)
+    est = calibration.team_estimates(team, ["behavior_change", "outcome_link", "money"])
+    real = est["realized_value_usd"]
+    assert real["n_coached"] == real["n"] == est["behavior_change::all"]["n"]
+    assert set(real["economics"]) == {"won_arr_per_deal", "closed_deals_per_rep_year", "win_rate", "cycle_days"}
+    again = calibration.realized_value_truth(
+        {"behavior_change": {"all": est["behavior_change::all"]["value"]},
+         "win_rate_change_per_point": {"all": est["win_rate_change_per_point::all"]["value"]},
+         "cycle_change_per_point": {"all": est["cycle_change_per_point::all"]["value"]}}, None, real)
+    assert again == pytest.approx(real["value"], rel=1e-9)
+    rows = {r["estimate"]: r for r in calibration.estimate_rows(est, truth, with_headline=False, quarter=team.cfg.quarter)}
+    assert rows["realized_value_usd"]["truth"] == pytest.approx(calibration.realized_value_truth(truth, None, real))
+    assert rows["realized_value_usd"]["truth"] > 0 and rows["cycle_change_per_point::all"]["truth"] > 0
+    assert calibration.entry_for("realized_value_usd").coverage_target == 0.90
+    assert calibration.entry_for("cycle_change_per_point::all").coverage_target == 0.90
 
 
 @pytest.mark.xdist_group("e2e")

@@ -182,7 +182,7 @@ def _estimates(tmp_path, seed, no_effect):
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("surv_planted")
-    return [_estimates(tmp, s, False) for s in (1, 2, 3, 4, 5)]
+    return [_estimates(tmp, s, False) for s in range(1, 9)]
 
 
 @pytest.fixture(scope="module")
@@ -195,9 +195,9 @@ def _covered(runs, key):
     return sum(bool(np.isfinite(iv.ci_low) and iv.ci_low <= truth <= iv.ci_high) for iv, truth in (r[key] for r in runs))
 
 
-@pytest.mark.parametrize("key, need", [
-    ("decision_process_mapping", 4), ("next_steps_specificity", 4),
-    ("first_win", 3), ("quota_80", 3), ("attainment", 3),
+@pytest.mark.parametrize("key, need", [  # 8 seeds: a calibrated 95% interval misses 3+ with probability 0.6%
+    ("decision_process_mapping", 6), ("next_steps_specificity", 6),
+    ("first_win", 5), ("quota_80", 5), ("attainment", 5),
 ])
 def test_recovery_planted(planted, key, need):
     assert _covered(planted, key) >= need, [(r[key][0], r[key][1]) for r in planted]

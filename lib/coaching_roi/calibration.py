@@ -45,6 +45,8 @@ from coaching_roi import (
     verdict,
 )
 from coaching_roi import estimate_ids as ids
+from coaching_roi.cohort_report import money_report
+from coaching_roi.money import realized as money_realized
 
 # ------------------------------------------------------------------------------------ scenarios
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -141,9 +143,12 @@ HEADLINE_SECTIONS = ("quartile", "behavior_change", "outcome_link")
 
 
 # -------------------------------------------------------------------------------- the registry
-def _truth_at(key: str) -> Callable[[dict, str | None], float | None]:
+TruthFn = Callable[[dict, str | None, Mapping[str, Any]], float | None]
+
+
+def _truth_at(key: str) -> TruthFn:
     """Planted value at ``truth[key]`` (a number) or ``truth[key][sub]`` (a per-behavior dict)."""
-    def get(truth: dict, sub: str | None) -> float | None:
+    def get(truth: dict, sub: str | None, est: Mapping[str, Any]) -> float | None:
         v = truth.get(key)
         if isinstance(v, Mapping):
             v = v.get(sub) if sub is not None else None
@@ -151,19 +156,35 @@ def _truth_at(key: str) -> Callable[[dict, str | None], float | None]:
     return get
 
 
+def realized_value_truth(truth: dict, sub: str | None, est: Mapping[str, Any]) -> float | None:
+    """Planted realized value: ``money.realized.realized_value`` (the estimator's own formula) at the PLANTED
+    behavior change, win-rate link and cycle link (``truth[...]['all']``), with the number of coached reps
+    and the deal economics the estimate used (its extras ``n_coached``, ``economics``: data, conditioned on).
+    None when the estimate was not computed (no economics) or the truth lacks a planted value."""
+    econ, n = est.get("economics"), est.get("n_coached")
+    planted = [(truth.get(k) or {}).get(ids.POOLED)
+               for k in ("behavior_change", "win_rate_change_per_point", "cycle_change_per_point")]
+    if not econ or n is None or any(v is None for v in planted):
+        return None
+    e = money_realized.DealEconomics(**{k: float(econ[k]) for k in money_report.REALIZED_ECONOMICS},
+                                     n_reps=0, n_deals=0, source="")
+    return float(money_realized.realized_value(*map(float, planted), int(n), e))
+
+
 @dataclass(frozen=True)
 class Entry:
     """One estimate of the study.
 
-    ``pattern`` is an estimate ID or ``base::*``; ``truth`` gives its planted value from truth.json
-    (None: no coverage is measured, e.g. an AUC); ``claim`` is the set of verdicts that count as a
+    ``pattern`` is an estimate ID or ``base::*``; ``truth(truth_json, sub, estimate)`` gives its planted
+    value (from truth.json, and from the estimate's own conditioning inputs where the truth depends on
+    data, as realized value's on the deal economics; None: no coverage is measured, e.g. an AUC); ``claim`` is the set of verdicts that count as a
     claim (``positive``, or both directions for the fairness check, which flags either way);
     ``fp_target`` / ``coverage_target`` are the targets the study reports against (None: reported only).
     """
 
     pattern: str
     section: str
-    truth: Callable[[dict, str | None], float | None] | None = None
+    truth: TruthFn | None = None
     claim: tuple[str, ...] = ("positive",)
     fp_target: float | None = 0.05
     coverage_target: float | None = 0.90
@@ -183,13 +204,11 @@ ESTIMATES: tuple[Entry, ...] = (
     Entry("deal_cycle_pct_faster::*", "deal_cycle", _truth_at("deal_cycle_pct_faster"),
           fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("ramp_weeks_saved::*", "ramp", _truth_at("ramp_weeks_saved"), coverage_target=None),
-    # Layer 3 and money are being rewritten: these entries are ready for the estimates they will add
-    # (an estimate no section produces yet simply has no row); planted values for them are not in
-    # truth.json yet, so only claim rates are measured.
-    Entry("cycle_change_per_point::*", "outcome_link", None, coverage_target=None,
+    Entry("cycle_change_per_point::*", "outcome_link", _truth_at("cycle_change_per_point"),
           fp_scenarios=("no_effect", "no_outcome_link")),
+    # roi_pct has a value only when claimed (never so far): its claims are measured, not its coverage
     Entry("roi_pct", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
-    Entry("realized_value_usd", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
+    Entry("realized_value_usd", "money", realized_value_truth, fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("upside_value_usd", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
 )
 
@@ -209,16 +228,26 @@ def entry_for(estimate_id: str) -> Entry | None:
 def headline_claims(findings: Mapping[str, Any], hl: story.Headline,
                     verdicts: tuple[str, ...] = ("positive",)) -> bool:
     """True when the headline states a finding: it rests on an estimate with one of ``verdicts``
-    (default: a ``positive`` one, i.e. a claim that something rose or pays) that also holds at the
-    confirmation level (:func:`verdict.confirmed`) — an unconfirmed early signal is named as such in the
-    headline, never claimed.
+    (default: a ``positive`` one, i.e. a claim that something rose or pays) by the headline's own rule —
+    a rise only when established (:func:`story.is_established`: clear, on enough units and holding at the
+    confirmation level), a fall when it holds at the confirmation level (:func:`verdict.confirmed`). An
+    early signal ("Not confirmed yet …") is named as such in the headline, never claimed, so it does not
+    count. (Until cal@3aebe2c a rise counted when merely confirmed, so an early signal from few coached reps
+    whose interval happened to clear the confirmation level counted as a claim although the headline
+    said it was not confirmed.)
 
     The fairness check (``event_study_pretrend``) only qualifies a claim, so it does not count.
     """
     est = findings.get("estimates") or {}
     policy = story.policy_of(findings)
-    return any((est.get(i) or {}).get("verdict") in verdicts and verdict.confirmed(est[i], policy) for i in hl.ids
-               if ids.base_of(i) != "event_study_pretrend")
+
+    def states(i: str) -> bool:
+        e = est.get(i) or {}
+        if e.get("verdict") not in verdicts:
+            return False
+        return story.is_established(e, policy, i) if e["verdict"] == "positive" else verdict.confirmed(e, policy)
+
+    return any(states(i) for i in hl.ids if ids.base_of(i) != "event_study_pretrend")
 
 
 # ---------------------------------------------------------------------------------- run a team
@@ -260,7 +289,7 @@ def estimate_rows(estimates: Mapping[str, dict], truth: dict, *, with_headline: 
         entry = entry_for(eid)
         if entry is None:
             continue
-        t = entry.truth(truth, ids.sub_of(eid)) if entry.truth is not None else None
+        t = entry.truth(truth, ids.sub_of(eid), est) if entry.truth is not None else None
         lo, hi = est.get("ci_low"), est.get("ci_high")
         has_ci = lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi)
         rows.append({

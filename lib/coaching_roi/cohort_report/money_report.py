@@ -24,6 +24,8 @@ from coaching_roi.stats import Interval, fmt_interval, fmt_value
 
 from .common import Table, _make
 
+# the deal economics realized value is computed with (rv.DealEconomics fields), stored on its estimate
+REALIZED_ECONOMICS = ("won_arr_per_deal", "closed_deals_per_rep_year", "win_rate", "cycle_days")
 NO_COST = "no program cost is set in the params file (the program cost in its economics section)"
 
 
@@ -51,25 +53,28 @@ def _pooled_change(estimates: dict[str, dict]) -> dict | None:
 
 
 def realized(cfg: Config, opportunities: pd.DataFrame, behavior_estimates: dict, link_estimates: dict,
-             link_points: pd.DataFrame | None, inp: Any) -> tuple[Interval, str, str | None]:
-    """Realized value per year with its joint-bootstrap interval, its basis, and why not (None when computed)."""
+             link_points: pd.DataFrame | None, inp: Any) -> tuple[Interval, str, str | None, dict]:
+    """Realized value per year with its joint-bootstrap interval, its basis, why not (None when computed),
+    and the inputs it was computed from (``n_coached`` and the deal ``economics``; empty when not computed),
+    which the estimate carries as extras so a reader can recompute it at other values of Δs, b_w, b_c."""
     bc = _pooled_change(behavior_estimates)
     win = link_estimates.get("win_rate_change_per_point::all")
     cyc = link_estimates.get("cycle_change_per_point::all")
     nan = money.NAN_IV
     if bc is None or bc.get("value") is None:
-        return nan, "not computed", "no measured behavior change of coached reps (layer 2)"
+        return nan, "not computed", "no measured behavior change of coached reps (layer 2)", {}
     n = int(bc["n"])
     if win is None or win.get("value") is None or link_points is None:
         why = (win or {}).get("reading", "no outcome link (layer 3)")
         return Interval(float("nan"), float("nan"), float("nan"), n), "not computed", (
-            "the win-rate link of behavior change is not measured yet (" + why.rstrip(".") + ")")
+            "the win-rate link of behavior change is not measured yet (" + why.rstrip(".") + ")"), {}
     A = cfg.analysis
     _, end = cfg.quarter_bounds()
     econ = rv.deal_economics(opportunities, as_of=end, rep_ids=set(inp.reps.loc[inp.reps["role"] == "AE", "rep_id"])
                              if inp.reps is not None and "role" in inp.reps else None)
     if not all(np.isfinite([econ.won_arr_per_deal, econ.closed_deals_per_rep_year, econ.win_rate, econ.cycle_days])):
-        return Interval(float("nan"), float("nan"), float("nan"), n), "not computed", "no closed deals in the last 12 months"
+        return (Interval(float("nan"), float("nan"), float("nan"), n), "not computed",
+                "no closed deals in the last 12 months", {})
     win_in = rv.link_inputs(link_points, "win_rate", win)
     cyc_in = rv.link_inputs(link_points, "cycle", cyc) if cyc is not None and cyc.get("value") is not None else None
     weekly = inp.weekly[inp.weekly["week"] < end]
@@ -87,7 +92,8 @@ def realized(cfg: Config, opportunities: pd.DataFrame, behavior_estimates: dict,
              f"{cyc_txt}) on {econ.closed_deals_per_rep_year:.0f} closed deals a rep a year, "
              f"{fmt_value(econ.won_arr_per_deal, 'usd')} ARR per won deal, {econ.win_rate:.0%} win rate, "
              f"{econ.cycle_days:.0f}-day cycle ({econ.source})")
-    return Interval(value, min(lo, value), max(hi, value), n), basis, None
+    used = {"n_coached": n, "economics": {k: float(getattr(econ, k)) for k in REALIZED_ECONOMICS}}
+    return Interval(value, min(lo, value), max(hi, value), n), basis, None, used
 
 
 def _roi_estimate(cfg: Config, mres: money.MoneyResult, realized_est: dict) -> dict:
@@ -146,10 +152,12 @@ def money_section(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None,
     m_inputs = money.resolve_inputs(E, reps, opportunities, as_of=end, ramp_months=A.ramp_attainment_months)
     cycle_b = next((b for b in A.deal_cycle_behaviors if b in cycle_iv and pd.notna(cycle_iv[b].value)), None)
     have_links = behavior_section is not None and outcome_section is not None and inp is not None and not inp.missing
-    real_iv, real_basis, real_why = (realized(cfg, opportunities, behavior_section.estimates, outcome_section.estimates,
-                                              outcome_section.result.points if outcome_section.result is not None else None, inp)
-                                     if have_links else (money.NAN_IV, "not computed",
-                                                         "no coaching log, scored calls or outcome link to measure change on"))
+    real_iv, real_basis, real_why, real_used = (money.NAN_IV, "not computed",
+                                                "no coaching log, scored calls or outcome link to measure change on", {})
+    if have_links:
+        real_iv, real_basis, real_why, real_used = realized(
+            cfg, opportunities, behavior_section.estimates, outcome_section.estimates,
+            outcome_section.result.points if outcome_section.result is not None else None, inp)
     mres = money.compute(weeks_saved=ramp_section.weeks_saved.get("quota_80"),
                          pct_faster=cycle_iv.get(cycle_b) if cycle_b else None, realized=real_iv,
                          inputs=m_inputs, program_cost=E.program_cost_usd, isolation_factor=E.isolation_factor,
@@ -175,7 +183,8 @@ def money_section(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None,
     estimates: dict[str, Any] = {}
     not_computed: dict[str, str] = {}
     real_est = _make(cfg, "realized_value_usd", mres.realized, unit="usd", n_unit="coached reps", basis=real_basis,
-                     why=real_why, note="Coached reps only: their measured behavior change × the measured outcome links.")
+                     why=real_why, note="Coached reps only: their measured behavior change × the measured outcome links.",
+                     **real_used)
     if have_links:
         estimates["realized_value_usd"] = real_est
     else:  # nothing to measure change on: the IDs are absent and the status says why (never a made-up number)

@@ -24,6 +24,7 @@ from coaching_roi.demo.truth import (
     truth_win_rates,
     write_truth,
 )
+from coaching_roi.demo.truth_cycle import truth_cycle_links
 from coaching_roi.safety import atomic_csv
 
 
@@ -62,6 +63,7 @@ STEPS: tuple[Callable[[SimpleNamespace], None], ...] = (
     write_tables,
     truth_behavior_change,
     truth_win_rates,
+    truth_cycle_links,
     truth_ramp_and_episodes,
     write_truth,
 )

@@ -207,6 +207,7 @@ def write_truth(st: SimpleNamespace) -> None:
         "base_win_rate": _round(base_rate),
         "win_rate_change_per_point": per_point,
         "win_rate_change_per_composite_point": _round(slope_comp),
+        "cycle_change_per_point": st.cycle_per_point,
         "composite_weights": {beh_keys[i]: _round(comp_w[i]) for i in comp_idx},
         "sdr_weak_stage": ({"rep_id": rep_ids[weak_sdr], "stage": eff.sdr_weak_stage,
                             "rate": _round(bench[eff.sdr_weak_stage] * eff.sdr_weak_factor),

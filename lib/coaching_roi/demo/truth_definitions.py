@@ -38,6 +38,27 @@ def _definitions(ramp_post: float) -> dict[str, str]:
             "coached episodes' behaviors, one per episode. 0 everywhere when outcomes_follow_behaviors is "
             "false (scenario no_outcome_link) or without effects."
         ),
+        "cycle_change_per_point": (
+            "Days SHORTER deal cycle per point of a behavior's score (positive = faster, as the estimate "
+            "cycle_change_per_point reads it): minus the derivative of a deal's expected days created -> "
+            "close with respect to a shift of the rep's latent score on that behavior at the discovery "
+            "call, through the manager-score noise (sd 0.6), rounding to 0.1 and clipping, the 'high' "
+            "step at the behavior's median manager score and the other cycle behavior's step at its own "
+            "probability; expected base cycle max(round(45 x lognormal(0, 0.5) x multiplier), 3) by "
+            "quadrature. Averaged over the coached AEs' discovery calls in the history (their simulated "
+            "latents, any coaching gain included). Only decision_process_mapping and "
+            "next_steps_specificity move the cycle; other behaviors have 0. 'all' averages the slopes of "
+            "the coached episodes' behaviors, one per episode (as win_rate_change_per_point). Computed "
+            "without random draws, so the data are unchanged. 0 everywhere in no_outcome_link and "
+            "no_effect."
+        ),
+        "realized_value_usd": (
+            "Not in truth.json: it depends on the team's deal economics, which the analysis measures "
+            "from the data. The calibration study's planted realized value is "
+            "money.realized.realized_value evaluated at behavior_change['all'], "
+            "win_rate_change_per_point['all'] and cycle_change_per_point['all'], with the number of "
+            "coached reps and the deal economics the estimate used (stored on the estimate)."
+        ),
         "scenario": (
             "planted: every effect above; no_effect: all zeroed; no_outcome_link: coaching lifts the coached "
             "behaviors as planted, but behaviors move neither win probability nor deal cycle "
