@@ -310,8 +310,13 @@ def test_money_section_without_inputs_or_estimates(d):
     assert none.not_computed == {"money": "needs reps and opportunities"} and none.result is None
     bare = cohort_report.money_section(d.reps, d.opps, d.cfg, ramp_section=cohort_report.RampSection(),
                                        cycle_section=cohort_report.DealCycleSection())
-    assert not bare.estimates  # no layer 2-3 inputs: no realized value, so no ROI either
-    assert set(bare.not_computed) == {"realized_value_usd", "roi_pct", "ramp_value_usd", "upside_value_usd"}
+    # no layer 2-3 inputs: every money line is still in findings, too_few with no number and its reason
+    assert set(bare.estimates) == {"realized_value_usd", "roi_pct", "ramp_value_usd", "upside_value_usd"}
+    for key, e in bare.estimates.items():
+        assert e["verdict"] == "too_few" and e["value"] is None and e["n_unit"], (key, e)
+    assert "no coaching log, scored calls or outcome link" in bare.estimates["realized_value_usd"]["reading"]
+    assert "no deal-cycle estimate" in bare.estimates["upside_value_usd"]["reading"]
+    assert not bare.not_computed
     assert bare.inputs_table.df["value"].iloc[-1] == "none" and len(bare.readings) == 5
 
 

@@ -25,8 +25,11 @@ def test_maven_quarter_runs_end_to_end_and_states_the_gaps(shared_real, tmp_path
     found = json.loads((res.run_dir / "findings.json").read_text())
     assert found["status"]["02_behavioral_scoring"].startswith("skipped:")
     assert "no coaching_sessions table" in found["status"]["03_cohort_comparison"]
-    for absent in ("quartile_win_rate_gap", "behavior_auc", "behavior_change::all", "roi_pct"):
+    for absent in ("quartile_win_rate_gap", "behavior_auc", "behavior_change::all"):
         assert absent not in found["estimates"]
+    # the money lines are present and say they cannot be told: no number without a coaching log
+    for key in ("realized_value_usd", "upside_value_usd", "roi_pct"):
+        assert found["estimates"][key]["verdict"] == "too_few" and found["estimates"][key]["value"] is None, key
     accounting = {r["table"]: r for r in found["extra"]["01_data_intake"]["accounting"]}
     assert accounting["opportunities"]["rows_read"] == 8800
     assert accounting["opportunities"]["rows_read"] == (

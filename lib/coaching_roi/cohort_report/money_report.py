@@ -96,6 +96,11 @@ def realized(cfg: Config, opportunities: pd.DataFrame, behavior_estimates: dict,
     return Interval(value, min(lo, value), max(hi, value), n), basis, None, used
 
 
+def _why_not(iv: Interval, basis: str) -> str | None:
+    """Why a money line has no value (its basis says ``not computed: …``), or None when it has one."""
+    return basis.removeprefix("not computed: ") if pd.isna(iv.value) else None
+
+
 def _roi_estimate(cfg: Config, mres: money.MoneyResult, realized_est: dict) -> dict:
     """ROI from realized value only; not claimed (too_few, with what it would take) unless realized value is
     positive and confirmed."""
@@ -185,23 +190,17 @@ def money_section(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None,
     real_est = _make(cfg, "realized_value_usd", mres.realized, unit="usd", n_unit="coached reps", basis=real_basis,
                      why=real_why, note="Coached reps only: their measured behavior change × the measured outcome links.",
                      **real_used)
-    if have_links:
-        estimates["realized_value_usd"] = real_est
-    else:  # nothing to measure change on: the IDs are absent and the status says why (never a made-up number)
-        not_computed["realized_value_usd"] = str(real_why)
-        not_computed["roi_pct"] = f"no realized value: {real_why}"
+    # Every money estimate is in findings, also when nothing could be measured: then it is ``too_few``
+    # with no value, and its reading says why (never a number built from a default).
+    estimates["realized_value_usd"] = real_est
     ramp_est = _make(cfg, "ramp_value_usd", mres.ramp, unit="usd", n_unit="new hires", small_sample=small_ramp,
-                     basis=mres.ramp_basis)
+                     basis=mres.ramp_basis, why=_why_not(mres.ramp, mres.ramp_basis))
     up_est = _make(cfg, "upside_value_usd", mres.upside, unit="usd", n_unit="AEs", basis=mres.upside_basis,
+                   why=_why_not(mres.upside, mres.upside_basis),
                    note="It rests on a team-wide association between discovery-call behavior and deal cycle, not on a change coaching made.")
-    for key, est, iv in (("ramp_value_usd", ramp_est, mres.ramp), ("upside_value_usd", up_est, mres.upside)):
-        if pd.notna(iv.value):
-            estimates[key] = est
-        else:
-            not_computed[key] = (mres.ramp_basis if key == "ramp_value_usd" else mres.upside_basis).removeprefix("not computed: ")
+    estimates["ramp_value_usd"], estimates["upside_value_usd"] = ramp_est, up_est
     roi_est = _roi_estimate(cfg, mres, real_est)
-    if have_links:
-        estimates["roi_pct"] = roi_est
+    estimates["roi_pct"] = roi_est
     policy = verdict.Policy.from_config(cfg)
     title = verdict.title("roi_pct" if roi_est["verdict"] != "too_few" else "realized_value_usd",
                           roi_est if roi_est["verdict"] != "too_few" else real_est, policy=policy)

@@ -44,5 +44,7 @@ def summary_tables(estimates: Findings, not_computed: dict[str, str]) -> tuple[T
 
 
 def findings_status(estimates: Findings, not_computed: dict[str, str]) -> str:
-    """``"ok"`` when anything was estimated, else ``"skipped: <section>: <why>; ..."``."""
-    return "ok" if estimates else "skipped: " + "; ".join(f"{k}: {v}" for k, v in not_computed.items())
+    """``"ok"`` when anything was estimated (more than *too few to tell*), else ``"skipped: <section>: <why>; ..."``."""
+    if any(e.get("verdict") != "too_few" for e in estimates.values()):
+        return "ok"
+    return "skipped: " + "; ".join(f"{k}: {v}" for k, v in not_computed.items())
