@@ -63,20 +63,20 @@ def _summarise_only(files: list[str], out: Path) -> int:
     """One table from the row files of several runs, NEWEST FIRST: each (team size, estimate row of the
     table, scenario) is taken whole from the first file that has it, so a row never mixes runs (and code
     versions); a later file only fills what the earlier ones lack."""
-    from coaching_roi import calibration
+    from coaching_roi import calibration_table
 
     parts, taken, source = [], set(), []
     for f in files:
         d = pd.read_csv(f)
         d = d[d["estimate"] != "_error"]
-        keys = list(zip(d["n_aes"], d["estimate"].map(calibration.family), d["scenario"], strict=True))
+        keys = list(zip(d["n_aes"], d["estimate"].map(calibration_table.family), d["scenario"], strict=True))
         new = set(keys) - taken
         parts.append(d[[k in new for k in keys]].assign(source=f))
         taken |= new
         source.append(f"{f}: {len(new)} (size, row, scenario) cells")
     df = pd.concat(parts, ignore_index=True).drop_duplicates(subset=["seed", "scenario", "n_aes", "estimate"])
-    summary = calibration.summarise(df)
-    table = calibration.markdown_table(summary)
+    summary = calibration_table.summarise(df)
+    table = calibration_table.markdown_table(summary)
     out.mkdir(parents=True, exist_ok=True)
     summary.to_csv(out / "calibration_summary.csv", index=False)
     df.to_csv(out / "calibration_rows.csv", index=False)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                          "(newest first: each size x estimate row x scenario comes whole from the first file that has it)")
     args = ap.parse_args(argv)
 
-    from coaching_roi import calibration
+    from coaching_roi import calibration, calibration_table
 
     if args.from_rows:
         return _summarise_only(args.from_rows, Path(args.out))
@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     df = pd.DataFrame(rows)
     errors = df[df["estimate"] == "_error"]
     df = df[df["estimate"] != "_error"]
-    summary = calibration.summarise(df)
-    table = calibration.markdown_table(summary)
+    summary = calibration_table.summarise(df)
+    table = calibration_table.markdown_table(summary)
     out.mkdir(parents=True, exist_ok=True)
     partial.unlink(missing_ok=True)
     df.to_csv(out / "calibration_rows.csv", index=False)
