@@ -11,7 +11,7 @@ functions the notebooks call run on it in-process (01's ``intake.run_intake``, 0
 * :data:`SIZES` — teams of 12, 30 and 60 AEs (``demo.DemoSize``).
 * :data:`SECTIONS` — section name -> function(team context) -> estimates dict.
 * :data:`ESTIMATES` — the registry: one :class:`Entry` per estimate (ID or ``base::*``): its
-  section, how its planted value is found (`coaching_roi.calibration_truth`), and what counts as a claim. Adding an
+  section, how its planted value is found (``coaching_roi.calibration_truth``), and what counts as a claim. Adding an
   estimate to the study is one entry here (plus a section when it comes from a new one).
 * :func:`summarise` — per size and estimate: coverage of the planted value, share of positive
   verdicts (claims) per scenario, share ``too_few``; :func:`markdown_table` prints it.
