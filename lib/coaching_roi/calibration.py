@@ -11,7 +11,7 @@ functions the notebooks call run on it in-process (01's ``intake.run_intake``, 0
 * :data:`SIZES` — teams of 12, 30 and 60 AEs (``demo.DemoSize``).
 * :data:`SECTIONS` — section name -> function(team context) -> estimates dict.
 * :data:`ESTIMATES` — the registry: one :class:`Entry` per estimate (ID or ``base::*``): its
-  section, where its planted value sits in ``truth.json``, and what counts as a claim. Adding an
+  section, how its planted value is found (``coaching_roi.calibration_truth``), and what counts as a claim. Adding an
   estimate to the study is one entry here (plus a section when it comes from a new one).
 * The table (per size and estimate: coverage, claims per scenario, share ``too_few``) is made by
   :mod:`coaching_roi.calibration_table` from the rows :func:`analyse_team` returns.
@@ -45,8 +45,7 @@ from coaching_roi import (
     verdict,
 )
 from coaching_roi import estimate_ids as ids
-from coaching_roi.cohort_report import money_report
-from coaching_roi.money import realized as money_realized
+from coaching_roi.calibration_truth import TruthFn, realized_value_truth, truth_at
 
 # ------------------------------------------------------------------------------------ scenarios
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -143,34 +142,6 @@ HEADLINE_SECTIONS = ("quartile", "behavior_change", "outcome_link")
 
 
 # -------------------------------------------------------------------------------- the registry
-TruthFn = Callable[[dict, str | None, Mapping[str, Any]], float | None]
-
-
-def _truth_at(key: str) -> TruthFn:
-    """Planted value at ``truth[key]`` (a number) or ``truth[key][sub]`` (a per-behavior dict)."""
-    def get(truth: dict, sub: str | None, est: Mapping[str, Any]) -> float | None:
-        v = truth.get(key)
-        if isinstance(v, Mapping):
-            v = v.get(sub) if sub is not None else None
-        return None if v is None else float(v)
-    return get
-
-
-def realized_value_truth(truth: dict, sub: str | None, est: Mapping[str, Any]) -> float | None:
-    """Planted realized value: ``money.realized.realized_value`` (the estimator's own formula) at the PLANTED
-    behavior change, win-rate link and cycle link (``truth[...]['all']``), with the number of coached reps
-    and the deal economics the estimate used (its extras ``n_coached``, ``economics``: data, conditioned on).
-    None when the estimate was not computed (no economics) or the truth lacks a planted value."""
-    econ, n = est.get("economics"), est.get("n_coached")
-    planted = [(truth.get(k) or {}).get(ids.POOLED)
-               for k in ("behavior_change", "win_rate_change_per_point", "cycle_change_per_point")]
-    if not econ or n is None or any(v is None for v in planted):
-        return None
-    e = money_realized.DealEconomics(**{k: float(econ[k]) for k in money_report.REALIZED_ECONOMICS},
-                                     n_reps=0, n_deals=0, source="")
-    return float(money_realized.realized_value(*map(float, planted), int(n), e))
-
-
 @dataclass(frozen=True)
 class Entry:
     """One estimate of the study.
@@ -192,19 +163,19 @@ class Entry:
 
 
 ESTIMATES: tuple[Entry, ...] = (
-    Entry("quartile_win_rate_gap", "quartile", _truth_at("quartile_win_rate_gap"),
+    Entry("quartile_win_rate_gap", "quartile", truth_at("quartile_win_rate_gap"),
           fp_scenarios=("no_effect", "no_outcome_link")),
     Entry("behavior_auc", "win_model", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
-    Entry("behavior_change::*", "behavior_change", _truth_at("behavior_change")),
-    Entry("event_study_pretrend::*", "behavior_change", _truth_at("event_study_pretrend"),  # share flagged: reported
+    Entry("behavior_change::*", "behavior_change", truth_at("behavior_change")),
+    Entry("event_study_pretrend::*", "behavior_change", truth_at("event_study_pretrend"),  # share flagged: reported
           claim=("positive", "negative"), fp_target=None, coverage_target=None,
           fp_scenarios=("no_effect", "no_outcome_link", "planted")),
-    Entry("win_rate_change_per_point::*", "outcome_link", _truth_at("win_rate_change_per_point"),
+    Entry("win_rate_change_per_point::*", "outcome_link", truth_at("win_rate_change_per_point"),
           fp_scenarios=("no_effect", "no_outcome_link")),
-    Entry("deal_cycle_pct_faster::*", "deal_cycle", _truth_at("deal_cycle_pct_faster"),
+    Entry("deal_cycle_pct_faster::*", "deal_cycle", truth_at("deal_cycle_pct_faster"),
           fp_scenarios=("no_effect", "no_outcome_link")),
-    Entry("ramp_weeks_saved::*", "ramp", _truth_at("ramp_weeks_saved"), coverage_target=None),
-    Entry("cycle_change_per_point::*", "outcome_link", _truth_at("cycle_change_per_point"),
+    Entry("ramp_weeks_saved::*", "ramp", truth_at("ramp_weeks_saved"), coverage_target=None),
+    Entry("cycle_change_per_point::*", "outcome_link", truth_at("cycle_change_per_point"),
           fp_scenarios=("no_effect", "no_outcome_link")),
     # roi_pct has a value only when claimed (never so far): its claims are measured, not its coverage
     Entry("roi_pct", "money", None, coverage_target=None, fp_scenarios=("no_effect", "no_outcome_link")),
