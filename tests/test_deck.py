@@ -723,7 +723,9 @@ def test_a_printer_started_early_prints_the_same_deck_and_reports_a_broken_brows
     out = deck.render_all(cfg, d, printer=printer)
     assert out["pdf"] == "qbr_deck.pdf", out
     assert len(PdfReader(cfg.run_dir / "qbr_deck.pdf").pages) == d.n_slides
-    assert not printer._thread.is_alive()  # closed by render_all
+    assert not printer.alive  # closed by render_all
+    out = deck.render_all(make_cfg(tmp_path / "after"), d, printer=printer)  # a closed printer: a cold browser prints
+    assert out["pdf"] == "qbr_deck.pdf", out
     broken = Printer(str(tmp_path / "not-a-browser"))
     out = deck.render_all(make_cfg(tmp_path / "broken"), d, printer=broken)
     assert out["pdf"].startswith(f"skipped: printing with {tmp_path / 'not-a-browser'} failed"), out

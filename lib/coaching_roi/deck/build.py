@@ -153,7 +153,7 @@ def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None) -
         return f"skipped: {PDF_HELP}"
     pdf_path = run_dir / "qbr_deck.pdf"
     try:
-        if printer is not None:
+        if printer is not None and printer.alive:  # one left idle too long (a notebook paused) has closed
             atomic_write(pdf_path, lambda tmp: printer.print(html_path, tmp))
         else:
             atomic_write(pdf_path, lambda tmp: render_pdf(html_path, tmp, executable=exe))

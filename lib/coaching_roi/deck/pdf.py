@@ -145,6 +145,11 @@ class Printer:
             except BaseException as exc:  # noqa: BLE001 - handed to the caller
                 done.set_exception(exc)
 
+    @property
+    def alive(self) -> bool:
+        """False once the printer closed (asked to, or idle too long)."""
+        return self._thread.is_alive()
+
     def print(self, html_path: str | Path, pdf_path: str | Path, *, timeout: float = 300.0) -> None:
         """Print ``html_path`` to ``pdf_path`` (raises what the browser raised)."""
         if not self._thread.is_alive():
