@@ -3,7 +3,7 @@ effect claimed that is not there?
 
     make calibration                                   # every section, 200 seeds at 12, 30 and 60 AEs
     .venv/bin/python benchmarks/calibration.py --sizes 60:200 --sections quartile behavior_change \
-        outcome_link deal_cycle ramp money --out /tmp/cal/b60      # one size, all but the win model
+        outcome_link deal_cycle ramp money --out runs/b60      # one size, all but the win model
     .venv/bin/python benchmarks/calibration.py --sizes 30:20 --sections quartile   # one section, quick
     .venv/bin/python benchmarks/calibration.py --from-rows a/calibration_rows.csv b/calibration_rows.csv
 

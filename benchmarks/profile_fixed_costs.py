@@ -16,7 +16,9 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 IMPORTS = {
     "01_data_intake": "from coaching_roi import findings, intake, nbsupport",
@@ -78,9 +80,10 @@ def chromium(html: str | None) -> float:
     exe = find_chromium()
     if not exe or not html:
         return float("nan")
-    t0 = time.perf_counter()
-    render_pdf(html, "/tmp/_profile_deck.pdf", executable=exe)
-    return time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        render_pdf(html, Path(tmp) / "deck.pdf", executable=exe)
+        return time.perf_counter() - t0
 
 
 def main() -> None:

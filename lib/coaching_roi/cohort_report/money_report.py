@@ -186,7 +186,6 @@ def money_section(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None,
                   "Money per year: realized value (measured change), ramp value, upside (potential) — kept apart")
     small_ramp = bool(len(sample) and sample["program"].value_counts().min() < A.min_reps_per_group and pd.notna(mres.ramp.value))
     estimates: dict[str, Any] = {}
-    not_computed: dict[str, str] = {}
     real_est = _make(cfg, "realized_value_usd", mres.realized, unit="usd", n_unit="coached reps", basis=real_basis,
                      why=real_why, note="Coached reps only: their measured behavior change × the measured outcome links.",
                      **real_used)
@@ -210,4 +209,4 @@ def money_section(reps: pd.DataFrame | None, opportunities: pd.DataFrame | None,
         f"not made — the ramp value does not clearly cover one {fmt_value(mres.role_cost, 'usd')} enablement role "
         f"({verdict.state(ramp_est, policy, 'ramp_value_usd').word.lower()}).")))
     return MoneySection(result=mres, inputs_table=inputs_table, table=table, title=title, readings=tuple(readings),
-                        estimates=estimates, not_computed=not_computed)
+                        estimates=estimates)

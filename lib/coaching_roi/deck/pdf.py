@@ -62,26 +62,14 @@ def find_chromium() -> str | None:
 
 
 def render_pdf(html_path: str | Path, pdf_path: str | Path, *, executable: str) -> None:
-    """Print the HTML deck to PDF with a real Chromium: one slide per page, 16:9.
-
-    Runs in a worker thread: Playwright's sync API refuses to run inside a running asyncio loop,
-    which is where a Jupyter kernel executes notebook cells.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(_print_pdf, html_path, pdf_path, executable).result()
-
-
-def _print_pdf(html_path: str | Path, pdf_path: str | Path, executable: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
-        try:
-            _print_page(browser, html_path, pdf_path)
-        finally:
-            browser.close()
+    """Print the HTML deck to PDF with a real Chromium: one slide per page, 16:9 — a :class:`Printer`
+    started for this one deck (its own thread: Playwright's sync API refuses to run inside the
+    asyncio loop where a Jupyter kernel executes notebook cells)."""
+    printer = Printer(executable)
+    try:
+        printer.print(html_path, pdf_path)
+    finally:
+        printer.close()
 
 
 def _print_page(browser, html_path: str | Path, pdf_path: str | Path) -> None:
