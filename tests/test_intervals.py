@@ -32,3 +32,28 @@ def test_welch_matches_scipy_and_handles_thin_sides():
     thin = welch_interval([1.0], x0)
     assert np.isclose(thin[0], 1.0 - x0.mean()) and np.isnan(thin[1]) and np.isnan(thin[2])
     assert welch_interval([2.0, 2.0], [1.0, 1.0]) == (1.0, 1.0, 1.0)
+
+
+def test_wilson_is_statsmodels_bit_for_bit():
+    """The closed form replaced statsmodels' proportion_confint: every bound must be the same float."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    for level in (0.5, 0.8, 0.9, 0.95, 0.99):
+        for n in [*range(1, 60), 997, 12345]:
+            for k in range(0, n + 1, max(1, n // 40)):
+                lo, hi = proportion_confint(k, n, alpha=1 - level, method="wilson")
+                assert wilson_interval(k, n, level) == (max(0.0, float(lo)), min(1.0, float(hi))), (k, n, level)
+
+
+def test_quantiles_are_scipy_stats_bit_for_bit():
+    from scipy import stats
+
+    from coaching_roi.quantiles import norm_ppf, t_ppf, t_sf
+
+    for p in (0.6, 0.8, 0.9, 0.95, 0.975, 0.995):
+        assert norm_ppf(p) == float(stats.norm.ppf(p))
+        for df in (1, 2, 2.5, 7, 30.25, 1e6):
+            assert t_ppf(p, df) == float(stats.t.ppf(p, df))
+    for x in (0.0, 0.3, 1.7, 4.2, 25.0):
+        for df in (1, 3.5, 40):
+            assert t_sf(x, df) == float(stats.t.sf(x, df))

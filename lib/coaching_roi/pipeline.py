@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config, kernels, reuse, runlock, safety, warmkernel
+from coaching_roi import config, kernels, render, reuse, runlock, safety, warmkernel
 from coaching_roi import progress as progress_mod
 from coaching_roi.config import resolved
 from coaching_roi.errors import WorkbookError
@@ -144,7 +144,7 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
         return run
     finally:
         if warm is not None:
-            warm.shutdown()  # papermill leaves a kernel it did not start running
+            warm.shutdown_later()  # papermill leaves a kernel it did not start running; it exits meanwhile
     html_path = out_dir / f"{nb_path.stem}.html"
     notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
     run.status = "ok"
@@ -232,6 +232,7 @@ class _Scheduler:
         self.overlap: dict[str, set[str]] = {s: set() for s in self.stems}
         self.results: queue.Queue[NotebookRun] = queue.Queue()
         self.warm: dict[str, warmkernel.WarmKernel] = {}
+        self.executing = False  # has a notebook started executing (the HTML exporter is then built meanwhile)
 
     def _prewarm(self, pending: list[str], running: set[str], done: set[str]) -> None:
         """Start the kernels of notebooks that wait only for running ones (at most ``n_jobs`` at once)."""
@@ -247,7 +248,7 @@ class _Scheduler:
     def _drop_warm(self, stem: str) -> None:
         warm = self.warm.pop(stem, None)
         if warm is not None:
-            threading.Thread(target=warm.shutdown, daemon=True).start()
+            warm.shutdown_later()
 
     def _reuse_or_start(self, stem: str, running: set[str]) -> bool:
         """Reuse ``stem``'s earlier outputs (True) or start executing it (False)."""
@@ -274,7 +275,10 @@ class _Scheduler:
             self.overlap[other].add(stem)
             self.overlap[stem].add(other)
         self.clock.started(stem)
-        warm = self.warm.pop(stem, None)
+        warm = self.warm.pop(stem, None) or warmkernel.WarmKernel(self.by_stem[stem], kernels.tracked_manager_class())
+        if not self.executing:
+            self.executing = True
+            threading.Thread(target=render.prepare_exporter, name="html-exporter", daemon=True).start()
         threading.Thread(target=self._work, args=(stem, warm), name=f"notebook-{stem}", daemon=True).start()
         return False
 
@@ -302,6 +306,9 @@ class _Scheduler:
         failed: NotebookRun | None = None
         pending = list(self.stems)
         running: set[str] = set()
+        for stem in pending:  # a first notebook that will surely run starts its kernel while inputs are hashed
+            if not self.deps[stem] and (self.force == "--force" or stem not in self.previous) and len(self.warm) < max(1, self.n_jobs):
+                self.warm[stem] = warmkernel.WarmKernel(self.by_stem[stem], kernels.tracked_manager_class())
         while pending or running:
             progressed = True
             while failed is None and progressed:
@@ -337,6 +344,12 @@ class _Scheduler:
         for stem in list(self.warm):
             self._drop_warm(stem)
         return failed
+
+    def close(self) -> None:
+        """Wait until the kernels of this run have exited."""
+        for stem in list(self.warm):
+            self._drop_warm(stem)
+        warmkernel.wait_for_shutdowns()
 
 
 def _run_in(
@@ -374,6 +387,7 @@ def _run_in(
     sched = _Scheduler(staging, final, cfg, notebooks, parameters, n_jobs, progress, previous or {}, force,
                        t_start if t_start is not None else time.perf_counter())
     failed = sched.run()
+    sched.close()  # on an exception instead, run() kills every kernel at once
 
     ordered = [sched.runs[s] for s in sched.stems]
     status = "ok" if failed is None else "failed"

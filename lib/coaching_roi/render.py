@@ -66,6 +66,12 @@ def _exporter() -> HTMLExporter:
     return exp
 
 
+def prepare_exporter() -> None:
+    """Build the exporter now (e.g. in a thread while the first notebook runs), not when it is first needed."""
+    with _EXPORTER_LOCK:
+        _exporter()
+
+
 def notebook_to_html(nb: nbformat.NotebookNode | str | Path, out_path: Path, *, title: str) -> Path:
     """Render an executed notebook to a self-contained HTML page without code cells."""
     import nbformat

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as st
+
+from coaching_roi.quantiles import norm_ppf, t_ppf
 
 from .clustered import ols_cluster
 from .episodes import _WEEK, select_episodes
@@ -32,8 +33,8 @@ VCOV = "CR2"  # rep-clustered covariance: "CR2" (Bell-McCaffrey, few treated rep
 def _z_or_t(level: float, df: int | None = None) -> float:
 
     if df is not None and df > 0:
-        return float(st.t.ppf(0.5 + level / 2, df))
-    return float(st.norm.ppf(0.5 + level / 2))
+        return t_ppf(0.5 + level / 2, df)
+    return norm_ppf(0.5 + level / 2)
 
 
 def _codes(*cols: pd.Series) -> np.ndarray:

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as st
 
 from coaching_roi import config as _config
 from coaching_roi import verdict
+from coaching_roi.quantiles import t_ppf, t_sf
 
 from .outcome_points import MIN_FIT_REPS, OUTCOMES, Points, rep_points, sampling_var
 
@@ -94,8 +94,8 @@ def fit_link(x: np.ndarray, y: np.ndarray, svar: np.ndarray | None = None, *, le
     b, b0, tau2 = float(m["beta"][1]), float(m["beta"][0]), float(m["tau2"])
     if not se > 0:
         return LinkFit(b, b, b, 0.0, df, 0.0 if b else 1.0, n, b0, tau2)
-    q = float(st.t.ppf(0.5 + level / 2, df))
-    p = float(2 * st.t.sf(abs(b) / se, df))
+    q = t_ppf(0.5 + level / 2, df)
+    p = 2 * t_sf(abs(b) / se, df)
     return LinkFit(b, b - q * se, b + q * se, se, df, p, n, b0, tau2)
 
 
