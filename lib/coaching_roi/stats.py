@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special as _special
 
 from coaching_roi import bootstrap as _boot
 
@@ -40,7 +39,9 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
         return (float("nan"), float("nan"))
     nobs = float(int(n))
     q_ = int(k) / nobs
-    crit = -float(_special.ndtri((1 - level) / 2.0))  # scipy.stats.norm.isf
+    from scipy.special import ndtri
+
+    crit = -float(ndtri((1 - level) / 2.0))  # scipy.stats.norm.isf
     crit2 = crit**2
     denom = 1 + crit2 / nobs
     center = (q_ + crit2 / (2 * nobs)) / denom

@@ -12,24 +12,33 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import os
+import signal
 import threading
+import time
 from pathlib import Path
 
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]  # the kernel's start-up warnings are noise for the analyst
 
-_CLOSING: list[threading.Thread] = []  # kernels being shut down in the background
+_CLOSING: list[tuple[threading.Thread, WarmKernel]] = []  # kernels being shut down in the background
 _CLOSING_LOCK = threading.Lock()
 
 
-def wait_for_shutdowns() -> None:
-    """Wait until every kernel handed to :meth:`WarmKernel.shutdown_later` has exited (a run leaves no
-    kernel process or connection file behind)."""
+def wait_for_shutdowns(grace: float = 0.3) -> None:
+    """Wait until every kernel handed to :meth:`WarmKernel.shutdown_later` has exited, so a run leaves no
+    kernel process or connection file behind. A kernel that has not exited ``grace`` seconds from now is
+    killed (its notebook finished and its files are written; jupyter_client itself kills a kernel that
+    takes more than a second), then waited for."""
+    deadline = time.monotonic() + grace
     while True:
         with _CLOSING_LOCK:
             if not _CLOSING:
                 return
-            t = _CLOSING.pop()
-        t.join()
+            t, warm = _CLOSING.pop()
+        t.join(max(0.0, deadline - time.monotonic()))
+        if t.is_alive():
+            warm.kill()
+            t.join()
 
 
 def import_lines(nb_path: Path) -> str:
@@ -89,8 +98,22 @@ class WarmKernel:
         need not wait for it. :func:`wait_for_shutdowns` waits for every such thread."""
         t = threading.Thread(target=self.shutdown, name=f"shutdown-{self.nb_path.stem}", daemon=True)
         with _CLOSING_LOCK:
-            _CLOSING.append(t)
+            _CLOSING.append((t, self))
         t.start()
+
+    def kill(self) -> None:
+        """Kill the kernel's process group now (it is shutting down and its notebook is done)."""
+        prov = getattr(self.km, "provisioner", None)
+        proc = getattr(prov, "process", None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            if getattr(prov, "pgid", None):
+                os.killpg(prov.pgid, signal.SIGKILL)
+            else:
+                proc.kill()
+        except OSError:
+            pass
 
     def shutdown(self) -> None:
         """Shut the kernel down (also when it is still starting)."""

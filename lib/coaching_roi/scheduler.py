@@ -1,0 +1,256 @@
+"""The quarterly run's scheduler: notebooks in dependency order, two at a time, each one reused when
+nothing it reads changed (:mod:`coaching_roi.reuse`) or executed on a kernel started ahead of time
+(:mod:`coaching_roi.warmkernel`). :mod:`coaching_roi.pipeline` prepares the run folder around it."""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coaching_roi import config, kernels, render, reuse, warmkernel
+from coaching_roi import progress as progress_mod
+from coaching_roi.render import NOTEBOOK_TITLES, notebook_to_html
+
+# Which earlier notebooks' artifacts each notebook reads. Unknown notebooks wait for all earlier ones.
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "01_data_intake": (),
+    "02_behavioral_scoring": ("01_data_intake",),
+    "03_cohort_comparison": ("01_data_intake", "02_behavioral_scoring"),
+    "04_coaching_plan": ("01_data_intake", "02_behavioral_scoring"),
+    "05_qbr_slides": ("01_data_intake", "02_behavioral_scoring", "03_cohort_comparison", "04_coaching_plan"),
+}
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass
+class NotebookRun:
+    notebook: str
+    status: str = "pending"
+    seconds: float | None = None
+    html: str | None = None
+    ipynb: str | None = None
+    error: str | None = None
+    action: str = "ran"  # or "reused" (outputs copied from the last complete run)
+    why: str | None = None  # why it ran (which input changed) or where its reused outputs come from
+    run_seconds: float | None = None  # seconds of its last real execution (for estimates of time left)
+    inputs: dict[str, str] = field(default_factory=dict)  # input component -> SHA-256 (coaching_roi.reuse)
+    outputs: dict[str, str] = field(default_factory=dict)  # file it wrote (relative) -> SHA-256
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("notebook", "status", "action", "why", "seconds", "run_seconds", "html",
+                                              "ipynb", "error", "inputs", "outputs")}
+
+
+def _dependencies(stems: list[str]) -> dict[str, set[str]]:
+    deps: dict[str, set[str]] = {}
+    for i, stem in enumerate(stems):
+        wanted = DEPENDS_ON.get(stem, tuple(stems[:i]))
+        deps[stem] = {d for d in wanted if d in stems}
+    return deps
+
+
+def _failure_message(stem: str, exc: BaseException, saved: Path) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        evalue = _ANSI.sub("", str(exc.evalue)).strip()
+        what = evalue if exc.ename == "WorkbookError" else f"{exc.ename}: {evalue}"
+        where = f"cell {exc.exec_count}" if exc.exec_count else f"cell #{exc.cell_index + 1}"
+        return f"Notebook {stem} failed in {where}: {what}\n  The failed notebook is saved at {saved} (open it to see the cell)."
+    return f"Notebook {stem} could not run: {type(exc).__name__}: {_ANSI.sub('', str(exc))}\n  See {saved}."
+
+
+CELL_TIMEOUT_S = 1800  # one cell longer than this is a hang, not work: fail with a message
+
+
+def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str,
+                 warm: warmkernel.WarmKernel | None = None) -> NotebookRun:
+    import nbformat
+    import papermill as pm
+
+    run = NotebookRun(notebook=nb_path.stem)
+    out_nb = out_dir / f"{nb_path.stem}.ipynb"
+    t0 = time.perf_counter()
+    km = warm.take() if warm is not None else None
+    try:
+        nb = pm.execute_notebook(
+            str(nb_path),
+            str(out_nb),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(nb_path.parent),
+            execution_timeout=CELL_TIMEOUT_S,
+            start_timeout=120,
+            # The kernel's start-up warnings (e.g. TCP transport on localhost) are noise for the
+            # analyst; errors still show.
+            extra_arguments=warmkernel.KERNEL_ARGS,
+            kernel_manager_class=kernels.tracked_manager_class(),
+            **({"km": km} if km is not None else {}),
+        )
+    except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
+        run.status = "failed"
+        run.seconds = time.perf_counter() - t0
+        run.error = _failure_message(nb_path.stem, exc, out_nb)
+        run.ipynb = out_nb.name
+        return run
+    finally:
+        if warm is not None:
+            warm.shutdown_later()  # papermill leaves a kernel it did not start running; it exits meanwhile
+    html_path = out_dir / f"{nb_path.stem}.html"
+    notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
+    run.status = "ok"
+    run.seconds = time.perf_counter() - t0
+    run.html = html_path.name
+    run.ipynb = out_nb.name
+    return run
+
+
+def _early_kernels(notebooks: list[Path], final: Path, *, force: bool, only: list[str] | None) -> dict[str, warmkernel.WarmKernel]:
+    """Start the kernel of the first notebook at once when it will surely run (``--force``, or no earlier
+    complete run of this name), so it starts and imports while the runner prepares the run folder."""
+    if only or not (force or not (final / "manifest.json").is_file()):
+        return {}
+    first = notebooks[0]
+    if DEPENDS_ON.get(first.stem, None) != ():
+        return {}
+    return {first.stem: warmkernel.WarmKernel(first, kernels.tracked_manager_class())}
+
+
+class Scheduler:
+    """Runs the notebooks of one run in dependency order: reuses what is unchanged, executes the rest."""
+
+    def __init__(self, staging: Path, final: Path, cfg: config.Config, notebooks: list[Path], parameters: dict[str, Any],
+                 n_jobs: int, progress: Callable[[str], None], previous: dict[str, dict[str, Any]], force: str | None,
+                 t_start: float, warm: dict[str, warmkernel.WarmKernel] | None = None) -> None:
+        self.staging, self.final, self.cfg, self.parameters = staging, final, cfg, parameters
+        self.stems = [p.stem for p in notebooks]
+        self.by_stem = {p.stem: p for p in notebooks}
+        self.deps = _dependencies(self.stems)
+        self.n_jobs, self.progress, self.previous, self.force = n_jobs, progress, previous, force
+        self.runs: dict[str, NotebookRun] = {s: NotebookRun(notebook=s) for s in self.stems}
+        self.clock = progress_mod.Clock(self.deps, {s: (r.get("run_seconds") or r.get("seconds"))
+                                                    for s, r in previous.items()}, t_start=t_start)
+        self.copied: set[str] = set()  # files placed by reuse (no notebook's output in this run)
+        self.snaps: dict[str, dict] = {}
+        self.overlap: dict[str, set[str]] = {s: set() for s in self.stems}
+        self.results: queue.Queue[NotebookRun] = queue.Queue()
+        self.warm: dict[str, warmkernel.WarmKernel] = dict(warm or {})
+        self.executing = False  # has a notebook started executing (the HTML exporter is then built meanwhile)
+
+    def _prewarm(self, pending: list[str], running: set[str], done: set[str]) -> None:
+        """Start the kernels of notebooks that wait only for running ones (at most ``n_jobs`` at once)."""
+        if self.n_jobs < 2:
+            return
+        for stem in pending:
+            if len(self.warm) >= self.n_jobs:
+                return
+            deps = self.deps[stem]
+            if stem not in self.warm and deps <= done | running and deps & running:
+                self.warm[stem] = warmkernel.WarmKernel(self.by_stem[stem], kernels.tracked_manager_class())
+
+    def _drop_warm(self, stem: str) -> None:
+        warm = self.warm.pop(stem, None)
+        if warm is not None:
+            warm.shutdown_later()
+
+    def _reuse_or_start(self, stem: str, running: set[str]) -> bool:
+        """Reuse ``stem``'s earlier outputs (True) or start executing it (False)."""
+        upstream = {d: self.runs[d].outputs for d in self.deps[stem]}
+        comp, never = reuse.components(self.cfg, stem, self.by_stem[stem], upstream, self.cfg.compare_to)
+        prev = self.previous.get(stem)
+        why = reuse.decide(comp, never, prev, self.final, force=self.force)
+        if why is None and prev is not None:
+            reuse.copy_outputs(prev["outputs"], self.final, self.staging)
+            self.copied |= set(prev["outputs"])
+            from coaching_roi import findings
+
+            findings.rebuild(self.staging, quarter=self.cfg.quarter)
+            self.runs[stem] = NotebookRun(
+                notebook=stem, status="ok", seconds=0.0, html=prev.get("html"), ipynb=prev.get("ipynb"), action="reused",
+                why="nothing it reads changed since the last complete run",
+                run_seconds=prev.get("run_seconds") or prev.get("seconds"), inputs=comp, outputs=dict(prev["outputs"]))
+            self.clock.finished(stem)
+            self._drop_warm(stem)
+            return True
+        self.runs[stem] = NotebookRun(notebook=stem, why=why, inputs=comp)
+        self.snaps[stem] = reuse.snapshot(self.staging)
+        for other in running:
+            self.overlap[other].add(stem)
+            self.overlap[stem].add(other)
+        self.clock.started(stem)
+        warm = self.warm.pop(stem, None) or warmkernel.WarmKernel(self.by_stem[stem], kernels.tracked_manager_class())
+        if not self.executing:
+            self.executing = True
+            threading.Thread(target=render.prepare_exporter, name="html-exporter", daemon=True).start()
+        threading.Thread(target=self._work, args=(stem, warm), name=f"notebook-{stem}", daemon=True).start()
+        return False
+
+    def _work(self, stem: str, warm: warmkernel.WarmKernel | None) -> None:
+        try:
+            self.results.put(_execute_one(self.by_stem[stem], self.staging, self.parameters, NOTEBOOK_TITLES.get(stem, stem),
+                                          warm))
+        except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
+            self.results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
+
+    def _finish(self, result: NotebookRun) -> None:
+        stem = result.notebook
+        planned = self.runs[stem]
+        result.why, result.inputs, result.run_seconds = planned.why, planned.inputs, result.seconds
+        if result.status == "ok":
+            rels = reuse.written_by(stem, self.snaps.pop(stem), reuse.snapshot(self.staging), exclude=self.copied,
+                                    others=self.overlap[stem])
+            result.outputs = reuse.hash_outputs(self.staging, rels | {r for r in (result.html, result.ipynb) if r})
+        self.runs[stem] = result
+        self.clock.finished(stem)
+
+    def run(self) -> NotebookRun | None:
+        """Run everything; return the first failed notebook's run (None when all succeeded)."""
+        done: set[str] = set()
+        failed: NotebookRun | None = None
+        pending = list(self.stems)
+        running: set[str] = set()
+        while pending or running:
+            progressed = True
+            while failed is None and progressed:
+                progressed = False
+                for stem in list(pending):
+                    if len(running) >= self.n_jobs:
+                        break
+                    if self.deps[stem] <= done:
+                        pending.remove(stem)
+                        if self._reuse_or_start(stem, running):
+                            done.add(stem)
+                            self.progress(f"  ↺ {stem} reused: unchanged{self.clock.text()}")
+                            progressed = True  # a reused notebook can make later ones ready at once
+                        else:
+                            running.add(stem)
+                            why = self.runs[stem].why
+                            self.progress(f"  ▶ {stem} …" + (f" (runs because {why})" if why and self.previous else ""))
+            if not running:
+                break
+            if failed is None:
+                self._prewarm(pending, running, done)
+            result = self.results.get()
+            running.discard(result.notebook)
+            self._finish(result)
+            if result.status == "ok":
+                done.add(result.notebook)
+                self.progress(f"  ✓ {result.notebook} ({result.seconds:.1f} s){self.clock.text()}")
+            else:
+                self.progress(f"  ✗ {result.notebook} failed ({(result.seconds or 0):.1f} s)")
+                failed = failed or result
+        for stem in pending:
+            self.runs[stem].status = "not run (an earlier notebook failed)"
+        for stem in list(self.warm):
+            self._drop_warm(stem)
+        return failed
+
