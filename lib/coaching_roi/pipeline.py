@@ -108,7 +108,7 @@ def run(
         previous = reuse.previous_records(final) if final.is_dir() and safety.is_workbook_dir(final) else {}
         early: dict[str, warmkernel.WarmKernel] = {}
         try:
-            early = _early_kernels(notebooks, final, force=force, only=only)
+            early = _early_kernels(cfg, notebooks, previous, force=force, only=only, n_jobs=_n_jobs(jobs))
             staging = folders.make_staging(cfg.name, copy_final=bool(only))
             result = _run_in(staging, folders, cfg, raw, params_path, notebooks, jobs, progress, started,
                              previous=previous, force="--force" if force else "--only" if only else None,
@@ -125,6 +125,11 @@ def run(
     ran = sum(r.action == "ran" for r in result.notebooks)
     progress(f"Done in {result.seconds:.1f} s ({ran} ran, {len(result.notebooks) - ran} reused) → {final / 'index.html'}")
     return result
+
+
+def _n_jobs(jobs: int | None) -> int:
+    """Notebooks run at once: ``jobs``, or one per core up to two (the dependency graph has at most two ready)."""
+    return jobs if jobs and jobs > 0 else min(2, os.cpu_count() or 1)
 
 
 def _run_in(
@@ -157,7 +162,7 @@ def _run_in(
         "compare_to": str(raw.get("compare_to") or ""),
         "validated": True,
     }
-    n_jobs = jobs if jobs and jobs > 0 else min(2, os.cpu_count() or 1)
+    n_jobs = _n_jobs(jobs)
     _import_executors()
     progress(f"Running {len(notebooks)} notebook(s) for {cfg.quarter} (run '{cfg.name}', {n_jobs} at a time)")
     sched = Scheduler(staging, final, cfg, notebooks, parameters, n_jobs, progress, previous or {}, force,

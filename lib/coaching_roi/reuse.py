@@ -131,6 +131,18 @@ def components(cfg: Config, notebook: str, notebook_path: Path, upstream: dict[s
     return comp, never
 
 
+def surely_runs(cfg: Config, notebook: str, notebook_path: Path, previous: dict[str, Any] | None) -> bool:
+    """Whether ``notebook`` will run whatever its data inputs are: there is no earlier record, or its file,
+    the workbook's code, the package versions or a params section it reads changed. Cheap (no data file
+    is hashed), so the runner can start the notebook's kernel before it decides the rest."""
+    if previous is None:
+        return True
+    before = previous.get("inputs") or {}
+    cheap = {"notebook": sha256_file(notebook_path), "code": code_hash(), "packages": packages_hash()}
+    cheap |= params_components(cfg, notebook)
+    return any(before.get(k) != v for k, v in cheap.items())
+
+
 def describe(name: str) -> str:
     """A component's name in words."""
     kind, _, what = name.partition(":")

@@ -114,15 +114,20 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
     return run
 
 
-def _early_kernels(notebooks: list[Path], final: Path, *, force: bool, only: list[str] | None) -> dict[str, warmkernel.WarmKernel]:
-    """Start the kernel of the first notebook at once when it will surely run (``--force``, or no earlier
-    complete run of this name), so it starts and imports while the runner prepares the run folder."""
-    if only or not (force or not (final / "manifest.json").is_file()):
+def _early_kernels(cfg: config.Config, notebooks: list[Path], previous: dict[str, dict[str, Any]], *, force: bool,
+                   only: list[str] | None, n_jobs: int) -> dict[str, warmkernel.WarmKernel]:
+    """Start at once the kernels of the notebooks that will surely run (``--force``, no earlier record, or a
+    changed notebook file, code, package or params section it reads: :func:`reuse.surely_runs`), at most
+    ``n_jobs``, so they start and import while the runner hashes inputs and copies what it reuses."""
+    if only:
         return {}
-    first = notebooks[0]
-    if DEPENDS_ON.get(first.stem, None) != ():
-        return {}
-    return {first.stem: warmkernel.WarmKernel(first, kernels.tracked_manager_class())}
+    out: dict[str, warmkernel.WarmKernel] = {}
+    for nb in notebooks:
+        if len(out) >= max(1, n_jobs):
+            break
+        if force or reuse.surely_runs(cfg, nb.stem, nb, previous.get(nb.stem)):
+            out[nb.stem] = warmkernel.WarmKernel(nb, kernels.tracked_manager_class())
+    return out
 
 
 class Scheduler:

@@ -20,99 +20,44 @@ How notebook 03 calls it::
 
 ``Inputs`` and ``load_inputs`` are the former names of ``EffectInputs`` and ``load_effect_inputs``
 (kept for notebook 03 and the calibration study).
+
+The names below are imported from their module when first used (PEP 562), so a reader of one
+part (e.g. the deck, which needs only :func:`coaching_episodes`) does not load the whole causal
+core and scipy with it.
 """
 
-from .change_by_behavior import (
-    BehaviorChangeResult,
-    behavior_change,
-)
-from .clustered import (
-    ols_cluster,
-)
-from .did import (
-    DF_RULE,
-    VCOV,
-    EventStudyFit,
-    fit_stacked,
-    stacked_panel,
-    twfe_did,
-)
-from .episodes import (
-    coaching_episodes,
-    episode_changes,
-    explode_session_behaviors,
-    select_episodes,
-)
-from .examples import (
-    EXAMPLE_RULE,
-    ExampleReps,
-    example_reps,
-    example_sentence,
-)
-from .inputs import (
-    EffectInputs,
-    load_effect_inputs,
-)
-from .outcome_fit import (
-    LinkFit,
-    OutcomeLinkResult,
-    fit_link,
-    link_table,
-    outcome_link,
-    wild_slope_draws,
-)
-from .outcome_points import (
-    MIN_FIT_REPS,
-    OUTCOMES,
-    POINT_COLUMNS,
-    Points,
-    data_end,
-    lag_observable,
-    rep_points,
-    rep_quarter_behavior,
-    rep_quarter_outcomes,
-    sampling_var,
-)
+from __future__ import annotations
 
-Inputs = EffectInputs  # former name (notebook 03, calibration study)
-load_inputs = load_effect_inputs  # former name
+import importlib
+from typing import Any
 
-__all__ = [
-    "Inputs",
-    "load_inputs",
-    "DF_RULE",
-    "VCOV",
-    "explode_session_behaviors",
-    "coaching_episodes",
-    "EffectInputs",
-    "load_effect_inputs",
-    "select_episodes",
-    "stacked_panel",
-    "EventStudyFit",
-    "fit_stacked",
-    "twfe_did",
-    "BehaviorChangeResult",
-    "behavior_change",
-    "episode_changes",
-    "EXAMPLE_RULE",
-    "ExampleReps",
-    "example_sentence",
-    "example_reps",
-    "OUTCOMES",
-    "MIN_FIT_REPS",
-    "rep_quarter_behavior",
-    "rep_quarter_outcomes",
-    "data_end",
-    "lag_observable",
-    "POINT_COLUMNS",
-    "Points",
-    "rep_points",
-    "sampling_var",
-    "LinkFit",
-    "fit_link",
-    "wild_slope_draws",
-    "link_table",
-    "OutcomeLinkResult",
-    "outcome_link",
-    "ols_cluster",
-]
+_WHERE: dict[str, str] = {  # exported name -> the module of this package that defines it
+    **dict.fromkeys(["BehaviorChangeResult", "behavior_change"], "change_by_behavior"),
+    **dict.fromkeys(["ols_cluster"], "clustered"),
+    **dict.fromkeys(["DF_RULE", "VCOV", "EventStudyFit", "fit_stacked", "stacked_panel", "twfe_did"], "did"),
+    **dict.fromkeys(["coaching_episodes", "episode_changes", "explode_session_behaviors", "select_episodes"],
+                    "episodes"),
+    **dict.fromkeys(["EXAMPLE_RULE", "ExampleReps", "example_reps", "example_sentence"], "examples"),
+    **dict.fromkeys(["EffectInputs", "load_effect_inputs"], "inputs"),
+    **dict.fromkeys(["LinkFit", "OutcomeLinkResult", "fit_link", "link_table", "outcome_link", "wild_slope_draws"],
+                    "outcome_fit"),
+    **dict.fromkeys(["MIN_FIT_REPS", "OUTCOMES", "POINT_COLUMNS", "Points", "data_end", "lag_observable", "rep_points",
+                     "rep_quarter_behavior", "rep_quarter_outcomes", "sampling_var"], "outcome_points"),
+}
+_FORMER = {"Inputs": "EffectInputs", "load_inputs": "load_effect_inputs"}  # former names (notebook 03, calibration)
+
+__all__ = [*_FORMER, *_WHERE]
+
+
+def __getattr__(name: str) -> Any:
+    target = _FORMER.get(name, name)
+    module = _WHERE.get(target)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), target)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
