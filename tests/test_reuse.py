@@ -164,3 +164,22 @@ def test_demo_rerun_reuses_every_notebook_and_report_change_reruns_only_the_deck
     res = pipeline.run(changed, out_dir=out, outputs_root=tmp_path / "outputs", progress=lambda s: None)
     assert {r.notebook for r in res.notebooks if r.action == "ran"} == {"05_qbr_slides"}
     assert "Coaching ROI, second look" in (out / "qbr_deck.html").read_text(encoding="utf-8")
+
+
+def test_surely_runs_sees_a_changed_params_section_without_hashing_data(chain, tmp_path):
+    """The runner starts a kernel early only for notebooks that will run whatever the data say."""
+    from coaching_roi import config
+
+    run, _data, out = chain
+    run(title="A")
+    previous = reuse.previous_records(out)
+    nbdir, params = tmp_path / "notebooks", tmp_path / "p.yaml"
+    cfg_same = config.load(params)
+    for stem in ("01_first", "02_second", "03_deck"):
+        assert not reuse.surely_runs(cfg_same, stem, nbdir / f"{stem}.ipynb", previous[stem])
+        assert reuse.surely_runs(cfg_same, stem, nbdir / f"{stem}.ipynb", None)  # no earlier record
+    params.write_text(params.read_text().replace("title: A", "title: B"))
+    cfg_b = config.load(params)
+    assert reuse.surely_runs(cfg_b, "03_deck", nbdir / "03_deck.ipynb", previous["03_deck"])
+    assert not reuse.surely_runs(cfg_b, "01_first", nbdir / "01_first.ipynb", previous["01_first"])
+    assert run(title="B")["03_deck"].action == "ran"  # and the run agrees
