@@ -246,10 +246,20 @@ def main() -> None:
         for n_aes, n_rows, run in rows[1:]:
             print(f"{n_aes} AEs / {base[0]} AEs: rows x{n_rows / base[1]:.1f}, wall x{run.wall / base[2].wall:.1f}, "
                   f"cpu x{run.cpu / base[2].cpu:.1f}, peak RSS x{run.peak_mb / base[2].peak_mb:.1f}")
-        mid = [(n, r.cpu / rows_ * 1000) for n, rows_, r in rows if n >= 300]
-        if len(mid) > 1:
-            lo, hi = min(c for _, c in mid), max(c for _, c in mid)
-            print(f"cpu per 1k rows from {mid[0][0]} to {mid[-1][0]} AEs: {lo:.3f}–{hi:.3f} s (max/min {hi / lo:.2f})")
+        big = [(n, rows_, r) for n, rows_, r in rows if n >= 300]
+        for what in ("wall", "cpu"):
+            avg = [1000 * getattr(r, what) / rows_ for _, rows_, r in big]
+            if len(avg) > 1:
+                print(f"{what} per 1k rows, whole run, {big[0][0]} to {big[-1][0]} AEs: "
+                      + ", ".join(f"{c:.3f}" for c in avg) + f" s (max/min {max(avg) / min(avg):.2f})")
+            # The marginal cost: what each further 1,000 rows cost between consecutive sizes (the run's fixed
+            # cost, the same at every size, cancels): flat when the run grows linearly with the data.
+            marg = [1000 * (getattr(r1, what) - getattr(r0, what)) / (n1 - n0)
+                    for (_, n0, r0), (_, n1, r1) in zip(big, big[1:], strict=False)]
+            if len(marg) > 1:
+                print(f"{what} per further 1k rows, " + ", ".join(
+                    f"{a}→{b} AEs {c:.3f} s" for (a, _, _), (b, _, _), c in zip(big, big[1:], marg, strict=False))
+                    + f" (max/min {max(marg) / min(marg):.2f})")
 
 
 if __name__ == "__main__":
