@@ -18,7 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]  # the kernel's start-up warnings are noise for the analyst
+# The kernel's start-up warnings are noise for the analyst; its input history stays in memory, as nbclient
+# does for the kernels it starts (nothing written to the person's IPython history database).
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 
 _CLOSING: list[tuple[threading.Thread, WarmKernel]] = []  # kernels being shut down in the background
 _CLOSING_LOCK = threading.Lock()
