@@ -11,7 +11,8 @@ one rule for "enough finite draws" before an interval is reported.
 * :func:`centred_percentile` — the percentile interval moved so the draws' median sits on the estimate,
   for a statistic whose resampling (not the estimate) is pulled one way (a median split redrawn in
   every resample).
-* :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval.
+* :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval;
+  :func:`cluster_bootstrap_counts` the same draws for a statistic of how often each row is drawn.
 
 Every caller passes ``seed`` (or a seeded generator); the same inputs give the same numbers.
 """
@@ -72,10 +73,10 @@ def resampled_sums(x: np.ndarray, n_boot: int, rng: np.random.Generator, max_cel
     n = x.shape[0]
     out = []
     for idx in resample_blocks(n, n_boot, rng, max_cells):
-        k = idx.shape[0]
-        idx += (np.arange(k, dtype=idx.dtype) * n)[:, None]
-        counts = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n)
-        out.append(counts.astype(float) @ x)
+        counts = np.empty(idx.shape)  # a resample's counts at a time: its n counts stay in cache
+        for i, row in enumerate(idx):
+            counts[i] = np.bincount(row, minlength=n)
+        out.append(counts @ x)
     return np.vstack(out) if out else np.empty((0, x.shape[1]))
 
 
@@ -157,6 +158,28 @@ def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float
     for i, rows in enumerate(iter_cluster_rows(codes, picks)):
         try:
             draws[i] = statistic(rows)
+        except (ValueError, ZeroDivisionError):
+            draws[i] = np.nan
+    return percentile(draws, level), draws
+
+
+def cluster_bootstrap_counts(codes: np.ndarray, statistic: Callable[[np.ndarray], float], *, n_boot: int, seed: int,
+                             level: float) -> tuple[Percentile, np.ndarray]:
+    """:func:`cluster_bootstrap` for a statistic of how many times each row is drawn: ``statistic(w)`` sees
+    ``w[i]`` = the count of row i in the resample (its group's count among the picks). The same draws
+    and the same numbers as ``statistic(np.bincount(rows, minlength=len(codes)))`` on
+    :func:`cluster_bootstrap`'s rows, without expanding the rows of any resample."""
+    codes = np.asarray(codes)
+    if len(codes) and codes.min() < 0:
+        raise ValueError("group codes must be 0..G-1 (a row without a group cannot be resampled)")
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    rng = np.random.default_rng(seed)
+    picks = resample(n_groups, n_boot, rng)
+    draws = np.full(n_boot, np.nan)
+    for i in range(n_boot):
+        w = np.bincount(picks[i], minlength=n_groups)[codes]
+        try:
+            draws[i] = statistic(w)
         except (ValueError, ZeroDivisionError):
             draws[i] = np.nan
     return percentile(draws, level), draws

@@ -99,7 +99,9 @@ def did_contributions(weekly: pd.DataFrame, episodes: pd.DataFrame, *, pre_weeks
             change = post - pre
             if e.rep_id not in change.index or not np.isfinite(change.get(e.rep_id, np.nan)):
                 continue
-            clean = [r for r in change.index if r not in start_of.index or start_of[r] > g + post_weeks * _WEEK]
+            # clean comparison reps, in the order of change.index: never coached on b, or first coached after the window
+            clean = change.index[np.asarray(~change.index.isin(start_of.index)
+                                            | (start_of.reindex(change.index) > g + post_weeks * _WEEK))]
             own.setdefault(e.rep_id, []).append(float(change[e.rep_id]))
             comp.setdefault(e.rep_id, []).append(change[clean].dropna())
     own_s = pd.Series({r: float(np.mean(v)) for r, v in own.items()}, dtype="float64")

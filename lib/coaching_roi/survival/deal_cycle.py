@@ -82,10 +82,13 @@ class _Counted:
         return float(np.mean([lo, hi])) if total % 2 == 0 else float(hi)
 
     def __call__(self, rows: np.ndarray) -> float:
-        w = np.bincount(rows, minlength=self.n)
+        return self.of_counts(np.bincount(rows, minlength=self.n))
+
+    def of_counts(self, w: np.ndarray) -> float:
+        """The statistic of a resample given as how many times each row is drawn."""
         hi = self.score >= self._median_score(w)
         n_hi = int(w[hi].sum())
-        if n_hi == 0 or n_hi == len(rows):
+        if n_hi == 0 or n_hi == int(w.sum()):
             return float("nan")
         w_hi = (w * hi)[self.by_days]
         w_lo = (w * ~hi)[self.by_days]
@@ -122,8 +125,10 @@ def deal_cycle_effect(
     codes, uniq = pd.factorize(frame["rep_id"])
     if len(uniq) < 2:
         return Interval(point, float("nan"), float("nan"), int(len(frame)))
-    # Each resample as a count per deal (the same statistic as _pct_faster on the repeated rows, no sorting).
-    _, draws = bootstrap.cluster_bootstrap(codes, _Counted(days, closed, score), n_boot=n_boot, seed=seed, level=level)
+    # Each resample as a count per deal (the same statistic as _pct_faster on the repeated rows, no sorting):
+    # a deal is drawn as often as its rep (no rows expanded).
+    _, draws = bootstrap.cluster_bootstrap_counts(codes, _Counted(days, closed, score).of_counts, n_boot=n_boot,
+                                                  seed=seed, level=level)
     iv = bootstrap.centred_percentile(draws, point, level)
     return Interval(point, iv.low, iv.high, int(len(frame)))
 
