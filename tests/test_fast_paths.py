@@ -55,3 +55,36 @@ def test_resampled_sums_equal_flat_bincount_bit_for_bit():
     fast = bootstrap.resampled_sums(x, 97, np.random.default_rng(6), max_cells=301 * 10)
     ref = _resampled_sums_flat(x, 97, np.random.default_rng(6), max_cells=301 * 10)
     assert fast.tobytes() == ref.tobytes()
+
+
+def test_scorer_column_cleans_each_name_once_like_the_plain_string_chain():
+    import pandas as pd
+
+    from coaching_roi.scoring import composite
+
+    raw = pd.Series([" Manager", "AI ", None, "", "peer", "ai", "MANAGER", None, "  "] * 7, dtype="str")
+    frame = pd.DataFrame({"call_id": [f"c{i}" for i in range(len(raw))], "scorer": raw})
+    frame.index = range(100, 100 + len(raw))
+    plain = frame["scorer"].astype("string").str.strip().str.lower().fillna("unrecorded").replace("", "unrecorded")
+    got = composite._scorer_column(frame)
+    pd.testing.assert_series_equal(got, plain, check_names=False)
+    assert got.dtype == plain.dtype
+    assert (composite._scorer_column(frame[["call_id"]]) == "unrecorded").all()
+
+
+def test_rep_period_counts_rows_only_where_they_are_calls():
+    import pandas as pd
+
+    from coaching_roi import scoring
+
+    rng = np.random.default_rng(8)
+    n_calls = 400
+    calls = pd.DataFrame({"call_id": [f"c{i}" for i in range(n_calls)], "rep_id": [f"r{i % 9}" for i in range(n_calls)],
+                          "call_date": pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, 200, n_calls), unit="D"),
+                          "call_type": "discovery"})
+    scores = pd.DataFrame({"call_id": np.repeat(calls["call_id"], 3), "behavior": ["a", "b", "c"] * n_calls,
+                           "score": rng.integers(1, 6, 3 * n_calls).astype(float), "scorer": "manager"})
+    scored = scoring.scored_calls(calls, scoring.primary_scores(scores))
+    for period in ("week", "quarter"):
+        fast = scoring.rep_period_behavior(scored, period, one_row_per_call=True)
+        pd.testing.assert_frame_equal(fast, scoring.rep_period_behavior(scored, period))
