@@ -88,3 +88,25 @@ def test_rep_period_counts_rows_only_where_they_are_calls():
     for period in ("week", "quarter"):
         fast = scoring.rep_period_behavior(scored, period, one_row_per_call=True)
         pd.testing.assert_frame_equal(fast, scoring.rep_period_behavior(scored, period))
+
+
+def test_deal_cycle_statistic_from_rep_counts_equals_expanded_rows():
+    import pandas as pd
+
+    from coaching_roi.survival import deal_cycle
+
+    rng = np.random.default_rng(11)
+    n = 600
+    days = rng.integers(1, 90, n).astype(float)
+    closed = rng.random(n) < 0.7
+    score = np.round(rng.normal(5, 1.5, n), 1)
+    codes = pd.factorize(pd.Series(rng.integers(0, 40, n)))[0]
+    stat = deal_cycle._Counted(days, closed, score, codes)
+    picks = bootstrap.resample(int(codes.max()) + 1, 60, np.random.default_rng(12))
+    by_rows = [deal_cycle._pct_faster(days[r], closed[r], score[r]) for r in bootstrap.iter_cluster_rows(codes, picks)]
+    by_counts = [stat.of_group_counts(np.bincount(p, minlength=int(codes.max()) + 1)) for p in picks]
+    assert np.array_equal(np.array(by_rows), np.array(by_counts), equal_nan=True)
+    # the bootstrap helper draws the same resamples as the row-expanding one
+    _, d_rows = bootstrap.cluster_bootstrap(codes, stat, n_boot=60, seed=12, level=0.95)
+    _, d_counts = bootstrap.cluster_bootstrap_counts(codes, stat.of_group_counts, n_boot=60, seed=12, level=0.95)
+    assert np.array_equal(d_rows, d_counts, equal_nan=True)

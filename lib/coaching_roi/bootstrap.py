@@ -12,7 +12,7 @@ one rule for "enough finite draws" before an interval is reported.
   for a statistic whose resampling (not the estimate) is pulled one way (a median split redrawn in
   every resample).
 * :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval;
-  :func:`cluster_bootstrap_counts` the same draws for a statistic of how often each row is drawn.
+  :func:`cluster_bootstrap_counts` the same draws for a statistic of how often each group is drawn.
 
 Every caller passes ``seed`` (or a seeded generator); the same inputs give the same numbers.
 """
@@ -165,10 +165,10 @@ def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float
 
 def cluster_bootstrap_counts(codes: np.ndarray, statistic: Callable[[np.ndarray], float], *, n_boot: int, seed: int,
                              level: float) -> tuple[Percentile, np.ndarray]:
-    """:func:`cluster_bootstrap` for a statistic of how many times each row is drawn: ``statistic(w)`` sees
-    ``w[i]`` = the count of row i in the resample (its group's count among the picks). The same draws
-    and the same numbers as ``statistic(np.bincount(rows, minlength=len(codes)))`` on
-    :func:`cluster_bootstrap`'s rows, without expanding the rows of any resample."""
+    """:func:`cluster_bootstrap` for a statistic of how many times each group is drawn: ``statistic(counts)``
+    sees ``counts[g]`` = the number of picks of group g in the resample (row i is drawn ``counts[codes[i]]``
+    times). The same draws as :func:`cluster_bootstrap` with the same seed, without expanding the rows of
+    any resample."""
     codes = np.asarray(codes)
     if len(codes) and codes.min() < 0:
         raise ValueError("group codes must be 0..G-1 (a row without a group cannot be resampled)")
@@ -177,9 +177,9 @@ def cluster_bootstrap_counts(codes: np.ndarray, statistic: Callable[[np.ndarray]
     picks = resample(n_groups, n_boot, rng)
     draws = np.full(n_boot, np.nan)
     for i in range(n_boot):
-        w = np.bincount(picks[i], minlength=n_groups)[codes]
+        counts = np.bincount(picks[i], minlength=n_groups)
         try:
-            draws[i] = statistic(w)
+            draws[i] = statistic(counts)
         except (ValueError, ZeroDivisionError):
             draws[i] = np.nan
     return percentile(draws, level), draws
