@@ -110,3 +110,49 @@ def test_deal_cycle_statistic_from_rep_counts_equals_expanded_rows():
     _, d_rows = bootstrap.cluster_bootstrap(codes, stat, n_boot=60, seed=12, level=0.95)
     _, d_counts = bootstrap.cluster_bootstrap_counts(codes, stat.of_group_counts, n_boot=60, seed=12, level=0.95)
     assert np.array_equal(d_rows, d_counts, equal_nan=True)
+
+
+def test_rank_shortcut_only_when_the_pivoted_qr_keeps_every_column():
+    from scipy.linalg import qr
+
+    rng = np.random.default_rng(13)
+    for scale in (1.0, 1e-3, 1e-5, 1e-7, 1e-9, 0.0):
+        X = rng.normal(size=(400, 6))
+        X[:, 5] = X[:, 0] + X[:, 1] + scale * rng.normal(size=400)  # nearly (or exactly) collinear at small scale
+        _, r, _ = qr(X, mode="economic", pivoting=True)
+        diag = np.abs(np.diag(r))
+        qr_keeps_all = bool((diag > 1e-8 * diag.max()).all())
+        if did._clearly_full_rank(X):
+            assert qr_keeps_all, scale
+    assert not did._clearly_full_rank(np.column_stack([X[:, 0], X[:, 0]]))
+
+
+def test_stacked_fit_unchanged_on_a_planted_panel():
+    """fit_stacked with the shortcut and the code-based panel equals the QR path bit for bit."""
+    import pandas as pd
+
+    rng = np.random.default_rng(14)
+    weeks = pd.date_range("2026-01-05", periods=30, freq="7D")
+    reps = [f"r{i:02d}" for i in range(40)]
+    weekly = pd.DataFrame([(r, w, "a", rng.normal(3 + (i % 5) * 0.1), 3) for i, r in enumerate(reps) for w in weeks
+                           if rng.random() < 0.85], columns=["rep_id", "week", "behavior", "mean_score", "n_calls"])
+    first = {r: weeks[8 + (i % 4) * 3] for i, r in enumerate(reps[:16])}
+    episodes = pd.DataFrame({"rep_id": list(first), "behavior": "a", "episode_week": list(first.values()),
+                             "first_session_date": list(first.values())})
+    panel = did.stacked_panel(weekly, episodes, "a", pre_weeks=4, post_weeks=8)
+    fast = did.fit_stacked(panel, pre_weeks=4, post_weeks=8)
+    real = did._clearly_full_rank
+    try:
+        did._clearly_full_rank = lambda X: False  # force the pivoted QR
+        slow = did.fit_stacked(panel, pre_weeks=4, post_weeks=8)
+    finally:
+        did._clearly_full_rank = real
+    assert fast.coef.tobytes() == slow.coef.tobytes() and fast.cov.tobytes() == slow.cov.tobytes()
+    # the panel's rows are those of the plain set-membership rule
+    start = episodes.set_index("rep_id")["episode_week"]
+    for g, part in panel.groupby("sub"):
+        hi = g + 8 * pd.Timedelta(days=7)
+        keep = set(start[start == g].index) | set(start[start > hi].index) | (set(reps) - set(start.index))
+        plain = weekly[weekly["rep_id"].isin(keep) & (weekly["week"] >= g - 4 * pd.Timedelta(days=7)) & (weekly["week"] <= hi)]
+        assert part["rep_id"].tolist() == plain["rep_id"].tolist()
+        assert part["treated"].tolist() == plain["rep_id"].isin(set(start[start == g].index)).tolist()
