@@ -106,10 +106,14 @@ def test_deal_cycle_statistic_from_rep_counts_equals_expanded_rows():
     by_rows = [deal_cycle._pct_faster(days[r], closed[r], score[r]) for r in bootstrap.iter_cluster_rows(codes, picks)]
     by_counts = [stat.of_group_counts(np.bincount(p, minlength=int(codes.max()) + 1)) for p in picks]
     assert np.array_equal(np.array(by_rows), np.array(by_counts), equal_nan=True)
-    # the bootstrap helper draws the same resamples as the row-expanding one
-    _, d_rows = bootstrap.cluster_bootstrap(codes, stat, n_boot=60, seed=12, level=0.95)
-    _, d_counts = bootstrap.cluster_bootstrap_counts(codes, stat.of_group_counts, n_boot=60, seed=12, level=0.95)
-    assert np.array_equal(d_rows, d_counts, equal_nan=True)
+    # the batch path on the counts of the same draws as the row-expanding bootstrap
+    from coaching_roi.survival.deal_cycle_draws import PctFasterDraws
+
+    _, d_rows = bootstrap.cluster_bootstrap(codes, stat, n_boot=150, seed=12, level=0.95)
+    counts = bootstrap.resampled_group_counts(codes, 150, 12)
+    batched = PctFasterDraws(days, closed, score, codes, int(codes.max()) + 1, chunk=64).draws(counts, batch=16)
+    assert np.array_equal(d_rows, batched, equal_nan=True)
+    assert np.isfinite(batched).mean() > 0.9
 
 
 def test_rank_shortcut_only_when_the_pivoted_qr_keeps_every_column():

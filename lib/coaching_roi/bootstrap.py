@@ -12,7 +12,7 @@ one rule for "enough finite draws" before an interval is reported.
   for a statistic whose resampling (not the estimate) is pulled one way (a median split redrawn in
   every resample).
 * :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval;
-  :func:`cluster_bootstrap_counts` the same draws for a statistic of how often each group is drawn.
+  :func:`resampled_group_counts` the same draws as how often each group is drawn.
 
 Every caller passes ``seed`` (or a seeded generator); the same inputs give the same numbers.
 """
@@ -163,23 +163,16 @@ def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float
     return percentile(draws, level), draws
 
 
-def cluster_bootstrap_counts(codes: np.ndarray, statistic: Callable[[np.ndarray], float], *, n_boot: int, seed: int,
-                             level: float) -> tuple[Percentile, np.ndarray]:
-    """:func:`cluster_bootstrap` for a statistic of how many times each group is drawn: ``statistic(counts)``
-    sees ``counts[g]`` = the number of picks of group g in the resample (row i is drawn ``counts[codes[i]]``
-    times). The same draws as :func:`cluster_bootstrap` with the same seed, without expanding the rows of
-    any resample."""
+def resampled_group_counts(codes: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """The resamples of :func:`cluster_bootstrap` (same seed, same draws) as how often each group is drawn:
+    ``(n_boot, G)`` counts; row i of the data is drawn ``counts[:, codes[i]]`` times. For a statistic of
+    counts, nothing of the rows of any resample is expanded."""
     codes = np.asarray(codes)
     if len(codes) and codes.min() < 0:
         raise ValueError("group codes must be 0..G-1 (a row without a group cannot be resampled)")
     n_groups = int(codes.max()) + 1 if len(codes) else 0
-    rng = np.random.default_rng(seed)
-    picks = resample(n_groups, n_boot, rng)
-    draws = np.full(n_boot, np.nan)
-    for i in range(n_boot):
-        counts = np.bincount(picks[i], minlength=n_groups)
-        try:
-            draws[i] = statistic(counts)
-        except (ValueError, ZeroDivisionError):
-            draws[i] = np.nan
-    return percentile(draws, level), draws
+    picks = resample(n_groups, n_boot, np.random.default_rng(seed))
+    out = np.empty((n_boot, n_groups), dtype=np.int64)
+    for i, row in enumerate(picks):
+        out[i] = np.bincount(row, minlength=n_groups)
+    return out
