@@ -160,3 +160,25 @@ def test_stacked_fit_unchanged_on_a_planted_panel():
         plain = weekly[weekly["rep_id"].isin(keep) & (weekly["week"] >= g - 4 * pd.Timedelta(days=7)) & (weekly["week"] <= hi)]
         assert part["rep_id"].tolist() == plain["rep_id"].tolist()
         assert part["treated"].tolist() == plain["rep_id"].isin(set(start[start == g].index)).tolist()
+
+
+@pytest.mark.parametrize("with_observable", [True, False])
+def test_example_targeting_per_rep_equals_filtering_the_whole_log(with_observable):
+    import pandas as pd
+
+    from coaching_roi.effects import examples, explode_session_behaviors
+
+    rng = np.random.default_rng(15)
+    n = 300
+    sessions = pd.DataFrame({"session_id": [f"s{i}" for i in range(n)], "rep_id": [f"r{i}" for i in rng.integers(0, 12, n)],
+                             "session_date": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 150, n), unit="D"),
+                             "behavior": rng.choice(["a", "b", "a;b", "c"], n)})
+    if with_observable:
+        sessions["observable"] = rng.choice(["asks for the budget", "", "  ", None], n)
+    sess = explode_session_behaviors(sessions)
+    by_rep = examples._SessionsByRep(sess)
+    end = pd.Timestamp("2026-05-20")
+    for rep in [f"r{i}" for i in range(13)]:  # r12 has no session
+        for week in pd.date_range("2025-12-29", periods=24, freq="7D"):
+            ep = pd.Series({"rep_id": rep, "episode_week": week})
+            assert by_rep.targeting(ep, 8, end) == examples._targeting(sess, ep, 8, end)
