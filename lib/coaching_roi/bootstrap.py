@@ -11,7 +11,8 @@ one rule for "enough finite draws" before an interval is reported.
 * :func:`centred_percentile` — the percentile interval moved so the draws' median sits on the estimate,
   for a statistic whose resampling (not the estimate) is pulled one way (a median split redrawn in
   every resample).
-* :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval.
+* :func:`cluster_bootstrap` — a statistic on rows, resampled by group: draws and interval;
+  :func:`resampled_group_counts` the same draws as how often each group is drawn.
 
 Every caller passes ``seed`` (or a seeded generator); the same inputs give the same numbers.
 """
@@ -72,10 +73,10 @@ def resampled_sums(x: np.ndarray, n_boot: int, rng: np.random.Generator, max_cel
     n = x.shape[0]
     out = []
     for idx in resample_blocks(n, n_boot, rng, max_cells):
-        k = idx.shape[0]
-        idx += (np.arange(k, dtype=idx.dtype) * n)[:, None]
-        counts = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n)
-        out.append(counts.astype(float) @ x)
+        counts = np.empty(idx.shape)  # a resample's counts at a time: its n counts stay in cache
+        for i, row in enumerate(idx):
+            counts[i] = np.bincount(row, minlength=n)
+        out.append(counts @ x)
     return np.vstack(out) if out else np.empty((0, x.shape[1]))
 
 
@@ -160,3 +161,18 @@ def cluster_bootstrap(codes: np.ndarray, statistic: Callable[[np.ndarray], float
         except (ValueError, ZeroDivisionError):
             draws[i] = np.nan
     return percentile(draws, level), draws
+
+
+def resampled_group_counts(codes: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """The resamples of :func:`cluster_bootstrap` (same seed, same draws) as how often each group is drawn:
+    ``(n_boot, G)`` counts; row i of the data is drawn ``counts[:, codes[i]]`` times. For a statistic of
+    counts, nothing of the rows of any resample is expanded."""
+    codes = np.asarray(codes)
+    if len(codes) and codes.min() < 0:
+        raise ValueError("group codes must be 0..G-1 (a row without a group cannot be resampled)")
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    picks = resample(n_groups, n_boot, np.random.default_rng(seed))
+    out = np.empty((n_boot, n_groups), dtype=np.int64)
+    for i, row in enumerate(picks):
+        out[i] = np.bincount(row, minlength=n_groups)
+    return out

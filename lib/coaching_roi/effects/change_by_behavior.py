@@ -27,7 +27,7 @@ import pandas as pd
 from coaching_roi import verdict
 from coaching_roi.estimate_ids import POOLED
 
-from .did import DF_RULE, EventStudyFit, _z_or_t, fit_stacked, stacked_panel
+from .did import DF_RULE, EventStudyFit, _codes, _z_or_t, fit_stacked, stacked_panel
 from .episodes import select_episodes
 from .inputs import _settings
 
@@ -182,8 +182,8 @@ def behavior_change(
     if pooled and len(panels) > 1:
         panel = pd.concat(panels, ignore_index=True)
         fit = fit_stacked(panel, pre_weeks=pre, post_weeks=post, sub_cols=("behavior", "sub"))
-        row, es = _row_from_fit(POOLED, fit, panel.assign(sub=panel["behavior"].astype(str) + "|" + panel["sub"].astype(str)),
-                                lvl, min_treated_reps)
+        # one sub-experiment per (behavior, start week): its integer code (the same groups as a "behavior|week" label)
+        row, es = _row_from_fit(POOLED, fit, panel.assign(sub=_codes(panel["behavior"], panel["sub"])), lvl, min_treated_reps)
         rows.append(row)
         es_rows += es
     table = pd.DataFrame(rows, columns=_TABLE_COLS)

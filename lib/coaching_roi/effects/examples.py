@@ -66,6 +66,34 @@ def _targeting(sessions: pd.DataFrame, ep: pd.Series, post_weeks: int, end: pd.T
     return single, has_obs, cadence
 
 
+class _SessionsByRep:
+    """:func:`_targeting` for many episodes: each rep's sessions, with what the shares count worked out once
+    per session (single behavior, written observable, week), instead of filtering the whole log per episode."""
+
+    def __init__(self, sessions: pd.DataFrame) -> None:
+        s = pd.DataFrame({"rep_id": sessions["rep_id"], "session_date": sessions["session_date"],
+                          "single": sessions["n_behaviors"] == 1, "week": week_start(sessions["session_date"])})
+        if "observable" in sessions:
+            s["has_obs"] = sessions["observable"].astype(object).map(lambda v: isinstance(v, str) and v.strip() != "")
+        self.by_rep = {r: g for r, g in s.groupby("rep_id", observed=True, sort=False)}
+        self.has_observable = "observable" in sessions
+
+    def targeting(self, ep: pd.Series, post_weeks: int, end: pd.Timestamp) -> tuple[float, float, float]:
+        g = self.by_rep.get(ep["rep_id"])
+        if g is None:
+            return 0.0, 0.0, 0.0
+        s = g[(g["session_date"] >= ep["episode_week"]) & (g["session_date"] < ep["episode_week"] + (post_weeks + 1) * _WEEK)]
+        if len(s) == 0:
+            return 0.0, 0.0, 0.0
+        single = float(s["single"].mean())
+        has_obs = float(s["has_obs"].mean()) if self.has_observable else 0.0
+        n_weeks = post_weeks + 1
+        if pd.notna(end):
+            n_weeks = int(min(n_weeks, max(1, ((end - ep["episode_week"]) / _WEEK) // 1 + 1)))
+        cadence = min(1.0, s["week"].nunique() / n_weeks)
+        return single, has_obs, cadence
+
+
 def _win_window(opps: pd.DataFrame, rep: str, lo: pd.Timestamp, hi: pd.Timestamp) -> tuple[float, int]:
     o = opps[(opps["rep_id"] == rep) & opps["status"].isin(["won", "lost"]) & (opps["close_date"] >= lo) & (opps["close_date"] < hi)]
     n = len(o)
@@ -137,8 +165,9 @@ def example_reps(
     end = max(end, weekly["week"].max()) if pd.notna(end) else weekly["week"].max()
     ch = ch.merge(eps.drop(columns=["episode_week"]), on=["rep_id", "behavior"])
     rows = []
+    by_rep = _SessionsByRep(sess)
     for _, ep in ch.iterrows():
-        single, obs, cad = _targeting(sess, ep, post, end)
+        single, obs, cad = by_rep.targeting(ep, post, end)
         spread = max(float(ep["pre_sd"]) if np.isfinite(ep["pre_sd"]) else 0.0, 0.5)
         rows.append(dict(ep, share_single=single, share_observable=obs, cadence=cad, targeting=single * obs * cad,
                          clarity=float(ep["behavior_change"]) / spread))

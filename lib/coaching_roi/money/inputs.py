@@ -42,6 +42,8 @@ def monthly_arr_ramped_rep(reps: pd.DataFrame, opportunities: pd.DataFrame, *, a
     if role is not None and "role" in r.columns:
         r = r.loc[r["role"].astype(str) == role]
     won = opportunities.loc[(opportunities["status"] == "won") & opportunities["close_date"].notna()]
+    won_by_rep = {k: v for k, v in won.groupby("rep_id", observed=True, sort=False)}  # each rep's deals, in row order
+    none = won.iloc[:0]
     vals = []
     for rep in r.itertuples(index=False):
         hire = getattr(rep, "hire_date", None)
@@ -53,7 +55,8 @@ def monthly_arr_ramped_rep(reps: pd.DataFrame, opportunities: pd.DataFrame, *, a
         months = (hi - lo).days / (365.25 / 12)
         if months < 1:
             continue
-        mine = won.loc[(won["rep_id"] == rep.rep_id) & (won["close_date"] >= lo) & (won["close_date"] < hi)]
+        deals = won_by_rep.get(rep.rep_id, none)
+        mine = deals.loc[(deals["close_date"] >= lo) & (deals["close_date"] < hi)]
         vals.append(float(mine["amount"].sum()) / months)
     if not vals:
         return float("nan"), 0

@@ -92,16 +92,22 @@ def did_contributions(weekly: pd.DataFrame, episodes: pd.DataFrame, *, pre_weeks
     for b, eb in eps.groupby("behavior", observed=True):
         w = weekly[weekly["behavior"] == b].pivot_table(index="week", columns="rep_id", values="mean_score", observed=True)
         start_of = episodes[episodes["behavior"] == b].groupby("rep_id")["episode_week"].min()
+        by_week: dict[pd.Timestamp, tuple[pd.Series, pd.Series]] = {}  # episodes starting the same week share these
         for e in eb.itertuples(index=False):
             g = pd.Timestamp(e.episode_week)
-            pre = w[(w.index >= g - pre_weeks * _WEEK) & (w.index < g)].mean()
-            post = w[(w.index >= g) & (w.index <= g + post_weeks * _WEEK)].mean()
-            change = post - pre
+            if g not in by_week:
+                pre = w[(w.index >= g - pre_weeks * _WEEK) & (w.index < g)].mean()
+                post = w[(w.index >= g) & (w.index <= g + post_weeks * _WEEK)].mean()
+                change = post - pre
+                # clean comparison reps, in the order of change.index: never coached on b, or first coached after the window
+                clean = change.index[np.asarray(~change.index.isin(start_of.index)
+                                                | (start_of.reindex(change.index) > g + post_weeks * _WEEK))]
+                by_week[g] = change, change[clean].dropna()
+            change, clean_change = by_week[g]
             if e.rep_id not in change.index or not np.isfinite(change.get(e.rep_id, np.nan)):
                 continue
-            clean = [r for r in change.index if r not in start_of.index or start_of[r] > g + post_weeks * _WEEK]
             own.setdefault(e.rep_id, []).append(float(change[e.rep_id]))
-            comp.setdefault(e.rep_id, []).append(change[clean].dropna())
+            comp.setdefault(e.rep_id, []).append(clean_change)
     own_s = pd.Series({r: float(np.mean(v)) for r, v in own.items()}, dtype="float64")
     rows = {r: pd.concat(v, axis=1).mean(axis=1) for r, v in comp.items()}
     comp_df = pd.DataFrame(rows).T.reindex(own_s.index) if rows else pd.DataFrame(index=own_s.index)

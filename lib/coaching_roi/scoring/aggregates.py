@@ -14,11 +14,15 @@ from .composite import RESERVED_COLUMNS
 from .periods import in_window
 
 
-def rep_period_behavior(scored: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Mean score and call count per rep × ``period`` (``"week"`` or ``"quarter"``) × behavior."""
+def rep_period_behavior(scored: pd.DataFrame, period: str, *, one_row_per_call: bool = False) -> pd.DataFrame:
+    """Mean score and call count per rep × ``period`` (``"week"`` or ``"quarter"``) × behavior.
+
+    ``one_row_per_call``: the caller knows each call has at most one row per behavior (primary scores
+    joined to calls whose ids are unique), so a group's rows are its calls: counted, not de-duplicated.
+    """
     out = (
         scored.groupby(["rep_id", period, "behavior"], observed=True)
-        .agg(mean_score=("score", "mean"), n_calls=("call_id", "nunique"))
+        .agg(mean_score=("score", "mean"), n_calls=("call_id", "size" if one_row_per_call else "nunique"))
         .reset_index()
     )
     out["n_calls"] = out["n_calls"].astype("int64")

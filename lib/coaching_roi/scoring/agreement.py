@@ -85,7 +85,7 @@ def paired_scores(call_scores: pd.DataFrame, scorer_a: str, scorer_b: str) -> pd
     s = s[s["score"].notna()]
     # Only calls that both scorers scored can pair up: group those rows, not every scored row.
     ids = s["call_id"]
-    both = set(ids[s["scorer"] == scorer_a].unique()) & set(ids[s["scorer"] == scorer_b].unique())
+    both = pd.Index(ids[s["scorer"] == scorer_a].unique()).intersection(pd.Index(ids[s["scorer"] == scorer_b].unique()))
     s = s[ids.isin(both) & s["scorer"].isin([scorer_a, scorer_b])]
     m = s.groupby(["call_id", "behavior", "scorer"], observed=True)["score"].mean().reset_index()
     a = m[m["scorer"] == scorer_a].drop(columns="scorer").rename(columns={"score": "score_a"})

@@ -22,10 +22,24 @@ RESERVED_COLUMNS = ("opportunity_id", "rep_id", "first_call_date", "n_discovery_
 
 
 # ------------------------------------------------------------------------------------ scorers
-def _scorer_column(call_scores: pd.DataFrame) -> pd.Series:
+def _normalise_scorers(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip().str.lower().fillna(UNRECORDED).replace("", UNRECORDED)
+
+
+def _scorer_codes(call_scores: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+    """Each row's scorer as a code into the normalised scorer names (a handful of distinct values over
+    millions of rows: the names are cleaned once each, not once per row)."""
     if "scorer" not in call_scores.columns:
-        return pd.Series(UNRECORDED, index=call_scores.index, dtype="string")
-    return call_scores["scorer"].astype("string").str.strip().str.lower().fillna(UNRECORDED).replace("", UNRECORDED)
+        return np.zeros(len(call_scores), dtype=np.intp), pd.Series([UNRECORDED], dtype="string")
+    codes, uniques = pd.factorize(call_scores["scorer"], use_na_sentinel=True)
+    names = _normalise_scorers(pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object))
+    return np.where(codes < 0, len(uniques), codes), names.reset_index(drop=True)
+
+
+def _scorer_column(call_scores: pd.DataFrame) -> pd.Series:
+    """The scorer of each row, trimmed and lower-case; missing or blank -> ``unrecorded`` (dtype ``string``)."""
+    codes, names = _scorer_codes(call_scores)
+    return pd.Series(names.take(codes).array, index=call_scores.index, dtype="string")
 
 
 def primary_scores(
@@ -36,16 +50,18 @@ def primary_scores(
     Rows without a score are dropped. Several rows of the same scorer for one call and behavior
     (e.g. two managers) are averaged. Returns ``call_id, behavior, score, scorer``.
     """
+    codes, names = _scorer_codes(call_scores)
     df = call_scores[["call_id", "behavior", "score"]].copy()
-    df["scorer"] = _scorer_column(call_scores)
-    df = df[df["score"].notna()]
+    df["scorer"] = pd.Series(names.take(codes).array, index=call_scores.index, dtype="string")
+    scored = df["score"].notna().to_numpy()
+    df = df[scored]
     if df.empty:
         return pd.DataFrame(
             {"call_id": pd.Series(dtype="string"), "behavior": pd.Series(dtype="string"),
              "score": pd.Series(dtype="float64"), "scorer": pd.Series(dtype="string")}
         )
     rank_of = {s: i for i, s in enumerate(priority)}
-    df["_rank"] = df["scorer"].map(rank_of).astype("float64").fillna(len(priority))
+    df["_rank"] = names.map(rank_of).astype("float64").fillna(len(priority)).to_numpy()[codes[scored]]
     best = df.groupby("call_id", observed=True, sort=False)["_rank"].transform("min")
     df = df[df["_rank"] == best]
     out = (
@@ -174,8 +190,8 @@ def composite_artifact(composite: pd.DataFrame) -> pd.DataFrame:
 def scored_calls(calls: pd.DataFrame, primary: pd.DataFrame) -> pd.DataFrame:
     """Join primary scores to their calls: one row per call × behavior with rep, date, week, quarter."""
     keep = [c for c in ("call_id", "rep_id", "call_date", "call_type", "opportunity_id") if c in calls.columns]
-    out = primary.merge(calls[keep], on="call_id", how="inner")
-    out["call_date"] = pd.to_datetime(out["call_date"])
-    out["week"] = week_start(out["call_date"])
-    out["quarter"] = quarter_of(out["call_date"])
-    return out
+    c = calls[keep].copy()
+    c["call_date"] = pd.to_datetime(c["call_date"])
+    c["week"] = week_start(c["call_date"])  # per call, before the join repeats it per behavior
+    c["quarter"] = quarter_of(c["call_date"])
+    return primary.merge(c, on="call_id", how="inner")

@@ -78,12 +78,14 @@ def score_tables(calls: pd.DataFrame, call_scores: pd.DataFrame, rubric: Rubric,
     scored = scored_calls(calls, primary)
     composite = call_composite(calls, primary, weights=rubric.weights, composite_behaviors=rubric.composite_behaviors,
                                discovery_call_types=rubric.discovery_call_types, min_coverage=min_coverage)
+    # primary scores are one row per call x behavior; with call ids unique in calls, so is the join
+    once = bool(calls["call_id"].is_unique)
     return ScoreTables(
         primary=primary,
         scored=scored,
         composite=composite,
-        rep_week=rep_period_behavior(scored, "week"),
-        rep_quarter=rep_period_behavior(scored, "quarter"),
+        rep_week=rep_period_behavior(scored, "week", one_row_per_call=once),
+        rep_quarter=rep_period_behavior(scored, "quarter", one_row_per_call=once),
         rep_quarter_composite=rep_quarter_composite(composite),
         opportunity_scores=opportunity_discovery_scores(scored, composite, behaviors=rubric.keys,
                                                         discovery_call_types=rubric.discovery_call_types),

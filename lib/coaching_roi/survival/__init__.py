@@ -7,7 +7,7 @@ curves (lifelines); differences get percentile bootstrap intervals whose resampl
 
 Modules: ``km`` (Kaplan–Meier medians, tables, curves, log-rank, the two-group rep bootstrap),
 ``ramp`` (new-hire milestones, weeks saved, attainment gap), ``deal_cycle`` (high vs low discovery
-score). Every public name is importable from ``coaching_roi.survival``.
+score), ``deal_cycle_draws`` (its bootstrap, a batch of rep resamples at a time). Every public name is importable from ``coaching_roi.survival``.
 """
 
 from .deal_cycle import (

@@ -12,6 +12,7 @@ import pandas as pd
 from coaching_roi import bootstrap
 from coaching_roi.stats import Interval
 
+from .deal_cycle_draws import PctFasterDraws
 from .km import km_median_interpolated, km_median_interpolated_counted
 
 
@@ -63,34 +64,55 @@ def _pct_faster(days: np.ndarray, closed: np.ndarray, score: np.ndarray) -> floa
 
 class _Counted:
     """:func:`_pct_faster` of a resample given as a count per row: the rows sorted once by score
-    (for the median split) and once by days (for the KM medians), so a resample costs no sort."""
+    (for the median split) and once by days (for the KM medians), so a resample costs no sort.
 
-    def __init__(self, days: np.ndarray, closed: np.ndarray, score: np.ndarray) -> None:
+    :meth:`of_group_counts` takes the resample as how often each rep was drawn (``codes``: each row's
+    rep): the same integer counts per row, so the same number as :meth:`of_counts`, with the rows'
+    reps laid out once in both orders (a resample reads its counts straight into them)."""
+
+    def __init__(self, days: np.ndarray, closed: np.ndarray, score: np.ndarray, codes: np.ndarray | None = None) -> None:
         self.n = len(days)
         self.by_score = np.argsort(score, kind="stable")
         self.score_sorted = score[self.by_score]
         self.by_days = np.argsort(days, kind="stable")
         self.days_sorted, self.closed_sorted = days[self.by_days], closed[self.by_days]
         self.score = score
+        self.score_by_days = score[self.by_days]
+        self.events_at = np.flatnonzero(self.closed_sorted)
+        if codes is not None:
+            self.codes_by_score, self.codes_by_days = codes[self.by_score], codes[self.by_days]
 
-    def _median_score(self, w: np.ndarray) -> float:
-        """``np.median`` of the scores repeated ``w`` times (the middle one, or the mean of the middle two)."""
-        cw = np.cumsum(w[self.by_score])
+    def _median_from_cumulative(self, cw: np.ndarray) -> float:
         total = int(cw[-1])
         at = np.searchsorted(cw, [(total - 1) // 2, total // 2], side="right")
         lo, hi = self.score_sorted[at[0]], self.score_sorted[at[1]]
         return float(np.mean([lo, hi])) if total % 2 == 0 else float(hi)
 
+    def _median_score(self, w: np.ndarray) -> float:
+        """``np.median`` of the scores repeated ``w`` times (the middle one, or the mean of the middle two)."""
+        return self._median_from_cumulative(np.cumsum(w[self.by_score]))
+
     def __call__(self, rows: np.ndarray) -> float:
-        w = np.bincount(rows, minlength=self.n)
-        hi = self.score >= self._median_score(w)
-        n_hi = int(w[hi].sum())
-        if n_hi == 0 or n_hi == len(rows):
+        return self.of_counts(np.bincount(rows, minlength=self.n))
+
+    def of_counts(self, w: np.ndarray) -> float:
+        """The statistic of a resample given as how many times each row is drawn."""
+        return self._split(self._median_score(w), w[self.by_days])
+
+    def of_group_counts(self, counts: np.ndarray) -> float:
+        """The statistic of a resample given as how many times each rep is drawn (``codes`` given)."""
+        return self._split(self._median_from_cumulative(np.cumsum(counts[self.codes_by_score])),
+                           counts[self.codes_by_days])
+
+    def _split(self, threshold: float, w_days: np.ndarray) -> float:
+        """1 − KM median(high) / KM median(low) of rows counted ``w_days`` times (in days order)."""
+        w_hi = np.where(self.score_by_days >= threshold, w_days, 0)
+        n_hi = int(w_hi.sum())
+        if n_hi == 0 or n_hi == int(w_days.sum()):
             return float("nan")
-        w_hi = (w * hi)[self.by_days]
-        w_lo = (w * ~hi)[self.by_days]
-        mh = km_median_interpolated_counted(self.days_sorted, self.closed_sorted, w_hi)
-        ml = km_median_interpolated_counted(self.days_sorted, self.closed_sorted, w_lo)
+        w_lo = w_days - w_hi
+        mh = km_median_interpolated_counted(self.days_sorted, self.closed_sorted, w_hi, self.events_at)
+        ml = km_median_interpolated_counted(self.days_sorted, self.closed_sorted, w_lo, self.events_at)
         if not (np.isfinite(mh) and np.isfinite(ml)) or ml <= 0:
             return float("nan")
         return 1 - mh / ml
@@ -122,8 +144,10 @@ def deal_cycle_effect(
     codes, uniq = pd.factorize(frame["rep_id"])
     if len(uniq) < 2:
         return Interval(point, float("nan"), float("nan"), int(len(frame)))
-    # Each resample as a count per deal (the same statistic as _pct_faster on the repeated rows, no sorting).
-    _, draws = bootstrap.cluster_bootstrap(codes, _Counted(days, closed, score), n_boot=n_boot, seed=seed, level=level)
+    # Each resample as how often each rep is drawn (the draws of bootstrap.cluster_bootstrap); the statistic of a
+    # batch of resamples at once, the same numbers as _pct_faster on the repeated rows (tests/test_fast_paths.py).
+    counts = bootstrap.resampled_group_counts(codes, n_boot, seed)
+    draws = PctFasterDraws(days, closed, score, codes, len(uniq)).draws(counts)
     iv = bootstrap.centred_percentile(draws, point, level)
     return Interval(point, iv.low, iv.high, int(len(frame)))
 

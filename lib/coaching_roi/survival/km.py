@@ -30,24 +30,30 @@ def _km_half(durations: np.ndarray, events: np.ndarray) -> float | tuple[np.ndar
     return times, surv, np.flatnonzero(surv <= 0.5 + 1e-9)
 
 
-def _km_half_counted(d_sorted: np.ndarray, e_sorted: np.ndarray, w_sorted: np.ndarray):
+def _km_half_counted(d_sorted: np.ndarray, e_sorted: np.ndarray, w_sorted: np.ndarray,
+                     events_at: np.ndarray | None = None):
     """:func:`_km_half` of a multiset: row i (durations sorted ascending) counted ``w_sorted[i]`` times.
 
     The same event times, deaths and numbers at risk (integers), so the same curve bit for bit as
     :func:`_km_half` on the rows repeated; but no sort per call, which a bootstrap pays thousands of
-    times (the rows are sorted once, each resample is only a count per row)."""
+    times (the rows are sorted once, each resample is only a count per row). ``events_at`` =
+    ``np.flatnonzero(e_sorted)`` when the caller has it (a bootstrap computes it once)."""
     total = int(w_sorted.sum())
     if total == 0:
         return float("nan")
-    ev = np.flatnonzero(e_sorted & (w_sorted > 0))
+    if events_at is None:
+        events_at = np.flatnonzero(e_sorted)
+    ev = events_at[w_sorted[events_at] > 0]
     if len(ev) == 0:
         return float("inf")
     t_ev = d_sorted[ev]
-    first = np.r_[True, t_ev[1:] != t_ev[:-1]]
+    first = np.concatenate(([True], t_ev[1:] != t_ev[:-1]))
     times = t_ev[first]
     deaths = np.add.reduceat(w_sorted[ev], np.flatnonzero(first))
-    before = np.r_[0, np.cumsum(w_sorted)]  # weight of the rows before each position
-    at_risk = total - before[np.searchsorted(d_sorted, times, side="left")]
+    cum = np.cumsum(w_sorted)
+    pos = np.searchsorted(d_sorted, times, side="left")
+    before = np.where(pos > 0, cum[pos - 1], 0)  # weight of the rows before each position
+    at_risk = total - before
     surv = np.cumprod(1 - deaths / at_risk)
     return times, surv, np.flatnonzero(surv <= 0.5 + 1e-9)
 
@@ -63,9 +69,10 @@ def _interpolated_median(curve) -> float:
     return float(t_prev + (s_prev - 0.5) / (s_prev - surv[k]) * (times[k] - t_prev))
 
 
-def km_median_interpolated_counted(d_sorted: np.ndarray, e_sorted: np.ndarray, w_sorted: np.ndarray) -> float:
+def km_median_interpolated_counted(d_sorted: np.ndarray, e_sorted: np.ndarray, w_sorted: np.ndarray,
+                                   events_at: np.ndarray | None = None) -> float:
     """:func:`km_median_interpolated` of rows sorted by duration, each counted ``w_sorted[i]`` times."""
-    return _interpolated_median(_km_half_counted(d_sorted, e_sorted, w_sorted))
+    return _interpolated_median(_km_half_counted(d_sorted, e_sorted, w_sorted, events_at))
 
 
 def km_median(durations: np.ndarray, events: np.ndarray) -> float:
