@@ -7,10 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from coaching_roi import funnel as fn
-from coaching_roi import plan
+from coaching_roi import plan, verdict
 from coaching_roi.funnel.rates import _add_gap_columns, _bench_dict, _stage_row
+from coaching_roi.plan import hygiene
+from coaching_roi.plan.hygiene import sessions_in
 
 BENCH = {"connect_rate": 0.10, "conversation_rate": 0.75, "meeting_rate": 0.20, "show_rate": 0.80,
          "sql_rate": 0.55}  # no email benchmark: its gap is NaN
@@ -138,3 +141,139 @@ def test_behavior_score_change_equals_the_per_group_version(min_calls):
     got = plan.behavior_score_change(cl, **kw)
     assert len(got) > 20
     pd.testing.assert_frame_equal(got, _behavior_change_reference(cl, **kw))
+
+
+# --- the per-rep ae_focus and per-coach coaching_cadence they replaced (references) ---
+
+def _ae_focus_reference(
+    rep_behavior: pd.DataFrame,
+    *,
+    ae_ids: list[str],
+    labels: dict[str, str],
+    min_calls: int = 3,
+    sd: dict[str, float] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    rb = rep_behavior.copy()
+    rb["rep_id"] = rb["rep_id"].astype("string")
+    rb = rb[rb["rep_id"].isin(list(map(str, ae_ids))) & rb["behavior"].isin(list(labels))]
+    enough = rb[rb["n_calls"] >= min_calls]
+    team = enough.groupby("behavior", observed=True)["mean_score"].agg(["mean", "var", "count"])
+    rows = []
+    # One merge and one grouping for all reps (an inner merge keeps the left order), not one filter per rep.
+    merged = rb.merge(team, left_on="behavior", right_index=True, how="inner")
+    by_rep = dict(tuple(merged.groupby("rep_id", observed=True, sort=False)))
+    for rep in sorted(map(str, ae_ids)):
+        mine = by_rep.get(rep, merged.iloc[:0])
+        if mine.empty:
+            rows.append({"rep_id": rep, "status": "no data", "n_calls": 0, "evidence": "No scored calls this quarter."})
+            continue
+        mine = mine.assign(diff=mine["mean_score"] - mine["mean"])
+        ok = mine[mine["n_calls"] >= min_calls]
+        low_volume = ok.empty
+        pick = (mine if low_volume else ok).sort_values(["diff", "behavior"]).iloc[0]
+        b = str(pick["behavior"])
+        lvl = fn.diagnosis_level(level, True, max(len(ok), 1))
+        z = norm.ppf(0.5 + lvl / 2)
+        s = (sd or {}).get(b, float("nan"))
+        se = np.sqrt(s**2 / pick["n_calls"] + (pick["var"] if np.isfinite(pick["var"]) else 0) / max(pick["count"], 1))
+        lo, hi = (pick["diff"] - z * se, pick["diff"] + z * se) if np.isfinite(se) else (np.nan, np.nan)
+        if low_volume:
+            status = "low volume"
+        elif verdict.side(lo, hi) == "negative":
+            status = "gap"
+        elif pick["diff"] < 0:
+            status = "below team"
+        else:
+            status = "development"
+        row = {
+            "rep_id": rep,
+            "status": status,
+            "behavior": b,
+            "label": labels.get(b, b),
+            "rep_mean": float(pick["mean_score"]),
+            "team_mean": float(pick["mean"]),
+            "diff": float(pick["diff"]),
+            "ci_low": float(lo),
+            "ci_high": float(hi),
+            "n_calls": int(pick["n_calls"]),
+            "level": lvl,
+        }
+        row["evidence"] = plan.ae_evidence_line(row)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=plan.AE_FOCUS_COLUMNS)
+
+
+def _cadence_reference(
+    sessions: pd.DataFrame,
+    reps: pd.DataFrame,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+) -> pd.DataFrame:
+    s = plan.session_quality(sessions_in(sessions, start, end))
+    weeks = (end - start).days / 7
+    managed = {}
+    if "manager_id" in reps.columns:
+        for m, g in reps.dropna(subset=["manager_id"]).groupby("manager_id", observed=True):
+            managed[str(m)] = set(g["rep_id"].astype(str))
+    coaches = sorted(set(s["coach_id"].astype(str)) | set(managed))
+    rows = []
+    for c in coaches:
+        mine = s[s["coach_id"].astype(str) == c]
+        scope = managed.get(c, set()) | set(mine["rep_id"].astype(str))
+        gaps = [hygiene._longest_gap(mine.loc[mine["rep_id"] == r, "session_date"], start, end) for r in sorted(scope)]
+        n = len(mine)
+        rows.append(
+            {
+                "coach_id": c,
+                "n_reps": len(scope),
+                "n_sessions": n,
+                "sessions_per_rep_week": n / len(scope) / weeks if scope and weeks > 0 else np.nan,
+                "median_gap_days": float(np.median(gaps)) if gaps else np.nan,
+                "longest_gap_days": max(gaps) if gaps else np.nan,
+                "reps_without_session": len(scope - set(mine["rep_id"].astype(str))),
+                "share_one_behavior": mine["one_behavior"].mean() if n else np.nan,
+                "share_observable": mine["has_observable"].mean() if n else np.nan,
+                "share_focused": mine["focused"].mean() if n else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _rep_quarter(seed: int, n_reps: int = 30) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = [{"rep_id": f"A{(r * 37) % 100:02d}", "behavior": b, "mean_score": float(np.round(rng.normal(6, 1), 1)),
+             "n_calls": int(rng.choice([0, 1, 2, 3, 8, 20]))}
+            for r in range(n_reps) for b in ("a", "b", "c", "d") if rng.random() > 0.15]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed, min_calls", [(1, 3), (2, 1), (3, 9)])
+def test_ae_focus_equals_the_per_rep_version(seed, min_calls):
+    rb = _rep_quarter(seed)
+    labels = {"a": "A", "b": "B", "c": "C", "d": "D"}
+    ids = sorted(set(rb["rep_id"])) + ["A_none"]  # one AE without scores
+    for sd in (None, {"a": 1.2, "b": 0.7, "c": 2.0}):
+        got = plan.ae_focus(rb, ae_ids=ids, labels=labels, min_calls=min_calls, sd=sd, level=0.9)
+        pd.testing.assert_frame_equal(got, _ae_focus_reference(rb, ae_ids=ids, labels=labels, min_calls=min_calls, sd=sd, level=0.9))
+        assert got["status"].nunique() >= 2
+
+
+def test_coaching_cadence_equals_the_per_coach_version():
+    rng = np.random.default_rng(4)
+    n = 300
+    start, end = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01")
+    sessions = pd.DataFrame({
+        "session_id": [f"S{i}" for i in range(n)],
+        "rep_id": pd.array(rng.choice([f"R{i}" for i in range(30)], n), dtype="string"),
+        "coach_id": pd.array(rng.choice(["M1", "M2", "M3", "M4"], n), dtype="string"),
+        "session_date": pd.Timestamp("2026-05-01") + pd.to_timedelta(rng.integers(0, 180, n), unit="D"),
+        "behavior": rng.choice(["a", "a;b", "b", ""], n),
+        "observable": rng.choice(["said x", None], n),
+    })
+    reps = pd.DataFrame({"rep_id": pd.array([f"R{i}" for i in range(34)], dtype="string"),
+                         "manager_id": pd.array(rng.choice(["M1", "M2", "M5", None], 34), dtype="string")})
+    got = plan.coaching_cadence(sessions, reps, start=start, end=end)
+    assert set(got["coach_id"]) == {"M1", "M2", "M3", "M4", "M5"}
+    pd.testing.assert_frame_equal(got, _cadence_reference(sessions, reps, start=start, end=end))
