@@ -341,13 +341,15 @@ def test_rejects_csv_is_neutralised(tmp_path):
     ("a,b\n1\n2\n", ","),  # no well-formed row
     ("a,b,c\n", ","),  # a header alone
 ])
-def test_fast_csv_reader_equals_the_record_reader(text, delimiter):
-    """The vectorised reader (Arrow line and field splits) gives the record-by-record reader's frame,
-    source lines and malformed-row reasons on quote-free text."""
+@pytest.mark.parametrize("block", [1_000_000, 2, 1])
+def test_fast_csv_reader_equals_the_record_reader(text, delimiter, block, monkeypatch):
+    """The vectorised reader (Arrow line and field splits, a block of lines at a time) gives the
+    record-by-record reader's frame, source lines and malformed-row reasons on quote-free text."""
     from pathlib import Path
 
     from coaching_roi.intake import readers
 
+    monkeypatch.setattr(readers, "_CSV_BLOCK", block)
     fast = readers._read_csv_fast(text, delimiter, Path("t.csv"), "t")
     slow = readers._records_to_frame(*readers._read_csv_records(text, delimiter, Path("t.csv"), "t"))
     pd.testing.assert_frame_equal(fast[0], slow[0])

@@ -152,6 +152,10 @@ def _arrow_str(arr) -> pd.Series:
     return pd.Series(pd.array(arr, dtype=schemas.STRING_DTYPE))
 
 
+_CSV_BLOCK = 1_000_000
+"""Lines split into fields at once by :func:`_read_csv_fast` (bounds its transient memory)."""
+
+
 def _read_csv_fast(
     text: str, delimiter: str, path: Path, table: str
 ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
@@ -184,21 +188,36 @@ def _read_csv_fast(
     lines = line_no[body_idx]
     # Without quote characters a record is its line split at each delimiter (what csv.reader and
     # pandas' C parser with QUOTE_NONE do): one field list per line; its length is the value count.
-    fields = pc.split_pattern(body, pattern=delimiter)
-    counts = pc.list_value_length(fields).to_numpy(zero_copy_only=False).astype(np.int64)
+    # A block of lines at a time, so that only one block's field lists exist at once.
+    counts_parts, columns, bad_rows = [], [[] for _ in header], []
+    for at in range(0, len(body), _CSV_BLOCK):
+        fields = pc.split_pattern(body.slice(at, _CSV_BLOCK), pattern=delimiter)
+        c = pc.list_value_length(fields).to_numpy(zero_copy_only=False).astype(np.int64)
+        counts_parts.append(c)
+        ok = c == n
+        kept = fields if ok.all() else fields.filter(pa.array(ok))
+        for j in range(n):
+            columns[j].append(pc.list_element(kept, j))
+        if not ok.all():
+            bad_rows += [(r + [""] * n)[:n] for r in fields.filter(pa.array(~ok)).to_pylist()]
+        del fields, kept
+    counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, dtype=np.int64)
     good = counts == n
     if good.any():
-        kept = fields if good.all() else fields.filter(pa.array(good))
-        parsed = pd.DataFrame({h: _arrow_str(pc.list_element(kept, j)) for j, h in enumerate(header)})
-        del kept
+        parsed = {}
+        for j, h in enumerate(header):  # each column made one contiguous array, its blocks released
+            parts, columns[j] = columns[j], None
+            parsed[h] = _arrow_str(pa.concat_arrays(parts) if len(parts) > 1 else parts[0])
+            del parts
+        parsed = pd.DataFrame(parsed)
     else:
         parsed = pd.DataFrame({h: pd.Series(dtype=schemas.STRING_DTYPE) for h in header})
+    del columns
     if len(parsed) != int(good.sum()):
         raise AssertionError(f"{path.name}: fast CSV parse read {len(parsed)} rows, expected {int(good.sum())}")
     if good.all():
         return parsed, lines, _no_reasons()
     bad_pos = np.flatnonzero(~good)
-    bad_rows = [(r + [""] * n)[:n] for r in fields.take(pa.array(bad_pos)).to_pylist()]
     bad = pd.DataFrame(bad_rows, columns=header, dtype=schemas.STRING_DTYPE)
     raw = pd.concat([parsed.set_axis(np.flatnonzero(good)), bad.set_axis(bad_pos)]).sort_index()
     raw = raw.reset_index(drop=True)
