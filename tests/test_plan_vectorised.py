@@ -260,6 +260,13 @@ def test_ae_focus_equals_the_per_rep_version(seed, min_calls):
         assert got["status"].nunique() >= 2
 
 
+def test_ae_focus_without_any_scores_gives_no_data_rows():
+    rb = _rep_quarter(5).iloc[:0]
+    got = plan.ae_focus(rb, ae_ids=["A1", "A2"], labels={"a": "A"}, min_calls=3)
+    pd.testing.assert_frame_equal(got, _ae_focus_reference(rb, ae_ids=["A1", "A2"], labels={"a": "A"}, min_calls=3))
+    assert list(got["status"]) == ["no data", "no data"]
+
+
 def test_coaching_cadence_equals_the_per_coach_version():
     rng = np.random.default_rng(4)
     n = 300

@@ -95,7 +95,8 @@ def ae_focus(
     rows = []
     # One merge and one sort for all reps (not a filter and a sort per rep): a rep picks its lowest
     # (diff, behavior) among its behaviors with enough calls, or among all of them when none has.
-    merged = rb.merge(team, left_on="behavior", right_index=True, how="inner")
+    # (a fresh index: an empty merge would keep the team's "behavior" index beside the column)
+    merged = rb.merge(team, left_on="behavior", right_index=True, how="inner").reset_index(drop=True)
     merged = merged.assign(diff=merged["mean_score"] - merged["mean"])
     ok = (merged["n_calls"] >= min_calls).to_numpy()
     n_ok = pd.Series(ok, index=merged.index).groupby(merged["rep_id"], observed=True, sort=False).transform("sum")
