@@ -336,17 +336,38 @@ def test_rejects_csv_is_neutralised(tmp_path):
     ("a\tb\né\t\u2003x\n", "\t"),
     ("a,b\n1\n2,3,4\n", ","),
     ("a,b\n1,2", ","),
+    ("a,b\r\n1,2\r\n\r\n3,4\r\n\u00a0\u3000\r\n5,6", ","),  # CRLF, a blank and a Unicode-space line inside
+    ("\n \na,b\n1,2\n3,4\n\n\n", ","),  # blank lines before the header and after the body only
+    ("a,b\n1\n2\n", ","),  # no well-formed row
+    ("a,b,c\n", ","),  # a header alone
 ])
-def test_fast_csv_reader_equals_the_record_reader(text, delimiter):
-    """The vectorised reader (Arrow line and field splits) gives the record-by-record reader's frame,
-    source lines and malformed-row reasons on quote-free text."""
+@pytest.mark.parametrize("block", [1_000_000, 2, 1])
+def test_fast_csv_reader_equals_the_record_reader(text, delimiter, block, monkeypatch):
+    """The vectorised reader (Arrow line and field splits, a block of lines at a time) gives the
+    record-by-record reader's frame, source lines and malformed-row reasons on quote-free text."""
     from pathlib import Path
 
     from coaching_roi.intake import readers
 
+    monkeypatch.setattr(readers, "_CSV_BLOCK", block)
     fast = readers._read_csv_fast(text, delimiter, Path("t.csv"), "t")
     slow = readers._records_to_frame(*readers._read_csv_records(text, delimiter, Path("t.csv"), "t"))
     pd.testing.assert_frame_equal(fast[0], slow[0])
     assert list(fast[1]) == list(slow[1])
     pd.testing.assert_frame_equal(fast[2].reset_index(drop=True), slow[2].reset_index(drop=True))
     assert fast[0].dtypes.eq(schemas.STRING_DTYPE).all()
+
+
+def test_isin_text_equals_pandas_isin():
+    """The Arrow hash-set membership test gives pandas' isin against a set of the pool's non-missing values."""
+    from coaching_roi.intake.cells import isin_text
+
+    rng = np.random.default_rng(3)
+    words = np.array(["a", "b", "é", "", " b", "B", "C000001", "x" * 40])
+    values = pd.Series(rng.choice(words, 500), dtype=schemas.STRING_DTYPE).mask(rng.random(500) < 0.1)
+    pool = pd.Series(rng.choice(words[:5], 50), dtype=schemas.STRING_DTYPE).mask(rng.random(50) < 0.2)
+    for p in (pool, pool.iloc[:0], pool[pool.isna()]):
+        got = isin_text(values, p)
+        assert got.dtype == bool
+        assert (got == values.isin(set(p.dropna())).to_numpy()).all()
+    assert len(isin_text(values.iloc[:0], pool)) == 0

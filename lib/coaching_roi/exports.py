@@ -101,6 +101,7 @@ def safe_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike, *,
     frozen; column widths follow the content. Atomic (temp file + rename).
     """
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -116,14 +117,15 @@ def safe_xlsx(sheets: dict[str, pd.DataFrame], path: str | os.PathLike, *,
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.data_type = "s"
-        for row in df.itertuples(index=False):
-            ws.append([_cell_value(v) for v in row])
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
+        values = [df.iloc[:, k].tolist() for k in range(df.shape[1])]  # each column's values, read once
+        for row in zip(*values, strict=True):
+            cells = [Cell(ws, value=_cell_value(v)) for v in row]
+            for cell in cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # "=…" stays text: openpyxl would otherwise store a formula
+            ws.append(cells)
         for j, c in enumerate(cols, start=1):
-            longest = max([len(c)] + [len(str(v)) for v in df.iloc[:, j - 1].tolist() if v is not None])
+            longest = max([len(c)] + [len(str(v)) for v in values[j - 1] if v is not None])
             ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
         ws.freeze_panes = "A2"
     buf = io.BytesIO()

@@ -3,6 +3,7 @@ line of evidence."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from coaching_roi.funnel.stages import STAGE_SHORT, STAGES
@@ -39,19 +40,23 @@ def diagnose(rates: pd.DataFrame, stage_skills: dict[str, str]) -> pd.DataFrame:
     * ``"no data"`` — the rep has no activity in the period.
     """
     out = []
-    for rep_id, g in rates.groupby("rep_id", observed=True, sort=True):
-        gaps = g[g["below_benchmark"]]
-        enough = g[g["enough_volume"] & g["rate"].notna()]
-        anyd = g[g["rate"].notna() & (g["n"] > 0)]
-        if len(gaps):
-            pick, status = gaps.sort_values(["rel_gap", "stage"]).iloc[0], "gap"
-        elif len(enough):
-            pick, status = enough.sort_values(["rel_gap", "stage"]).iloc[0], "on benchmark"
-        elif len(anyd):
-            pick, status = anyd.sort_values(["rel_gap", "stage"]).iloc[0], "low volume"
-        else:
+    # The stages a rep's focus is picked from: its gaps if any, else the stages with enough volume, else
+    # any with data. Each set holds the next (a gap has enough volume; enough volume has data), so a
+    # row's class is the first set it is in, and a rep picks among the rows of its lowest class: the
+    # lowest (rel_gap, stage), as one sort of all rows (not one sort per rep).
+    has_data = (rates["rate"].notna() & (rates["n"] > 0)).to_numpy()
+    enough = (rates["enough_volume"] & rates["rate"].notna()).to_numpy()
+    cls = np.where(rates["below_benchmark"].to_numpy(dtype=bool), 0, np.where(enough, 1, np.where(has_data, 2, 3)))
+    d = rates.assign(_cls=cls, _gap=rates["below_benchmark"].to_numpy(dtype=bool).astype(np.int64))
+    n_gaps = d.groupby("rep_id", observed=True, sort=True)["_gap"].sum()
+    d = d[d["_cls"] == d.groupby("rep_id", observed=True, sort=False)["_cls"].transform("min")]
+    picks = d[d["_cls"] < 3].sort_values(["rep_id", "rel_gap", "stage"]).drop_duplicates("rep_id").set_index("rep_id")
+    status_of = {0: "gap", 1: "on benchmark", 2: "low volume"}
+    for rep_id in n_gaps.index:
+        if rep_id not in picks.index:
             out.append({"rep_id": rep_id, "status": "no data", "n_gaps": 0, "evidence": "No SDR activity logged in the period."})
             continue
+        pick, status = picks.loc[rep_id], status_of[int(picks.at[rep_id, "_cls"])]
         row = {
             "rep_id": rep_id,
             "status": status,
@@ -63,7 +68,7 @@ def diagnose(rates: pd.DataFrame, stage_skills: dict[str, str]) -> pd.DataFrame:
             "n": int(pick["n"]),
             "benchmark": pick["benchmark"],
             "rel_gap": pick["rel_gap"],
-            "n_gaps": len(gaps),
+            "n_gaps": int(n_gaps[rep_id]),
             "level": pick.get("level", 0.95),
         }
         row["evidence"] = evidence_line(row)

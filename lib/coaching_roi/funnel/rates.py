@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from coaching_roi import verdict
+from coaching_roi.batch_intervals import wilson_intervals
 from coaching_roi.funnel.stages import STAGES
 from coaching_roi.stats import wilson_interval
 
@@ -32,14 +34,23 @@ def stage_rates(
     A zero denominator gives NaN rate and interval.
     """
     bench = _bench_dict(benchmarks)
-    rows = []
-    for _, r in counts.iterrows():
-        for s in STAGES:
-            k, n = int(r[s.numerator]), int(r[s.denominator])
-            rows.append({"rep_id": r["rep_id"], **_stage_row(s, k, n, level, bench)})
-    out = pd.DataFrame(
-        rows, columns=["rep_id", "stage", "label", "k", "n", "rate", "ci_low", "ci_high", "benchmark"]
-    )
+    cols = ["rep_id", "stage", "label", "k", "n", "rate", "ci_low", "ci_high", "benchmark"]
+    if len(counts) == 0:
+        out = pd.DataFrame([], columns=cols)
+    else:
+        # Rep-major rows (each rep's six stages in order), every Wilson interval in one call.
+        m = len(STAGES)
+        k = np.column_stack([counts[s.numerator].to_numpy().astype(np.int64) for s in STAGES]).ravel()
+        n = np.column_stack([counts[s.denominator].to_numpy().astype(np.int64) for s in STAGES]).ravel()
+        lo, hi = wilson_intervals(k, n, level)
+        rate = np.divide(k, n, out=np.full(len(k), np.nan), where=n > 0)
+        out = pd.DataFrame({
+            "rep_id": np.repeat(counts["rep_id"].to_numpy(dtype=object), m),
+            "stage": np.tile(np.array([s.key for s in STAGES], dtype=object), len(counts)),
+            "label": np.tile(np.array([s.label for s in STAGES], dtype=object), len(counts)),
+            "k": k, "n": n, "rate": rate, "ci_low": lo, "ci_high": hi,
+            "benchmark": np.tile(np.array([bench.get(s.key, float("nan")) for s in STAGES], dtype=float), len(counts)),
+        })
     out["level"] = level
     return _add_gap_columns(out, min_volume)
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from coaching_roi import schemas
 
@@ -65,6 +67,18 @@ def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series
     if (codes < 0).any():
         out = out.where(codes >= 0)
     return out
+
+
+def isin_text(values: pd.Series, pool: pd.Series) -> np.ndarray:
+    """``values.isin(pool)`` for text columns (a missing value never matches), as a boolean array.
+
+    Arrow builds one hash set of the pool's distinct values; pandas' ``isin`` on Arrow strings first
+    makes a Python object per pool value (seconds for a pool of a million call ids).
+    """
+    v = pa.chunked_array(pa.array(values.astype(schemas.STRING_DTYPE)))
+    distinct = pa.array(pool.astype(schemas.STRING_DTYPE).dropna().unique())
+    found = pc.is_in(v, value_set=distinct.cast(v.type), skip_nulls=True)
+    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False) & values.notna().to_numpy()
 
 
 def _is_blank(s: pd.Series) -> pd.Series:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from coaching_roi import schemas
 from coaching_roi.config import Config
+from coaching_roi.intake.cells import isin_text
 from coaching_roi.roster import AE_ONLY, active_mask
 
 if TYPE_CHECKING:
@@ -58,10 +59,10 @@ def coverage(result: IntakeResult, cfg: Config) -> pd.DataFrame:
                          note=f"cannot compute: {', '.join(missing)} absent"))
     else:
         disc = calls[calls["call_type"].isin(cfg.rubric.discovery_call_types) & _in_quarter(calls["call_date"], cfg)]
-        # isin against the distinct ids: an Arrow-string isin with millions of repeated values is 15x slower
-        disc = disc[disc["call_id"].isin(scores["call_id"].unique())]
+        # Arrow's hash set of the distinct ids (pandas' isin on Arrow strings makes a Python object per value)
+        disc = disc[isin_text(disc["call_id"], scores["call_id"])]
         n_aes = aes.nunique()
-        covered = aes[aes.isin(disc["rep_id"].unique())].nunique()
+        covered = aes[isin_text(aes, disc["rep_id"])].nunique()
         rows.append(dict(metric="AEs with a scored discovery call", value=_share(covered, n_aes),
                          numerator=covered, denominator=n_aes, note=f"active AEs in {q}"))
     sessions = result.tables.get("coaching_sessions")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from coaching_roi import schemas
 from coaching_roi.config import TABLES, Config
+from coaching_roi.intake.cells import isin_text
 
 if TYPE_CHECKING:
     from coaching_roi.intake.result import IntakeResult
@@ -76,7 +77,8 @@ def date_ranges(result: IntakeResult) -> pd.DataFrame:
         col = schemas.DATE_COLUMN[table]
         df = result.tables[table]
         if col is None and table == "call_scores" and "calls" in result.tables:
-            dates = df[["call_id"]].merge(result.tables["calls"][["call_id", "call_date"]], on="call_id")["call_date"]
+            calls = result.tables["calls"]  # the dates of the calls that have scores (no row-per-score merge)
+            dates = calls.loc[isin_text(calls["call_id"], df["call_id"]), "call_date"]
             col = "call_date (of the call)"
         elif col is None:
             dates, col = pd.Series(dtype=schemas.DATETIME_DTYPE), "—"

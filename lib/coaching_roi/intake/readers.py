@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -153,44 +152,72 @@ def _arrow_str(arr) -> pd.Series:
     return pd.Series(pd.array(arr, dtype=schemas.STRING_DTYPE))
 
 
+_CSV_BLOCK = 1_000_000
+"""Lines split into fields at once by :func:`_read_csv_fast` (bounds its transient memory)."""
+
+
 def _read_csv_fast(
     text: str, delimiter: str, path: Path, table: str
 ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
     """Parse CSV text without any quote character: one physical line = one record.
 
-    Vectorised (pandas' C parser on the well-formed lines), for files with millions of rows; same
-    result as :func:`_read_csv_records` + :func:`_records_to_frame` on such files.
+    Vectorised (Arrow compute splits lines and fields; a record's value count is its field list's
+    length), for files with millions of rows; same result as :func:`_read_csv_records` +
+    :func:`_records_to_frame` on such files.
     """
     # Lines and fields are split by Arrow compute on Arrow strings: no Python object per line or field
     # (a 5 M-row file would otherwise hold its text several times over as Python strings).
-    physical = _arrow_str(pc.split_pattern(pa.array([text], type=pa.large_string()), "\n").flatten()).str.rstrip("\r")
+    physical = pc.split_pattern(pa.array([text], type=pa.large_string()), "\n").flatten()
+    if "\r" in text:  # the fast path has no lone CR: only CRLF line ends to trim
+        physical = pc.utf8_rtrim(physical, characters="\r")
     line_no = np.arange(1, len(physical) + 1, dtype=np.int64)
-    nonblank = (physical.str.strip() != "").to_numpy()
-    idx = np.flatnonzero(nonblank)
+    # A line is blank when it is empty or only whitespace (what str.strip() == "" says, code point by
+    # code point: Arrow's and Python's whitespace sets agree).
+    blank = pc.or_(pc.equal(pc.utf8_length(physical), 0), pc.utf8_is_space(physical))
+    idx = np.flatnonzero(~blank.to_numpy(zero_copy_only=False))
     if len(idx) == 0:
         raise WorkbookError(f"{path.name}: the file is empty. Fix: export the {table} table again.")
-    header = _clean_header(physical.iloc[idx[0]].split(delimiter), path)
+    header = _clean_header(physical[int(idx[0])].as_py().split(delimiter), path)
     n = len(header)
     body_idx = idx[1:]
-    body = physical.iloc[body_idx].reset_index(drop=True)
+    if len(body_idx) and body_idx[-1] - body_idx[0] + 1 == len(body_idx):  # no blank line inside: a slice, no copy
+        body = physical.slice(int(body_idx[0]), len(body_idx))
+    else:
+        body = physical.take(pa.array(body_idx))
     del physical
     lines = line_no[body_idx]
-    counts = (body.str.count(re.escape(delimiter)) + 1).to_numpy()
+    # Without quote characters a record is its line split at each delimiter (what csv.reader and
+    # pandas' C parser with QUOTE_NONE do): one field list per line; its length is the value count.
+    # A block of lines at a time, so that only one block's field lists exist at once.
+    counts_parts, columns, bad_rows = [], [[] for _ in header], []
+    for at in range(0, len(body), _CSV_BLOCK):
+        fields = pc.split_pattern(body.slice(at, _CSV_BLOCK), pattern=delimiter)
+        c = pc.list_value_length(fields).to_numpy(zero_copy_only=False).astype(np.int64)
+        counts_parts.append(c)
+        ok = c == n
+        kept = fields if ok.all() else fields.filter(pa.array(ok))
+        for j in range(n):
+            columns[j].append(pc.list_element(kept, j))
+        if not ok.all():
+            bad_rows += [(r + [""] * n)[:n] for r in fields.filter(pa.array(~ok)).to_pylist()]
+        del fields, kept
+    counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, dtype=np.int64)
     good = counts == n
     if good.any():
-        # Without quote characters a record is its line split at each delimiter (what csv.reader and
-        # pandas' C parser with QUOTE_NONE do): one field list per line, then column j of each.
-        fields = pc.split_pattern(pa.array(body if good.all() else body[good]), pattern=delimiter)
-        parsed = pd.DataFrame({h: _arrow_str(pc.list_element(fields, j)) for j, h in enumerate(header)})
-        del fields
+        parsed = {}
+        for j, h in enumerate(header):  # each column made one contiguous array, its blocks released
+            parts, columns[j] = columns[j], None
+            parsed[h] = _arrow_str(pa.concat_arrays(parts) if len(parts) > 1 else parts[0])
+            del parts
+        parsed = pd.DataFrame(parsed)
     else:
         parsed = pd.DataFrame({h: pd.Series(dtype=schemas.STRING_DTYPE) for h in header})
+    del columns
     if len(parsed) != int(good.sum()):
         raise AssertionError(f"{path.name}: fast CSV parse read {len(parsed)} rows, expected {int(good.sum())}")
     if good.all():
         return parsed, lines, _no_reasons()
     bad_pos = np.flatnonzero(~good)
-    bad_rows = [(r.split(delimiter) + [""] * n)[:n] for r in body.iloc[bad_pos]]
     bad = pd.DataFrame(bad_rows, columns=header, dtype=schemas.STRING_DTYPE)
     raw = pd.concat([parsed.set_axis(np.flatnonzero(good)), bad.set_axis(bad_pos)]).sort_index()
     raw = raw.reset_index(drop=True)

@@ -69,7 +69,9 @@ def run_intake(cfg: Config, *, progress: Progress = None, write: bool = True) ->
         )
     _cross_checks(checked, progress)
     tables, rejects, failures, acc_rows, sources = {}, {}, [], [], {}
-    for table, ch in checked.items():
+    for table in list(checked):
+        # Popped: once a table is finalised its raw, mapped and typed frames are released.
+        ch = checked.pop(table)
         accepted, rej, fail = _finalise(ch)
         tables[table], rejects[table] = accepted, rej
         failures.append(fail)
@@ -78,6 +80,7 @@ def run_intake(cfg: Config, *, progress: Progress = None, write: bool = True) ->
             "table": table, "source": ch.ld.label, "rows_read": len(ch.typed),
             "rows_accepted": len(accepted), "rows_rejected": len(rej),
         })
+        del ch
     accounting = pd.DataFrame(acc_rows).astype(
         {"table": schemas.STRING_DTYPE, "source": schemas.STRING_DTYPE, "rows_read": "int64",
          "rows_accepted": "int64", "rows_rejected": "int64"}

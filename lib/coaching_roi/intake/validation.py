@@ -12,6 +12,7 @@ from coaching_roi.config import Config
 from coaching_roi.intake.cells import (
     _no_reasons,
     _reasons,
+    isin_text,
     rep_id_from_name,
 )
 from coaching_roi.intake.loaded import Progress, _Checked, _Loaded
@@ -50,15 +51,13 @@ def _reference_reasons(
     child: _Checked, col: str, parent: _Checked, parent_col: str, parent_table: str, check: str
 ) -> pd.DataFrame:
     """Rows of ``child`` whose ``col`` is not an accepted ``parent_col``."""
-    rejected_rows = set(parent.reasons["row"]) if len(parent.reasons) else set()
-    ok_mask = ~parent.typed.index.isin(list(rejected_rows))
-    accepted = set(parent.typed.loc[ok_mask, parent_col].dropna())
-    everything = set(parent.typed[parent_col].dropna())
+    rejected_rows = parent.reasons["row"].unique() if len(parent.reasons) else []
+    ok_mask = ~parent.typed.index.isin(rejected_rows)
     vals = child.typed[col]
-    bad = vals.notna() & ~vals.isin(accepted)
+    bad = pd.Series(vals.notna().to_numpy() & ~isin_text(vals, parent.typed.loc[ok_mask, parent_col]), index=vals.index)
     if not bad.any():
         return _no_reasons()
-    was_rejected = vals.isin(everything)
+    was_rejected = pd.Series(isin_text(vals, parent.typed[parent_col]), index=vals.index)
     reason = (
         col + " " + vals[bad].map(repr)
         + np.where(was_rejected[bad], f" refers to a row of {parent_table} that was rejected "

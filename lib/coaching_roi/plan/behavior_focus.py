@@ -93,21 +93,29 @@ def ae_focus(
     enough = rb[rb["n_calls"] >= min_calls]
     team = enough.groupby("behavior", observed=True)["mean_score"].agg(["mean", "var", "count"])
     rows = []
-    # One merge and one grouping for all reps (an inner merge keeps the left order), not one filter per rep.
-    merged = rb.merge(team, left_on="behavior", right_index=True, how="inner")
-    by_rep = dict(tuple(merged.groupby("rep_id", observed=True, sort=False)))
+    # One merge and one sort for all reps (not a filter and a sort per rep): a rep picks its lowest
+    # (diff, behavior) among its behaviors with enough calls, or among all of them when none has.
+    # (a fresh index: an empty merge would keep the team's "behavior" index beside the column)
+    merged = rb.merge(team, left_on="behavior", right_index=True, how="inner").reset_index(drop=True)
+    merged = merged.assign(diff=merged["mean_score"] - merged["mean"])
+    ok = (merged["n_calls"] >= min_calls).to_numpy()
+    n_ok = pd.Series(ok, index=merged.index).groupby(merged["rep_id"], observed=True, sort=False).transform("sum")
+    eligible = ok | (n_ok.to_numpy() == 0)
+    picks = merged[eligible].sort_values(["rep_id", "diff", "behavior"]).drop_duplicates("rep_id")
+    n_ok_of = dict(zip(merged["rep_id"], n_ok.to_numpy(), strict=True))
+    picks = picks.set_index("rep_id")
+    z_of: dict[float, float] = {}
     for rep in sorted(map(str, ae_ids)):
-        mine = by_rep.get(rep, merged.iloc[:0])
-        if mine.empty:
+        if rep not in picks.index:
             rows.append({"rep_id": rep, "status": "no data", "n_calls": 0, "evidence": "No scored calls this quarter."})
             continue
-        mine = mine.assign(diff=mine["mean_score"] - mine["mean"])
-        ok = mine[mine["n_calls"] >= min_calls]
-        low_volume = ok.empty
-        pick = (mine if low_volume else ok).sort_values(["diff", "behavior"]).iloc[0]
+        pick = picks.loc[rep]
+        low_volume = n_ok_of[rep] == 0
         b = str(pick["behavior"])
-        lvl = fn.diagnosis_level(level, True, max(len(ok), 1))
-        z = _st.norm.ppf(0.5 + lvl / 2)
+        lvl = fn.diagnosis_level(level, True, max(int(n_ok_of[rep]), 1))
+        if lvl not in z_of:
+            z_of[lvl] = _st.norm.ppf(0.5 + lvl / 2)
+        z = z_of[lvl]
         s = (sd or {}).get(b, float("nan"))
         se = np.sqrt(s**2 / pick["n_calls"] + (pick["var"] if np.isfinite(pick["var"]) else 0) / max(pick["count"], 1))
         lo, hi = (pick["diff"] - z * se, pick["diff"] + z * se) if np.isfinite(se) else (np.nan, np.nan)

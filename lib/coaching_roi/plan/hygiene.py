@@ -53,12 +53,19 @@ def coaching_cadence(
     if "manager_id" in reps.columns:
         for m, g in reps.dropna(subset=["manager_id"]).groupby("manager_id", observed=True):
             managed[str(m)] = set(g["rep_id"].astype(str))
-    coaches = sorted(set(s["coach_id"].astype(str)) | set(managed))
+    coach = s["coach_id"].astype(str)
+    coaches = sorted(set(coach) | set(managed))
+    # Each coach's sessions and each (coach, rep)'s dates by group positions: one pass, not a filter
+    # of every session per coach and per rep.
+    by_coach = s.groupby(coach, observed=True, sort=False).indices
+    by_pair = s.groupby([coach, s["rep_id"]], observed=True, sort=False).indices
+    dates = s["session_date"]
+    none = np.array([], dtype=np.intp)
     rows = []
     for c in coaches:
-        mine = s[s["coach_id"].astype(str) == c]
+        mine = s.iloc[by_coach.get(c, none)]
         scope = managed.get(c, set()) | set(mine["rep_id"].astype(str))
-        gaps = [_longest_gap(mine.loc[mine["rep_id"] == r, "session_date"], start, end) for r in sorted(scope)]
+        gaps = [_longest_gap(dates.iloc[by_pair.get((c, r), none)], start, end) for r in sorted(scope)]
         n = len(mine)
         rows.append(
             {

@@ -8,6 +8,7 @@ import pandas as pd
 
 from coaching_roi import funnel as fn
 from coaching_roi import verdict
+from coaching_roi.batch_intervals import NAN, welch_intervals
 from coaching_roi.calendar import week_start
 
 
@@ -50,18 +51,23 @@ def behavior_score_change(
     period = np.select([(date >= now[0]) & (date < now[1]), (date >= before[0]) & (date < before[1])], [1, 2], default=0)
     cl = call_level[period > 0]
     period, score = period[period > 0], cl["score"].to_numpy()
-    rows = []
+    rows, pairs = [], []
     # Group positions in one pass; each group's calls keep their order, so the means are the same sums.
     for (rid, b), idx in cl.groupby(["rep_id", "behavior"], observed=True, sort=True).indices.items():
         p, x = period[idx], score[idx]
         x1, x0 = x[p == 1], x[p == 2]
         if len(x1) < min_calls or len(x0) < min_calls:
             continue
-        d, lo, hi = fn.mean_diff_interval(x1, x0, level)
+        pairs.append((x1, x0))
         rows.append(
             {"rep_id": rid, "behavior": b, "mean_before": x0.mean(), "n_before": len(x0), "mean_now": x1.mean(),
-             "n_now": len(x1), "change": d, "ci_low": lo, "ci_high": hi}
+             "n_now": len(x1)}
         )
+    # Every pair's Welch interval at once (fn.mean_diff_interval's numbers: NaN throughout without bounds)
+    d, lo, hi = welch_intervals(pairs, level)
+    missing = np.isnan(lo)
+    for row, di, li, hi_ in zip(rows, np.where(missing, NAN, d), lo, np.where(missing, NAN, hi), strict=True):
+        row.update(change=float(di), ci_low=float(li), ci_high=float(hi_))
     cols = ["rep_id", "behavior", "mean_before", "n_before", "mean_now", "n_now", "change", "ci_low", "ci_high"]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["rep_id", "behavior"], ignore_index=True) if len(out) else out

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coaching_roi import funnel as fn
 from coaching_roi import verdict
+from coaching_roi.batch_intervals import welch_intervals
 
 
 def focus_movement(
@@ -26,7 +26,7 @@ def focus_movement(
     AEs: the focus behavior's mean call score change (Welch interval; ≥ ``min_calls`` calls in each).
     Columns: rep_id, change, ci_low, ci_high, unit ("fraction"/"points"), n_now, n_before, movement.
     """
-    rows = []
+    rows, welch = [], []
     # Each rep's rows looked up by key (one pass over each table), not filtered per rep (reps × rows).
     stage_rows = ({} if funnel_change is None else
                   {k: i for i, k in reversed(list(enumerate(zip(funnel_change["rep_id"], funnel_change["stage"], strict=True))))})
@@ -54,12 +54,17 @@ def focus_movement(
             x0 = x[(day >= before64[0]) & (day < before64[1])]
             row.update(unit="points", n_now=len(x1), n_before=len(x0))
             if len(x1) >= min_calls and len(x0) >= min_calls:
-                d, lo, hi = fn.mean_diff_interval(x1, x0, level)
-                row.update(change=d, ci_low=lo, ci_high=hi)
-            row["movement"] = movement_reading(row, level)
+                welch.append((len(rows), x1, x0))  # its interval and reading: below, all pairs at once
+            else:
+                row["movement"] = movement_reading(row, level)
         else:
             row["movement"] = "too little data (input table absent)"
         rows.append(row)
+    d, lo, hi = welch_intervals([(x1, x0) for _, x1, x0 in welch], level)
+    for (i, _, _), di, li, hi_ in zip(welch, d, lo, hi, strict=True):
+        if not np.isnan(li):  # as funnel.mean_diff_interval: without bounds, no change either
+            rows[i].update(change=float(di), ci_low=float(li), ci_high=float(hi_))
+        rows[i]["movement"] = movement_reading(rows[i], level)
     return pd.DataFrame(rows, columns=["rep_id", "change", "ci_low", "ci_high", "unit", "n_now", "n_before", "movement"])
 
 
