@@ -57,3 +57,20 @@ def test_quantiles_are_scipy_stats_bit_for_bit():
     for x in (0.0, 0.3, 1.7, 4.2, 25.0):
         for df in (1, 3.5, 40):
             assert t_sf(x, df) == float(stats.t.sf(x, df))
+
+
+def test_welch_is_statsmodels_and_scipy_bit_for_bit():
+    """welch_interval no longer imports statsmodels: its bounds must be the same floats as CompareMeans'."""
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+    rng = np.random.default_rng(11)
+    for level in (0.8, 0.9, 0.95):
+        for n1, n0 in ((2, 2), (3, 9), (17, 5), (120, 400)):
+            x1, x0 = rng.normal(0.3, 1.7, n1), rng.normal(0.0, 0.6, n0)
+            cm = CompareMeans(DescrStatsW(x1), DescrStatsW(x0))
+            se = float(cm.std_meandiff_separatevar)
+            q = float(st.t.ppf(0.5 + level / 2, cm.dof_satt()))
+            d = float(x1.mean() - x0.mean())
+            assert welch_interval(x1, x0, level) == (d, d - q * se, d + q * se)
+            assert welch_interval(x1, x0, level, centre=0.25) == (0.25, 0.25 - q * se, 0.25 + q * se)
+    assert welch_interval([1.0, 1.0], [2.0, 2.0]) == (-1.0, -1.0, -1.0)  # zero standard error

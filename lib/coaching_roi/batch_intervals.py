@@ -1,7 +1,7 @@
 """Wilson and Welch intervals for many groups in one call, with the same bits as the one-group functions.
 
-:func:`wilson_intervals` is :func:`coaching_roi.stats.wilson_interval` over arrays of counts (one
-vectorised statsmodels call instead of one per group). :func:`welch_intervals` is
+:func:`wilson_intervals` is :func:`coaching_roi.stats.wilson_interval` over arrays of counts (its closed
+form, elementwise). :func:`welch_intervals` is
 :func:`coaching_roi.stats.welch_interval` over a list of sample pairs: each pair's sums are the ones
 statsmodels' ``CompareMeans(DescrStatsW, DescrStatsW)`` computes (same operations, same order, so the
 same floating-point results), without building its objects, and the t quantiles of all pairs come
@@ -19,8 +19,11 @@ NAN = float("nan")
 
 
 def wilson_intervals(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score intervals of ``k / n`` elementwise; (nan, nan) where ``n <= 0``."""
-    from statsmodels.stats.proportion import proportion_confint
+    """Wilson score intervals of ``k / n`` elementwise; (nan, nan) where ``n <= 0``.
+
+    The same floating-point operations as :func:`coaching_roi.stats.wilson_interval` (statsmodels'
+    closed form), elementwise."""
+    from scipy.special import ndtri
 
     k = np.asarray(k, dtype=np.int64)
     n = np.asarray(n, dtype=np.int64)
@@ -28,8 +31,15 @@ def wilson_intervals(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]
     hi = np.full(k.shape, np.nan)
     ok = n > 0
     if ok.any():
-        lo_ok, hi_ok = proportion_confint(k[ok], n[ok], alpha=1 - level, method="wilson")
-        lo_ok, hi_ok = np.asarray(lo_ok, dtype=float), np.asarray(hi_ok, dtype=float)
+        nobs = n[ok].astype(float)
+        q_ = k[ok] / nobs
+        crit = -float(ndtri((1 - level) / 2.0))
+        crit2 = crit**2
+        denom = 1 + crit2 / nobs
+        center = (q_ + crit2 / (2 * nobs)) / denom
+        dist = crit * np.sqrt(q_ * (1.0 - q_) / nobs + crit2 / (4.0 * nobs**2))
+        dist /= denom
+        lo_ok, hi_ok = center - dist, center + dist
         lo[ok] = np.where(lo_ok > 0.0, lo_ok, 0.0)  # Python's max(0.0, lo) and min(1.0, hi), signed zeros included
         hi[ok] = np.where(hi_ok < 1.0, hi_ok, 1.0)
     return lo, hi
@@ -41,6 +51,22 @@ def _var0(x: np.ndarray) -> tuple[np.float64, np.float64]:
     nobs = w.sum(0)
     mean = np.dot(x.T, w) / nobs
     return np.dot(((x - mean) ** 2).T, w) / nobs, nobs
+
+
+def welch_se_dof(x1: np.ndarray, x0: np.ndarray) -> tuple[float, float]:
+    """Standard error of mean(x1) − mean(x0) with separate variances, and its Satterthwaite degrees of
+    freedom (NaN when the error is 0), as statsmodels' ``CompareMeans.std_meandiff_separatevar`` and
+    ``dof_satt`` compute them. ``x1``, ``x0``: finite values, at least two each."""
+    v1, n1 = _var0(x1)
+    v0, n0 = _var0(x0)
+    se = float(np.sqrt(v1 / (n1 - 1) + v0 / (n0 - 1)))
+    if se == 0:
+        return se, NAN
+    sem1, sem2 = v1 / (n1 - 1), v0 / (n0 - 1)
+    semsum = sem1 + sem2
+    z1 = (sem1 / semsum) ** 2 / (n1 - 1)
+    z2 = (sem2 / semsum) ** 2 / (n0 - 1)
+    return se, float(1.0 / (z1 + z2))
 
 
 def welch_intervals(
@@ -62,16 +88,7 @@ def welch_intervals(
         d[i] = float(x1.mean() - x0.mean()) if len(x1) and len(x0) else NAN
         if len(x1) < 2 or len(x0) < 2:
             continue
-        v1, n1 = _var0(x1)
-        v0, n0 = _var0(x0)
-        se[i] = float(np.sqrt(v1 / (n1 - 1) + v0 / (n0 - 1)))  # CompareMeans.std_meandiff_separatevar
-        if se[i] == 0:
-            continue
-        sem1, sem2 = v1 / (n1 - 1), v0 / (n0 - 1)  # CompareMeans.dof_satt
-        semsum = sem1 + sem2
-        z1 = (sem1 / semsum) ** 2 / (n1 - 1)
-        z2 = (sem2 / semsum) ** 2 / (n0 - 1)
-        dof[i] = 1.0 / (z1 + z2)
+        se[i], dof[i] = welch_se_dof(x1, x0)
     lo, hi = np.full(m, np.nan), np.full(m, np.nan)
     zero = se == 0
     lo[zero], hi[zero] = d[zero], d[zero]

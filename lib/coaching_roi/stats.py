@@ -64,14 +64,14 @@ def welch_interval(x1, x0, level: float = 0.95, *, centre: float | None = None) 
     d = d if centre is None else float(centre)
     if len(x1) < 2 or len(x0) < 2:
         return (d, float("nan"), float("nan"))
-    from scipy import stats as _st
-    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+    from scipy.special import stdtrit
 
-    cm = CompareMeans(DescrStatsW(x1), DescrStatsW(x0))
-    se = float(cm.std_meandiff_separatevar)
+    from coaching_roi.batch_intervals import welch_se_dof
+
+    se, dof = welch_se_dof(x1, x0)  # statsmodels' CompareMeans arithmetic, without importing it
     if se == 0:
         return (d, d, d)
-    q = float(_st.t.ppf(0.5 + level / 2, cm.dof_satt()))
+    q = float(stdtrit(dof, 0.5 + level / 2))  # scipy.stats.t.ppf
     return (d, d - q * se, d + q * se)
 
 
