@@ -24,6 +24,7 @@ KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:mem
 
 _CLOSING: list[tuple[threading.Thread, WarmKernel]] = []  # kernels being shut down in the background
 _CLOSING_LOCK = threading.Lock()
+KILL_WAIT_S = 5.0
 
 
 def wait_for_shutdowns(grace: float = 0.3) -> None:
@@ -40,7 +41,7 @@ def wait_for_shutdowns(grace: float = 0.3) -> None:
         t.join(max(0.0, deadline - time.monotonic()))
         if t.is_alive():
             warm.kill()
-            t.join()
+            t.join(KILL_WAIT_S)  # never hang a run on a kernel that will not go: its thread is a daemon
 
 
 def import_lines(nb_path: Path) -> str:
@@ -66,6 +67,7 @@ class WarmKernel:
         self.nb_path = Path(nb_path)
         self.km = manager_class(kernel_name="python3")
         self.error: BaseException | None = None
+        self._closing = False
         self._thread = threading.Thread(target=self._start, name=f"warm-{self.nb_path.stem}", daemon=True)
         self._thread.start()
 
@@ -98,10 +100,13 @@ class WarmKernel:
     def shutdown_later(self) -> None:
         """Shut the kernel down in a thread of its own (a kernel takes ~0.7 s to exit): the next notebook
         need not wait for it. :func:`wait_for_shutdowns` waits for every such thread."""
-        t = threading.Thread(target=self.shutdown, name=f"shutdown-{self.nb_path.stem}", daemon=True)
         with _CLOSING_LOCK:
+            if self._closing:  # once: a second shutdown of the same kernel could wait on the first forever
+                return
+            self._closing = True
+            t = threading.Thread(target=self.shutdown, name=f"shutdown-{self.nb_path.stem}", daemon=True)
+            t.start()
             _CLOSING.append((t, self))
-        t.start()
 
     def kill(self) -> None:
         """Kill the kernel's process group now (it is shutting down and its notebook is done)."""
