@@ -10,9 +10,9 @@ import pytest
 from scipy.stats import norm
 
 from coaching_roi import funnel as fn
-from coaching_roi import plan, verdict
+from coaching_roi import plan
 from coaching_roi.funnel.rates import _add_gap_columns, _bench_dict, _stage_row
-from coaching_roi.plan import hygiene
+from coaching_roi.plan import behavior_focus, hygiene
 from coaching_roi.plan.hygiene import sessions_in
 
 BENCH = {"connect_rate": 0.10, "conversation_rate": 0.75, "meeting_rate": 0.20, "show_rate": 0.80,
@@ -178,28 +178,8 @@ def _ae_focus_reference(
         s = (sd or {}).get(b, float("nan"))
         se = np.sqrt(s**2 / pick["n_calls"] + (pick["var"] if np.isfinite(pick["var"]) else 0) / max(pick["count"], 1))
         lo, hi = (pick["diff"] - z * se, pick["diff"] + z * se) if np.isfinite(se) else (np.nan, np.nan)
-        if low_volume:
-            status = "low volume"
-        elif verdict.side(lo, hi) == "negative":
-            status = "gap"
-        elif pick["diff"] < 0:
-            status = "below team"
-        else:
-            status = "development"
-        row = {
-            "rep_id": rep,
-            "status": status,
-            "behavior": b,
-            "label": labels.get(b, b),
-            "rep_mean": float(pick["mean_score"]),
-            "team_mean": float(pick["mean"]),
-            "diff": float(pick["diff"]),
-            "ci_low": float(lo),
-            "ci_high": float(hi),
-            "n_calls": int(pick["n_calls"]),
-            "level": lvl,
-        }
-        row["evidence"] = plan.ae_evidence_line(row)
+        # the row built from the pick is the library's own (the pick is what the reference checks)
+        row = behavior_focus._focus_row(rep, pick, b, labels=labels, lo=lo, hi=hi, lvl=lvl, low_volume=low_volume)
         rows.append(row)
     return pd.DataFrame(rows, columns=plan.AE_FOCUS_COLUMNS)
 
@@ -223,21 +203,7 @@ def _cadence_reference(
         mine = s[s["coach_id"].astype(str) == c]
         scope = managed.get(c, set()) | set(mine["rep_id"].astype(str))
         gaps = [hygiene._longest_gap(mine.loc[mine["rep_id"] == r, "session_date"], start, end) for r in sorted(scope)]
-        n = len(mine)
-        rows.append(
-            {
-                "coach_id": c,
-                "n_reps": len(scope),
-                "n_sessions": n,
-                "sessions_per_rep_week": n / len(scope) / weeks if scope and weeks > 0 else np.nan,
-                "median_gap_days": float(np.median(gaps)) if gaps else np.nan,
-                "longest_gap_days": max(gaps) if gaps else np.nan,
-                "reps_without_session": len(scope - set(mine["rep_id"].astype(str))),
-                "share_one_behavior": mine["one_behavior"].mean() if n else np.nan,
-                "share_observable": mine["has_observable"].mean() if n else np.nan,
-                "share_focused": mine["focused"].mean() if n else np.nan,
-            }
-        )
+        rows.append(hygiene._coach_row(c, mine, scope, gaps, weeks))
     return pd.DataFrame(rows)
 
 

@@ -119,30 +119,36 @@ def ae_focus(
         s = (sd or {}).get(b, float("nan"))
         se = np.sqrt(s**2 / pick["n_calls"] + (pick["var"] if np.isfinite(pick["var"]) else 0) / max(pick["count"], 1))
         lo, hi = (pick["diff"] - z * se, pick["diff"] + z * se) if np.isfinite(se) else (np.nan, np.nan)
-        if low_volume:
-            status = "low volume"
-        elif verdict.side(lo, hi) == "negative":
-            status = "gap"
-        elif pick["diff"] < 0:
-            status = "below team"
-        else:
-            status = "development"
-        row = {
-            "rep_id": rep,
-            "status": status,
-            "behavior": b,
-            "label": labels.get(b, b),
-            "rep_mean": float(pick["mean_score"]),
-            "team_mean": float(pick["mean"]),
-            "diff": float(pick["diff"]),
-            "ci_low": float(lo),
-            "ci_high": float(hi),
-            "n_calls": int(pick["n_calls"]),
-            "level": lvl,
-        }
-        row["evidence"] = ae_evidence_line(row)
+        row = _focus_row(rep, pick, b, labels=labels, lo=lo, hi=hi, lvl=lvl, low_volume=low_volume)
         rows.append(row)
     return pd.DataFrame(rows, columns=AE_FOCUS_COLUMNS)
+
+
+def _focus_row(rep, pick, b: str, *, labels: dict, lo: float, hi: float, lvl: float, low_volume: bool) -> dict:
+    """One AE's focus row from the behavior picked for them and its interval (status, means, evidence)."""
+    if low_volume:
+        status = "low volume"
+    elif verdict.side(lo, hi) == "negative":
+        status = "gap"
+    elif pick["diff"] < 0:
+        status = "below team"
+    else:
+        status = "development"
+    row = {
+        "rep_id": rep,
+        "status": status,
+        "behavior": b,
+        "label": labels.get(b, b),
+        "rep_mean": float(pick["mean_score"]),
+        "team_mean": float(pick["mean"]),
+        "diff": float(pick["diff"]),
+        "ci_low": float(lo),
+        "ci_high": float(hi),
+        "n_calls": int(pick["n_calls"]),
+        "level": lvl,
+    }
+    row["evidence"] = ae_evidence_line(row)
+    return row
 
 
 def ae_evidence_line(row: dict) -> str:

@@ -66,19 +66,22 @@ def coaching_cadence(
         mine = s.iloc[by_coach.get(c, none)]
         scope = managed.get(c, set()) | set(mine["rep_id"].astype(str))
         gaps = [_longest_gap(dates.iloc[by_pair.get((c, r), none)], start, end) for r in sorted(scope)]
-        n = len(mine)
-        rows.append(
-            {
-                "coach_id": c,
-                "n_reps": len(scope),
-                "n_sessions": n,
-                "sessions_per_rep_week": n / len(scope) / weeks if scope and weeks > 0 else np.nan,
-                "median_gap_days": float(np.median(gaps)) if gaps else np.nan,
-                "longest_gap_days": max(gaps) if gaps else np.nan,
-                "reps_without_session": len(scope - set(mine["rep_id"].astype(str))),
-                "share_one_behavior": mine["one_behavior"].mean() if n else np.nan,
-                "share_observable": mine["has_observable"].mean() if n else np.nan,
-                "share_focused": mine["focused"].mean() if n else np.nan,
-            }
-        )
+        rows.append(_coach_row(c, mine, scope, gaps, weeks))
     return pd.DataFrame(rows)
+
+
+def _coach_row(c: str, mine: pd.DataFrame, scope: set[str], gaps: list[float], weeks: float) -> dict:
+    """One coach's cadence row from their sessions (``mine``), the reps in scope and each rep's longest gap."""
+    n = len(mine)
+    return {
+        "coach_id": c,
+        "n_reps": len(scope),
+        "n_sessions": n,
+        "sessions_per_rep_week": n / len(scope) / weeks if scope and weeks > 0 else np.nan,
+        "median_gap_days": float(np.median(gaps)) if gaps else np.nan,
+        "longest_gap_days": max(gaps) if gaps else np.nan,
+        "reps_without_session": len(scope - set(mine["rep_id"].astype(str))),
+        "share_one_behavior": mine["one_behavior"].mean() if n else np.nan,
+        "share_observable": mine["has_observable"].mean() if n else np.nan,
+        "share_focused": mine["focused"].mean() if n else np.nan,
+    }
