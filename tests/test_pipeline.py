@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 import pytest
@@ -157,3 +158,22 @@ def test_exporter_built_once_renders_like_a_new_one(tmp_path):
     render.notebook_to_html(nbformat.v4.new_notebook(), tmp_path / "b.html", title="Other")
     again = render.notebook_to_html(nb, tmp_path / "c.html", title="A").read_text()
     assert again == fresh and "Title" in fresh
+
+
+def test_a_warm_kernel_shuts_down_once_and_leaves_no_process(tmp_path):
+    """A failed run asks a kernel to shut down twice (after its notebook, then with the run's early kernels);
+    the second request must not start a second shutdown, which could wait on the first forever."""
+    from coaching_roi import kernels, warmkernel
+
+    nb = tmp_path / "01_x.ipynb"
+    make_nb(nb, "import json\n")
+    wk = warmkernel.WarmKernel(nb, kernels.tracked_manager_class())
+    assert wk.take() is wk.km
+    pid = wk.km.provisioner.pid
+    wk.shutdown_later()
+    wk.shutdown_later()
+    assert sum(w is wk for _, w in warmkernel._CLOSING) == 1
+    warmkernel.wait_for_shutdowns()
+    assert not warmkernel._CLOSING and not wk.km.has_kernel
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
