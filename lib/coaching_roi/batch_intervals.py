@@ -1,7 +1,7 @@
 """Wilson and Welch intervals for many groups in one call, with the same bits as the one-group functions.
 
-:func:`wilson_intervals` is :func:`coaching_roi.stats.wilson_interval` over arrays of counts (its closed
-form, elementwise). :func:`welch_intervals` is
+:func:`wilson_intervals` is statsmodels' Wilson closed form over arrays of counts (``stats.wilson_interval``
+is its one-group case). :func:`welch_intervals` is
 :func:`coaching_roi.stats.welch_interval` over a list of sample pairs: each pair's sums are the ones
 statsmodels' ``CompareMeans(DescrStatsW, DescrStatsW)`` computes (same operations, same order, so the
 same floating-point results), without building its objects, and the t quantiles of all pairs come
@@ -19,10 +19,8 @@ NAN = float("nan")
 
 
 def wilson_intervals(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score intervals of ``k / n`` elementwise; (nan, nan) where ``n <= 0``.
-
-    The same floating-point operations as :func:`coaching_roi.stats.wilson_interval` (statsmodels'
-    closed form), elementwise."""
+    """Wilson score intervals of ``k / n`` elementwise; (nan, nan) where ``n <= 0``: statsmodels' closed form
+    (``proportion_confint(method="wilson")``), the same floating-point operations, without importing it."""
     from scipy.special import ndtri
 
     k = np.asarray(k, dtype=np.int64)

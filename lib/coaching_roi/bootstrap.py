@@ -65,6 +65,15 @@ def resample_blocks(n: int, n_boot: int, rng: np.random.Generator, max_cells: in
         yield rng.integers(0, n, size=(min(step, n_boot - start), n), dtype=dtype)
 
 
+def _draw_counts(idx: np.ndarray, n: int, dtype) -> np.ndarray:
+    """How often each of ``n`` items appears in each row of drawn indices, ``(len(idx), n)``; one resample at
+    a time, so its ``n`` counts stay in cache."""
+    counts = np.empty((idx.shape[0], n), dtype=dtype)
+    for i, row in enumerate(idx):
+        counts[i] = np.bincount(row, minlength=n)
+    return counts
+
+
 def resampled_sums(x: np.ndarray, n_boot: int, rng: np.random.Generator, max_cells: int = MAX_BLOCK_CELLS) -> np.ndarray:
     """``(n_boot, m)`` column sums of ``x`` (``(n, m)``) over each resample of :func:`resample` (same draws):
     row ``i`` equals ``x[resample(...)[i]].sum(axis=0)`` up to rounding. Each block's draws become
@@ -73,10 +82,7 @@ def resampled_sums(x: np.ndarray, n_boot: int, rng: np.random.Generator, max_cel
     n = x.shape[0]
     out = []
     for idx in resample_blocks(n, n_boot, rng, max_cells):
-        counts = np.empty(idx.shape)  # a resample's counts at a time: its n counts stay in cache
-        for i, row in enumerate(idx):
-            counts[i] = np.bincount(row, minlength=n)
-        out.append(counts @ x)
+        out.append(_draw_counts(idx, n, float) @ x)
     return np.vstack(out) if out else np.empty((0, x.shape[1]))
 
 
@@ -171,8 +177,4 @@ def resampled_group_counts(codes: np.ndarray, n_boot: int, seed: int) -> np.ndar
     if len(codes) and codes.min() < 0:
         raise ValueError("group codes must be 0..G-1 (a row without a group cannot be resampled)")
     n_groups = int(codes.max()) + 1 if len(codes) else 0
-    picks = resample(n_groups, n_boot, np.random.default_rng(seed))
-    out = np.empty((n_boot, n_groups), dtype=np.int64)
-    for i, row in enumerate(picks):
-        out[i] = np.bincount(row, minlength=n_groups)
-    return out
+    return _draw_counts(resample(n_groups, n_boot, np.random.default_rng(seed)), n_groups, np.int64)

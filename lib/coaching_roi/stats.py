@@ -5,7 +5,6 @@ Every function that samples takes ``seed``; the same inputs give the same number
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,23 +30,13 @@ class Interval:
 def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion k/n; (nan, nan) when n == 0.
 
-    The closed form of ``statsmodels.stats.proportion.proportion_confint(method="wilson")``, step for
-    step (the same floating-point operations, so the same bits: tests/test_stats.py), without importing
-    statsmodels (about a second of CPU in a notebook that needs nothing else from it).
+    statsmodels' ``proportion_confint(method="wilson")`` step for step, the same bits (tests/test_intervals.py),
+    without importing statsmodels: one group of :func:`coaching_roi.batch_intervals.wilson_intervals`.
     """
-    if n <= 0:
-        return (float("nan"), float("nan"))
-    nobs = float(int(n))
-    q_ = int(k) / nobs
-    from scipy.special import ndtri
+    from coaching_roi.batch_intervals import wilson_intervals
 
-    crit = -float(ndtri((1 - level) / 2.0))  # scipy.stats.norm.isf
-    crit2 = crit**2
-    denom = 1 + crit2 / nobs
-    center = (q_ + crit2 / (2 * nobs)) / denom
-    dist = crit * math.sqrt(q_ * (1.0 - q_) / nobs + crit2 / (4.0 * nobs**2))
-    dist /= denom
-    return (max(0.0, center - dist), min(1.0, center + dist))
+    lo, hi = wilson_intervals([k], [n], level)
+    return (float(lo[0]), float(hi[0]))
 
 
 def welch_interval(x1, x0, level: float = 0.95, *, centre: float | None = None) -> tuple[float, float, float]:

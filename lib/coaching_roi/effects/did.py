@@ -51,7 +51,7 @@ def _demean(x: np.ndarray, groups: list[np.ndarray], *, tol: float = 1e-11, max_
     Each sweep subtracts, set by set, every column's group means. The sums per group are one sparse
     product (group x row indicator, rows in order) for all columns at once: the same additions in the
     same order as a ``np.bincount`` per column, so the same bits, without a pass over the rows per
-    column (:func:`_demean_reference` is the plain loop, kept for the tests).
+    column (tests/test_fast_paths.py keeps the plain loop and compares the two).
     """
     from scipy import sparse
 
@@ -74,25 +74,6 @@ def _demean(x: np.ndarray, groups: list[np.ndarray], *, tol: float = 1e-11, max_
             # nan step adds nothing): every row of a group moves by its mean (an absent group's is 0)
             for v in (np.max(np.abs(means), axis=0) if n else ()):
                 biggest = max(biggest, float(v))
-        if biggest < tol:
-            break
-    return x
-
-
-def _demean_reference(x: np.ndarray, groups: list[np.ndarray], *, tol: float = 1e-11, max_iter: int = 5000) -> np.ndarray:
-    """:func:`_demean` as a plain loop over columns with ``np.bincount`` (the tests compare the two bit for bit)."""
-    x = np.array(x, dtype=float)
-    if x.ndim == 1:
-        x = x[:, None]
-    counts = [np.bincount(g) for g in groups]
-    for _ in range(max_iter):
-        biggest = 0.0
-        for g, c in zip(groups, counts, strict=True):
-            for j in range(x.shape[1]):
-                means = np.bincount(g, weights=x[:, j], minlength=len(c)) / np.maximum(c, 1)
-                step = means[g]
-                x[:, j] -= step
-                biggest = max(biggest, float(np.max(np.abs(step))) if len(step) else 0.0)
         if biggest < tol:
             break
     return x
