@@ -112,6 +112,11 @@ def page_files(stem: str) -> set[str]:
     return {f"{stem}.ipynb", f"{stem}.html"}
 
 
+def artifact_outputs(outputs: dict[str, str]) -> dict[str, str]:
+    """The artifacts among a notebook's outputs (files under ``data/``): what later notebooks read."""
+    return {rel: digest for rel, digest in outputs.items() if rel.startswith("data/")}
+
+
 def components(cfg: Config, notebook: str, notebook_path: Path, upstream: dict[str, dict[str, str]],
                compare_to: Path | None) -> tuple[dict[str, str], str | None]:
     """Every input component of ``notebook`` and why it can never be reused (or None)."""

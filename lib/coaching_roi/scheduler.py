@@ -26,6 +26,13 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "05_qbr_slides": ("01_data_intake", "02_behavioral_scoring", "03_cohort_comparison", "04_coaching_plan"),
 }
 
+# Notebooks that read nothing of the notebooks they depend on but their ``data/`` artifacts (no findings
+# part, page or report file). Such a notebook may start as soon as each of them has run its cell tagged
+# ARTIFACTS_TAG (its artifacts are then written and final), while the rest of that notebook (figures and
+# tables of its page) still runs beside it. Its reuse is decided on those artifacts alone.
+READS_ONLY_ARTIFACTS = frozenset({"02_behavioral_scoring", "03_cohort_comparison", "04_coaching_plan"})
+ARTIFACTS_TAG = "artifacts-written"
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -46,6 +53,13 @@ class NotebookRun:
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("notebook", "status", "action", "why", "seconds", "run_seconds", "html",
                                               "ipynb", "error", "inputs", "outputs")}
+
+
+@dataclass(frozen=True)
+class ArtifactsWritten:
+    """A running notebook ran its cell tagged :data:`ARTIFACTS_TAG`: its artifacts are final."""
+
+    notebook: str
 
 
 def _dependencies(stems: list[str]) -> dict[str, set[str]]:
@@ -70,12 +84,25 @@ def _failure_message(stem: str, exc: BaseException, saved: Path) -> str:
 CELL_TIMEOUT_S = 1800  # one cell longer than this is a hang, not work: fail with a message
 
 
+def _artifacts_hook(on_written: Callable[[], None]) -> Callable[..., None]:
+    """nbclient's ``on_cell_executed`` hook: calls ``on_written`` once the cell tagged :data:`ARTIFACTS_TAG`
+    ran without error (a failed cell raises right after the hook, and the notebook fails)."""
+    def hook(cell, cell_index, execute_reply) -> None:  # noqa: ARG001 - nbclient's signature
+        ok = ((execute_reply or {}).get("content") or {}).get("status") == "ok"
+        if ok and ARTIFACTS_TAG in (cell.get("metadata") or {}).get("tags", []):
+            on_written()
+
+    return hook
+
+
 def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str,
-                 warm: warmkernel.WarmKernel | None = None) -> NotebookRun:
+                 warm: warmkernel.WarmKernel | None = None,
+                 on_artifacts: Callable[[], None] | None = None) -> NotebookRun:
     import nbformat
     import papermill as pm
 
     run = NotebookRun(notebook=nb_path.stem)
+    hooks = {"on_cell_executed": _artifacts_hook(on_artifacts)} if on_artifacts is not None else {}
     out_nb = out_dir / f"{nb_path.stem}.ipynb"
     t0 = time.perf_counter()
     km = warm.take() if warm is not None else None
@@ -95,6 +122,7 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             extra_arguments=warmkernel.KERNEL_ARGS,
             kernel_manager_class=kernels.tracked_manager_class(),
             **({"km": km} if km is not None else {}),
+            **hooks,
         )
     except Exception as exc:  # noqa: BLE001 - reported to the person with the saved notebook
         run.status = "failed"
@@ -147,7 +175,9 @@ class Scheduler:
         self.copied: set[str] = set()  # files placed by reuse (no notebook's output in this run)
         self.snaps: dict[str, dict] = {}
         self.overlap: dict[str, set[str]] = {s: set() for s in self.stems}
-        self.results: queue.Queue[NotebookRun] = queue.Queue()
+        self.results: queue.Queue[NotebookRun | ArtifactsWritten] = queue.Queue()
+        # Running notebooks whose artifacts are final: their artifact files -> SHA-256 at that moment.
+        self.artifacts_final: dict[str, dict[str, str]] = {}
         self.warm: dict[str, warmkernel.WarmKernel] = dict(warm or {})
         self.executing = False  # has a notebook started executing (the HTML exporter is then built meanwhile)
 
@@ -167,9 +197,32 @@ class Scheduler:
         if warm is not None:
             warm.shutdown_later()
 
+    def _ready(self, stem: str, done: set[str]) -> bool:
+        """Whether everything ``stem`` reads is in place: each notebook it depends on finished, or (when
+        ``stem`` reads only their artifacts, and notebooks run side by side) has written them."""
+        early = stem in READS_ONLY_ARTIFACTS and self.n_jobs > 1
+        return all(d in done or (early and d in self.artifacts_final) for d in self.deps[stem])
+
+    def _busy(self, running: set[str]) -> int:
+        """Notebooks holding a place: one past its artifacts runs only the rest of its page meanwhile."""
+        return len(running - self.artifacts_final.keys()) if self.n_jobs > 1 else len(running)
+
+    def _upstream(self, stem: str) -> dict[str, dict[str, str]]:
+        """What ``stem`` reads of each notebook it depends on (file -> SHA-256), for its reuse decision."""
+        out = {}
+        for d in self.deps[stem]:
+            outs = self.runs[d].outputs if self.runs[d].status == "ok" else self.artifacts_final.get(d, {})
+            out[d] = reuse.artifact_outputs(outs) if stem in READS_ONLY_ARTIFACTS else outs
+        return out
+
+    def _artifacts_written(self, stem: str) -> None:
+        rels = reuse.written_by(stem, self.snaps[stem], reuse.snapshot(self.staging), exclude=self.copied,
+                                others=self.overlap[stem])
+        self.artifacts_final[stem] = reuse.artifact_outputs(reuse.hash_outputs(self.staging, rels))
+
     def _reuse_or_start(self, stem: str, running: set[str]) -> bool:
         """Reuse ``stem``'s earlier outputs (True) or start executing it (False)."""
-        upstream = {d: self.runs[d].outputs for d in self.deps[stem]}
+        upstream = self._upstream(stem)
         comp, never = reuse.components(self.cfg, stem, self.by_stem[stem], upstream, self.cfg.compare_to)
         prev = self.previous.get(stem)
         why = reuse.decide(comp, never, prev, self.final, force=self.force)
@@ -202,7 +255,7 @@ class Scheduler:
     def _work(self, stem: str, warm: warmkernel.WarmKernel | None) -> None:
         try:
             self.results.put(_execute_one(self.by_stem[stem], self.staging, self.parameters, NOTEBOOK_TITLES.get(stem, stem),
-                                          warm))
+                                          warm, on_artifacts=lambda: self.results.put(ArtifactsWritten(stem))))
         except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
             self.results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
 
@@ -214,6 +267,13 @@ class Scheduler:
             rels = reuse.written_by(stem, self.snaps.pop(stem), reuse.snapshot(self.staging), exclude=self.copied,
                                     others=self.overlap[stem])
             result.outputs = reuse.hash_outputs(self.staging, rels | {r for r in (result.html, result.ipynb) if r})
+            early = self.artifacts_final.get(stem)
+            if early is not None and reuse.artifact_outputs(result.outputs) != early:
+                result.status = "failed"
+                result.error = (f"Notebook {stem} wrote artifacts after its cell tagged {ARTIFACTS_TAG!r}, so notebooks "
+                                "that started on its artifacts may have read unfinished ones. Fix: tag the cell after "
+                                "the last one that writes to data/.")
+        self.artifacts_final.pop(stem, None)
         self.runs[stem] = result
         self.clock.finished(stem)
 
@@ -228,9 +288,9 @@ class Scheduler:
             while failed is None and progressed:
                 progressed = False
                 for stem in list(pending):
-                    if len(running) >= self.n_jobs:
+                    if self._busy(running) >= self.n_jobs:
                         break
-                    if self.deps[stem] <= done:
+                    if self._ready(stem, done):
                         pending.remove(stem)
                         if self._reuse_or_start(stem, running):
                             done.add(stem)
@@ -245,6 +305,9 @@ class Scheduler:
             if failed is None:
                 self._prewarm(pending, running, done)
             result = self.results.get()
+            if isinstance(result, ArtifactsWritten):
+                self._artifacts_written(result.notebook)
+                continue
             running.discard(result.notebook)
             self._finish(result)
             if result.status == "ok":
