@@ -201,3 +201,61 @@ def test_example_targeting_per_rep_equals_filtering_the_whole_log(with_observabl
         for week in pd.date_range("2025-12-29", periods=24, freq="7D"):
             ep = pd.Series({"rep_id": rep, "episode_week": week})
             assert by_rep.targeting(ep, 8, end) == examples._targeting(sess, ep, 8, end)
+
+
+def _team_week_reference(rep_week):
+    """The per-group lambda version of ``scoring.team_week_behavior``'s quartiles (replaced by one vectorised pass)."""
+    g = rep_week.groupby(["week", "behavior"], observed=True)["mean_score"]
+    return g.agg(rep_p25=lambda x: x.quantile(0.25), rep_p75=lambda x: x.quantile(0.75)).reset_index()
+
+
+def test_team_week_quartiles_equal_the_per_group_quantiles():
+    import pandas as pd
+
+    from coaching_roi import scoring
+
+    rng = np.random.default_rng(3)
+    n = 600
+    rw = pd.DataFrame({
+        "rep_id": rng.choice([f"r{i}" for i in range(17)], n),
+        "week": pd.to_datetime("2026-07-06") + pd.to_timedelta(7 * rng.integers(0, 9, n), unit="D"),
+        "behavior": pd.Categorical(rng.choice(["b", "a", "c"], n), categories=["c", "a", "b"]),
+        "mean_score": rng.normal(5, 1.5, n).round(2),
+        "n_calls": rng.integers(1, 6, n),
+    })
+    got = scoring.team_week_behavior(rw)
+    want = _team_week_reference(rw)
+    assert len(got) == len(want) > 20
+    merged = got.merge(want, on=["week", "behavior"], suffixes=("", "_ref"), validate="one_to_one")
+    assert len(merged) == len(got)
+    for col in ("rep_p25", "rep_p75"):
+        np.testing.assert_allclose(merged[col], merged[f"{col}_ref"], rtol=1e-12, atol=1e-12)
+
+
+def test_phase_trend_interval_is_statsmodels_cluster_ols():
+    import pandas as pd
+    import statsmodels.api as sm
+
+    from coaching_roi import scoring
+
+    rng = np.random.default_rng(11)
+    n = 900
+    start, end = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01")
+    calls = pd.DataFrame({"call_id": [f"c{i}" for i in range(n)], "rep_id": rng.choice([f"r{i}" for i in range(12)], n),
+                          "call_date": start + pd.to_timedelta(rng.integers(0, 92, n), unit="D")})
+    rows = []
+    for beh, slope in (("open", 0.8), ("close", -0.3)):
+        x = (calls["call_date"] - start).dt.days / 92
+        rows.append(calls.assign(behavior=beh, score=5 + slope * x + rng.normal(0, 1, n)))
+    scored = pd.concat(rows, ignore_index=True)
+    phases = {"open": "Opening", "close": "Closing"}
+    got = {t.phase: t for t in scoring.phase_trends(scored, phases, start, end, level=0.9)}
+    for beh, ph in phases.items():
+        p = scored[scored["behavior"] == beh]
+        x = ((p["call_date"] - start).dt.days / (end - start).days).to_numpy(float)
+        fit = sm.OLS(p["score"].to_numpy(float), sm.add_constant(x)).fit(
+            cov_type="cluster", cov_kwds={"groups": pd.factorize(p["rep_id"])[0]})
+        lo, hi = fit.conf_int(alpha=0.1)[1]
+        assert got[ph].n_calls == len(p) and got[ph].n_reps == p["rep_id"].nunique()
+        np.testing.assert_allclose([got[ph].change, got[ph].ci_low, got[ph].ci_high], [fit.params[1], lo, hi],
+                                   rtol=1e-10, atol=1e-12)

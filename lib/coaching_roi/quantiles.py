@@ -16,6 +16,11 @@ def t_ppf(p: float, df: float) -> float:
     return float(_sc.stdtrit(df, p))
 
 
+def t_ppf_many(p: float, df):
+    """:func:`t_ppf` for an array of degrees of freedom (one quantile each)."""
+    return _sc.stdtrit(df, p)
+
+
 def t_sf(x: float, df: float) -> float:
     """P(T > ``x``) for Student's t with ``df`` degrees of freedom (``scipy.stats.t.sf``)."""
     return float(_sc.stdtr(df, -x))

@@ -1,0 +1,102 @@
+"""A notebook that reads only artifacts starts once the notebooks it depends on wrote them (their cell
+tagged ``artifacts-written`` ran), while the rest of those notebooks still runs (coaching_roi.scheduler)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from standin import SETUP, make_nb
+
+from coaching_roi import pipeline, reuse, scheduler
+from coaching_roi.errors import WorkbookError
+
+# 01 writes its artifact in the tagged cell, then waits (at most 30 s) until 02 has started and says so.
+NB01 = SETUP + """
+(cfg.artifacts_dir / "01_reps.txt").write_text(cfg.source_path("reps").read_text().upper())
+"""
+NB01_TAIL = """
+import time
+t0 = time.monotonic()
+while not (cfg.artifacts_dir / "02_started.txt").exists() and time.monotonic() - t0 < 30:
+    time.sleep(0.05)
+findings.write_part(cfg.run_dir, "01_first", quarter=cfg.quarter, status="ok",
+                    extra={"saw_02_start": (cfg.artifacts_dir / "02_started.txt").exists()})
+"""
+NB02 = SETUP + """
+(cfg.artifacts_dir / "02_started.txt").write_text("yes")
+(cfg.artifacts_dir / "02_count.txt").write_text(str(len((cfg.artifacts_dir / "01_reps.txt").read_text())))
+findings.write_part(cfg.run_dir, "02_second", quarter=cfg.quarter, status="ok")
+"""
+
+
+@pytest.fixture
+def early(tmp_path, monkeypatch):
+    monkeypatch.setattr(reuse, "REPORT_KEYS_READ", {"01_first": (), "02_second": ()})
+    monkeypatch.setattr(reuse, "READS_INPUT_FILES", ("01_first",))
+    monkeypatch.setattr(scheduler, "READS_ONLY_ARTIFACTS", frozenset({"02_second"}))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "reps.csv").write_text("rep_id\nr1\n")
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    params = tmp_path / "p.yaml"
+    params.write_text(yaml.safe_dump({"quarter": "2026Q3", "name": "t", "data_dir": str(data)}))
+    out = tmp_path / "out" / "t"
+
+    def run(nb01_tail: str = NB01_TAIL, **kw):
+        make_nb(nbdir / "01_first.ipynb", NB01, after=nb01_tail)
+        if not (nbdir / "02_second.ipynb").exists():  # written once: a new file has new cell ids
+            make_nb(nbdir / "02_second.ipynb", NB02)
+        return pipeline.run(params, out_dir=out, outputs_root=tmp_path / "out", notebook_dir=nbdir,
+                            progress=lambda s: None, **kw)
+
+    return run, data, out
+
+
+@pytest.mark.notebook
+def test_a_notebook_reading_only_artifacts_starts_before_its_upstream_finishes(early):
+    run, data, out = early
+    res = run()
+    found = json.loads((out / "findings.json").read_text())
+    assert found["extra"]["01_first"]["saw_02_start"] is True  # 02 ran while 01 was still in its last cell
+    runs = {r.notebook: r for r in res.notebooks}
+    # 02's reuse rests on 01's artifacts only: not on 01's findings part or its page.
+    upstream = {k for k in runs["02_second"].inputs if k.startswith("upstream:")}
+    assert upstream == {"upstream:data/01_reps.txt"}
+    assert set(runs["01_first"].outputs) == {"data/01_reps.txt", "findings/01_first.json", "01_first.html",
+                                             "01_first.ipynb"}
+    assert "data/02_started.txt" in runs["02_second"].outputs
+
+    # 01 changes only its last cell (not its artifact): 01 runs, 02 is reused.
+    again = {r.notebook: r for r in run(nb01_tail=NB01_TAIL + "\n# reworded\n").notebooks}
+    assert again["01_first"].action == "ran" and again["02_second"].action == "reused", again["02_second"].why
+
+    # A changed input changes 01's artifact: 02 runs again, and says why.
+    (data / "reps.csv").write_text("rep_id\nr1\nr2\n")
+    third = {r.notebook: r for r in run().notebooks}
+    assert third["02_second"].action == "ran" and third["02_second"].why == "upstream artifact data/01_reps.txt changed"
+
+
+@pytest.mark.notebook
+def test_an_artifact_written_after_the_tagged_cell_fails_the_run(early):
+    run, _, out = early
+    late = NB01_TAIL + '\n(cfg.artifacts_dir / "01_late.txt").write_text("too late")\n'
+    with pytest.raises(WorkbookError, match="01_first wrote artifacts after its cell tagged 'artifacts-written'"):
+        run(nb01_tail=late)
+    assert not (out / "manifest.json").exists()  # the failed run replaced nothing
+
+
+def test_the_workbooks_notebooks_tag_the_cell_that_writes_their_artifacts():
+    from coaching_roi.paths import PROJECT_ROOT
+
+    for stem in ("01_data_intake", "02_behavioral_scoring"):
+        nb = json.loads((PROJECT_ROOT / "notebooks" / f"{stem}.ipynb").read_text())
+        tagged = [c for c in nb["cells"] if scheduler.ARTIFACTS_TAG in c["metadata"].get("tags", [])]
+        assert len(tagged) == 1, stem
+        later = nb["cells"][nb["cells"].index(tagged[0]) + 1:]
+        code = "\n".join("".join(c["source"]) for c in later if c["cell_type"] == "code")
+        assert "write_all" not in code and "artifacts.write" not in code and "run_intake" not in code, stem
+    # Only notebooks that read nothing but artifacts of earlier ones may start early: never the deck.
+    assert "05_qbr_slides" not in scheduler.READS_ONLY_ARTIFACTS
