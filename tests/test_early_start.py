@@ -100,3 +100,22 @@ def test_the_workbooks_notebooks_tag_the_cell_that_writes_their_artifacts():
         assert "write_all" not in code and "artifacts.write" not in code and "run_intake" not in code, stem
     # Only notebooks that read nothing but artifacts of earlier ones may start early: never the deck.
     assert "05_qbr_slides" not in scheduler.READS_ONLY_ARTIFACTS
+
+
+def test_warm_kernel_preload_names_real_modules_and_binds_no_new_name():
+    import importlib
+
+    from coaching_roi import warmkernel
+    from coaching_roi.paths import PROJECT_ROOT
+
+    for stem, modules in warmkernel.PRELOAD.items():
+        nb = PROJECT_ROOT / "notebooks" / f"{stem}.ipynb"
+        assert nb.is_file(), stem  # the table names the workbook's notebooks
+        for m in modules:
+            importlib.import_module(m)  # a renamed module would silently stop being preloaded
+        ns: dict = {}
+        exec(compile(warmkernel.preload_code(nb), stem, "exec"), ns)  # noqa: S102 - the workbook's own code
+        bound = {k for k in ns if not k.startswith("__")}
+        imports = {}
+        exec(compile(warmkernel.import_lines(nb), stem, "exec"), imports)  # noqa: S102
+        assert bound == {k for k in imports if not k.startswith("__")}, stem

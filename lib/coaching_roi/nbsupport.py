@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,6 @@ import pandas as pd
 from coaching_roi import config, handrun, safety, textsafe
 from coaching_roi.config import resolved
 from coaching_roi.errors import WorkbookError
-from coaching_roi.plots import set_style
 
 
 def one_blas_thread() -> None:
@@ -77,7 +77,10 @@ def setup(
     one_blas_thread()
     pd.set_option("display.max_columns", 40)
     pd.set_option("display.width", 160)
-    set_style()
+    if "matplotlib" in sys.modules:  # a notebook that draws has imported it; one that does not (01) never pays for it
+        from coaching_roi.plots import set_style
+
+        set_style()
     if validated and run_dir:  # under the runner: the params it validated once for the whole run
         cfg = resolved.read_resolved(Path(run_dir), quarter=quarter, name=name)
     else:

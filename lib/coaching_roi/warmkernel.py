@@ -44,6 +44,33 @@ def wait_for_shutdowns(grace: float = 0.3) -> None:
             t.join(KILL_WAIT_S)  # never hang a run on a kernel that will not go: its thread is a daemon
 
 
+# Modules a notebook's library code imports on first use, inside a function (so that other callers do not
+# pay for them): the warm kernel loads them too, ahead of time. A module that fails to import is skipped
+# here; the notebook then meets the error itself, in its own cell.
+PRELOAD: dict[str, tuple[str, ...]] = {
+    "01_data_intake": ("pandas.io.formats.style",),
+    "02_behavioral_scoring": ("pandas.io.formats.style", "sklearn.impute", "sklearn.linear_model",
+                              "sklearn.model_selection", "sklearn.pipeline", "sklearn.preprocessing"),
+    "03_cohort_comparison": ("pandas.io.formats.style",),
+    "04_coaching_plan": ("pandas.io.formats.style", "openpyxl"),
+    "05_qbr_slides": ("pandas.io.formats.style", "playwright.sync_api", "pptx", "coaching_roi.quantiles"),
+}
+
+
+def preload_code(nb_path: Path) -> str:
+    """The notebook's top-level imports (:func:`import_lines`), then its :data:`PRELOAD` modules, each
+    imported without binding a name in the notebook's namespace."""
+    code = import_lines(nb_path)
+    modules = PRELOAD.get(Path(nb_path).stem, ())
+    if modules:
+        code += ("\nimport importlib as _warm_il\n"
+                 f"for _warm_m in {modules!r}:\n"
+                 "    try:\n        _warm_il.import_module(_warm_m)\n"
+                 "    except Exception:\n        pass\n"
+                 "del _warm_il, _warm_m\n")
+    return code
+
+
 def import_lines(nb_path: Path) -> str:
     """The top-level ``import``/``from … import`` statements of a notebook's code cells, in order."""
     cells = json.loads(Path(nb_path).read_text(encoding="utf-8")).get("cells", [])
@@ -83,7 +110,7 @@ class WarmKernel:
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=120)
-            code = import_lines(self.nb_path)
+            code = preload_code(self.nb_path)
             if code:
                 await kc.execute_interactive(code, silent=True, store_history=False, timeout=300)
         finally:
