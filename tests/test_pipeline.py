@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -169,11 +170,13 @@ def test_a_warm_kernel_shuts_down_once_and_leaves_no_process(tmp_path):
     make_nb(nb, "import json\n")
     wk = warmkernel.WarmKernel(nb, kernels.tracked_manager_class())
     assert wk.take() is wk.km
-    pid = wk.km.provisioner.pid
+    pid, conn = wk.km.provisioner.pid, Path(wk.km.connection_file)
+    assert conn.is_file()
     wk.shutdown_later()
     wk.shutdown_later()
     assert sum(w is wk for _, w in warmkernel._CLOSING) == 1
     warmkernel.wait_for_shutdowns()
     assert not warmkernel._CLOSING and not wk.km.has_kernel
+    assert not conn.exists()  # killed at once (the run's notebooks are done), yet cleaned up
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

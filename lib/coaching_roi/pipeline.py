@@ -120,7 +120,7 @@ def run(
             folders.discard_staging()
             raise
         finally:
-            warmkernel.wait_for_shutdowns()  # after the outputs are in place: no kernel or connection file is left
+            warmkernel.wait_for_shutdowns()  # outputs in place: end the kernels now, leave none behind
     result.seconds = time.perf_counter() - t_start
     ran = sum(r.action == "ran" for r in result.notebooks)
     progress(f"Done in {result.seconds:.1f} s ({ran} ran, {len(result.notebooks) - ran} reused) → {final / 'index.html'}")

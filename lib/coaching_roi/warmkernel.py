@@ -27,11 +27,12 @@ _CLOSING_LOCK = threading.Lock()
 KILL_WAIT_S = 5.0
 
 
-def wait_for_shutdowns(grace: float = 0.3) -> None:
+def wait_for_shutdowns(grace: float = 0.0) -> None:
     """Wait until every kernel handed to :meth:`WarmKernel.shutdown_later` has exited, so a run leaves no
     kernel process or connection file behind. A kernel that has not exited ``grace`` seconds from now is
-    killed (its notebook finished and its files are written; jupyter_client itself kills a kernel that
-    takes more than a second), then waited for."""
+    killed, then waited for: by default at once, since the runner calls this when every notebook has
+    finished and its files are written (a kernel then has nothing left to do or save; its history is kept
+    in memory, and jupyter_client itself kills a kernel that takes more than a second to exit)."""
     deadline = time.monotonic() + grace
     while True:
         with _CLOSING_LOCK:
