@@ -19,7 +19,7 @@ NB01 = SETUP + """
 NB01_TAIL = """
 import time
 t0 = time.monotonic()
-while not (cfg.artifacts_dir / "02_started.txt").exists() and time.monotonic() - t0 < 30:
+while not (cfg.artifacts_dir / "02_started.txt").exists() and time.monotonic() - t0 < WAIT_S:
     time.sleep(0.05)
 findings.write_part(cfg.run_dir, "01_first", quarter=cfg.quarter, status="ok",
                     extra={"saw_02_start": (cfg.artifacts_dir / "02_started.txt").exists()})
@@ -45,8 +45,8 @@ def early(tmp_path, monkeypatch):
     params.write_text(yaml.safe_dump({"quarter": "2026Q3", "name": "t", "data_dir": str(data)}))
     out = tmp_path / "out" / "t"
 
-    def run(nb01_tail: str = NB01_TAIL, **kw):
-        make_nb(nbdir / "01_first.ipynb", NB01, after=nb01_tail)
+    def run(nb01_tail: str = NB01_TAIL, wait_s: float = 30, **kw):
+        make_nb(nbdir / "01_first.ipynb", NB01, after=nb01_tail.replace("WAIT_S", str(wait_s)))
         if not (nbdir / "02_second.ipynb").exists():  # written once: a new file has new cell ids
             make_nb(nbdir / "02_second.ipynb", NB02)
         return pipeline.run(params, out_dir=out, outputs_root=tmp_path / "out", notebook_dir=nbdir,
@@ -77,6 +77,29 @@ def test_a_notebook_reading_only_artifacts_starts_before_its_upstream_finishes(e
     (data / "reps.csv").write_text("rep_id\nr1\nr2\n")
     third = {r.notebook: r for r in run().notebooks}
     assert third["02_second"].action == "ran" and third["02_second"].why == "upstream artifact data/01_reps.txt changed"
+
+
+@pytest.mark.notebook
+def test_no_early_start_beyond_the_memory_budget(early):
+    run, _, out = early
+    res = {r.notebook: r for r in run(wait_s=3, memory_gb=0.01).notebooks}  # 10 MB: no room for a second kernel
+    found = json.loads((out / "findings.json").read_text())
+    assert found["extra"]["01_first"]["saw_02_start"] is False  # 02 waited until 01 had finished
+    assert res["02_second"].action == "ran" and res["02_second"].inputs["upstream:data/01_reps.txt"]
+
+
+def test_memory_room_counts_every_notebook_started_early():
+    import os
+
+    from coaching_roi import memory
+
+    use = memory.usage([os.getpid()])  # this process, once as the runner and once as a "kernel"
+    assert use.kernel_peak >= use.now // 2 > 0  # the peak (VmHWM) is at least the resident size
+    gb = memory.GB
+    fits = memory.Usage(now=1 * gb, kernel_peak=1 * gb)
+    assert memory.room_for(fits, 1, 4.0) and memory.room_for(fits, 3, 4.0)
+    assert not memory.room_for(fits, 4, 4.0)
+    assert not memory.room_for(memory.Usage(now=3 * gb, kernel_peak=2 * gb), 1, 4.0)
 
 
 @pytest.mark.notebook

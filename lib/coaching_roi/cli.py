@@ -38,11 +38,27 @@ def _generate(out: str, seed: int, no_effect: bool, small: bool, clean: bool, no
 
 
 def _run(params: str, out: str | None, jobs: int | None, only: list[str] | None, wait: float = 0.0,
-         force: bool = False) -> Path:
+         force: bool = False, memory_gb: float | None = None) -> Path:
     from coaching_roi import pipeline
 
-    result = pipeline.run(params, out_dir=out, jobs=jobs, only=only, wait=wait, force=force)
+    result = pipeline.run(params, out_dir=out, jobs=jobs, only=only, wait=wait, force=force, memory_gb=memory_gb)
     return result.run_dir
+
+
+def _positive_gb(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of GB") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the memory budget must be more than 0 GB")
+    return value
+
+
+def _memory_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--memory-gb", type=_positive_gb, default=None, metavar="GB",
+                        help="start a notebook before the ones it reads have finished only while the run's memory "
+                             "stays within this budget (default: 4)")
 
 
 def _team_options(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="execute every notebook (default: reuse the outputs of notebooks whose inputs did not change)")
     r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="if another run of the same name is in progress, wait up to this long (default: fail at once)")
+    _memory_option(r)
 
     d = sub.add_parser("demo", help="generate the demo data and run the demo quarter end to end")
     d.add_argument("--seed", type=int, default=7)
@@ -81,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--jobs", type=int, default=None)
     d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS")
     d.add_argument("--force", action="store_true", help="execute every notebook (default: reuse unchanged ones)")
+    _memory_option(d)
 
     v = sub.add_parser("validate", help="check a params file (every key) without running anything")
     v.add_argument("params")
@@ -93,10 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             _generate(args.out, args.seed, args.no_effect, args.small, args.clean, args.no_outcome_link)
         elif args.command == "run":
-            _run(args.params, args.out, args.jobs, args.only, args.wait, args.force)
+            _run(args.params, args.out, args.jobs, args.only, args.wait, args.force, args.memory_gb)
         elif args.command == "demo":
             _generate("data/demo", args.seed, args.no_effect, args.small, clean=False, no_outcome_link=args.no_outcome_link)
-            _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None, args.wait, args.force)
+            _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None, args.wait, args.force, args.memory_gb)
         elif args.command == "validate":
             from coaching_roi import config
 

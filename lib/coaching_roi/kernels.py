@@ -35,6 +35,12 @@ def tracked_manager_class():
     return TrackedKernelManager
 
 
+def live_pids() -> list[int]:
+    """Process ids of the kernels this process started that are still running."""
+    pids = (getattr(getattr(km, "provisioner", None), "pid", None) for km in list(_LIVE_KERNELS))
+    return [p for p in pids if p]
+
+
 def kill_all() -> None:
     """End every kernel this process started (a stopped run must not leave them writing)."""
     for km in list(_LIVE_KERNELS):

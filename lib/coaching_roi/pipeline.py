@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config, kernels, reuse, runlock, safety, warmkernel
+from coaching_roi import config, kernels, memory, reuse, runlock, safety, warmkernel
 from coaching_roi.config import resolved
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
@@ -80,6 +80,7 @@ def run(
     wait: float = 0.0,
     outputs_root: Path | None = None,
     force: bool = False,
+    memory_gb: float | None = None,
 ) -> RunResult:
     """Run every notebook for the quarter described by ``params_file``.
 
@@ -89,7 +90,8 @@ def run(
     default: fail at once). Raises :class:`WorkbookError` (after saving what ran) when a notebook
     fails; the previous outputs of that run name are left untouched, also when the run is interrupted
     or killed. ``out_dir`` must lie inside ``outputs_root`` (default :func:`safety.outputs_root`) or
-    be a folder an earlier run made.
+    be a folder an earlier run made. A notebook starts before the notebooks it reads have finished only
+    while the run stays within ``memory_gb`` (default :data:`memory.DEFAULT_BUDGET_GB`; :mod:`coaching_roi.memory`).
     """
     started = datetime.now(UTC)
     t_start = time.perf_counter()
@@ -112,7 +114,7 @@ def run(
             staging = folders.make_staging(cfg.name, copy_final=bool(only))
             result = _run_in(staging, folders, cfg, raw, params_path, notebooks, jobs, progress, started,
                              previous=previous, force="--force" if force else "--only" if only else None,
-                             t_start=t_start, early=early)
+                             t_start=t_start, early=early, memory_gb=memory_gb)
         except BaseException:
             kernels.kill_all()
             for warm in early.values():  # one still starting is not among the kernels kill_all knows
@@ -147,6 +149,7 @@ def _run_in(
     force: str | None = None,
     t_start: float | None = None,
     early: dict[str, warmkernel.WarmKernel] | None = None,
+    memory_gb: float | None = None,
 ) -> RunResult:
     final = folders.final
     cfg = cfg.model_copy(update={"run_dir": staging})
@@ -166,7 +169,8 @@ def _run_in(
     _import_executors()
     progress(f"Running {len(notebooks)} notebook(s) for {cfg.quarter} (run '{cfg.name}', {n_jobs} at a time)")
     sched = Scheduler(staging, final, cfg, notebooks, parameters, n_jobs, progress, previous or {}, force,
-                       t_start if t_start is not None else time.perf_counter(), warm=early)
+                       t_start if t_start is not None else time.perf_counter(), warm=early,
+                       memory_gb=memory.DEFAULT_BUDGET_GB if memory_gb is None else memory_gb)
     failed = sched.run()
 
     ordered = [sched.runs[s] for s in sched.stems]

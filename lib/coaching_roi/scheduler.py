@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config, kernels, render, reuse, warmkernel
+from coaching_roi import config, kernels, memory, render, reuse, warmkernel
 from coaching_roi import progress as progress_mod
 from coaching_roi.render import NOTEBOOK_TITLES, notebook_to_html
 
@@ -163,7 +163,8 @@ class Scheduler:
 
     def __init__(self, staging: Path, final: Path, cfg: config.Config, notebooks: list[Path], parameters: dict[str, Any],
                  n_jobs: int, progress: Callable[[str], None], previous: dict[str, dict[str, Any]], force: str | None,
-                 t_start: float, warm: dict[str, warmkernel.WarmKernel] | None = None) -> None:
+                 t_start: float, warm: dict[str, warmkernel.WarmKernel] | None = None,
+                 memory_gb: float = memory.DEFAULT_BUDGET_GB) -> None:
         self.staging, self.final, self.cfg, self.parameters = staging, final, cfg, parameters
         self.stems = [p.stem for p in notebooks]
         self.by_stem = {p.stem: p for p in notebooks}
@@ -178,6 +179,8 @@ class Scheduler:
         self.results: queue.Queue[NotebookRun | ArtifactsWritten] = queue.Queue()
         # Running notebooks whose artifacts are final: their artifact files -> SHA-256 at that moment.
         self.artifacts_final: dict[str, dict[str, str]] = {}
+        self.early: set[str] = set()  # notebooks started before every notebook they depend on finished
+        self.memory_gb = memory_gb
         self.warm: dict[str, warmkernel.WarmKernel] = dict(warm or {})
         self.executing = False  # has a notebook started executing (the HTML exporter is then built meanwhile)
 
@@ -197,11 +200,17 @@ class Scheduler:
         if warm is not None:
             warm.shutdown_later()
 
-    def _ready(self, stem: str, done: set[str]) -> bool:
-        """Whether everything ``stem`` reads is in place: each notebook it depends on finished, or (when
-        ``stem`` reads only their artifacts, and notebooks run side by side) has written them."""
-        early = stem in READS_ONLY_ARTIFACTS and self.n_jobs > 1
-        return all(d in done or (early and d in self.artifacts_final) for d in self.deps[stem])
+    def _ready(self, stem: str, done: set[str], running: set[str]) -> bool:
+        """Whether ``stem`` can start: each notebook it depends on finished; or ``stem`` reads only their
+        artifacts, they have written them, notebooks run side by side, and the run's memory leaves room
+        for one more notebook started early (:func:`memory.room_for`)."""
+        deps = self.deps[stem]
+        if deps <= done:
+            return True
+        if stem not in READS_ONLY_ARTIFACTS or self.n_jobs < 2 or not deps <= done | self.artifacts_final.keys():
+            return False
+        use = memory.usage(kernels.live_pids())
+        return memory.room_for(use, len(self.early & running) + 1, self.memory_gb)
 
     def _busy(self, running: set[str]) -> int:
         """Notebooks holding a place: one past its artifacts runs only the rest of its page meanwhile."""
@@ -290,8 +299,10 @@ class Scheduler:
                 for stem in list(pending):
                     if self._busy(running) >= self.n_jobs:
                         break
-                    if self._ready(stem, done):
+                    if self._ready(stem, done, running):
                         pending.remove(stem)
+                        if not self.deps[stem] <= done:
+                            self.early.add(stem)
                         if self._reuse_or_start(stem, running):
                             done.add(stem)
                             self.progress(f"  ↺ {stem} reused: unchanged{self.clock.text()}")
