@@ -4,6 +4,7 @@ returns one reject reason per failing row and check.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -37,6 +38,22 @@ from coaching_roi.schemas.tables import (
 if TYPE_CHECKING:
     from coaching_roi.config import Rubric
 
+
+def _load_pandera_checks_without_hypothesis() -> None:
+    """Load pandera's built-in pandas checks now, with ``hypothesis`` hidden. pandera loads them on the first
+    validation, and with them its data-synthesis strategies, which import ``hypothesis`` when it is installed
+    (a test dependency here): 0.3–1 s of CPU in notebook 01 for something validation never uses. A process
+    that has loaded either already is left as it is."""
+    if "hypothesis" in sys.modules or "pandera.strategies.base_strategies" in sys.modules:
+        return
+    sys.modules["hypothesis"] = None  # type: ignore[assignment] - an import of it now raises ImportError
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401
+    finally:
+        del sys.modules["hypothesis"]
+
+
+_load_pandera_checks_without_hypothesis()
 
 
 def _nonneg(col: str) -> pa.Check:
