@@ -155,22 +155,55 @@ def logrank(df: pd.DataFrame, duration: str, event: str, group: str, a: str, b: 
     return LogRank(res.statistic, res.p_value, int(len(x) + len(y)))
 
 
-def _stratified_bootstrap(
-    arrays_a: tuple[np.ndarray, ...],
-    arrays_b: tuple[np.ndarray, ...],
-    stat,
+def km_medians_resampled(durations: np.ndarray, events: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """:func:`km_median` of each resample ``durations[picks[r]], events[picks[r]]`` (``picks``: resamples x rows).
+
+    All resamples at once: a resample is how often each row is drawn, so its deaths and numbers at risk
+    at every event time of the full sample are integer products of those counts with fixed 0/1 matrices.
+    The curve multiplies the same factors 1 − deaths/at-risk in the same order as :func:`km_median`
+    (a time without a death in a resample contributes an exact 1.0), so the medians are the same bit
+    for bit (tests/test_survival.py compares them with the per-resample loop)."""
+    d = np.asarray(durations, float)
+    e = np.asarray(events, bool)
+    n_res, n = picks.shape
+    out = np.full(n_res, float("nan") if n == 0 else float("inf"))
+    times = np.unique(d[e])
+    if n == 0 or len(times) == 0:
+        return out
+    counts = np.zeros((n_res, len(d)))
+    np.add.at(counts, (np.repeat(np.arange(n_res), n), picks.ravel()), 1.0)
+    dies_at = (e[:, None] & (d[:, None] == times[None, :])).astype(float)  # rows x event times
+    at_risk_at = (d[:, None] >= times[None, :]).astype(float)
+    deaths, at_risk = counts @ dies_at, counts @ at_risk_at  # exact integers
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(deaths > 0, 1 - deaths / at_risk, 1.0)
+    hit = np.cumprod(factor, axis=1) <= 0.5 + 1e-9
+    reached = hit.any(axis=1)
+    out[reached] = times[hit[reached].argmax(axis=1)]
+    return out
+
+
+def median_diff_bootstrap(
+    a: tuple[np.ndarray, np.ndarray],
+    b: tuple[np.ndarray, np.ndarray],
     *,
     n_boot: int,
     seed: int,
     level: float,
 ) -> tuple[float, float, np.ndarray]:
-    """Percentile bootstrap resampling units (rows = reps) within each of two groups."""
+    """Percentile bootstrap of :func:`_median_diff` (KM median of ``b`` − of ``a``, each a (durations,
+    events) pair), resampling rows (reps) within each group; returns (low, high, draws).
+
+    Per resample the two groups' indices are drawn in turn from one stream (``a`` then ``b``); the
+    medians of all resamples are then computed at once (:func:`km_medians_resampled`)."""
     rng = np.random.default_rng(seed)
-    na, nb = len(arrays_a[0]), len(arrays_b[0])
-    draws = np.full(n_boot, np.nan)
+    na, nb = len(a[0]), len(b[0])
+    picks_a, picks_b = np.empty((n_boot, na), dtype=np.int64), np.empty((n_boot, nb), dtype=np.int64)
     for i in range(n_boot):  # the two groups' draws interleave in the stream (kept: same numbers as before)
-        ia, ib = bootstrap.resample(na, 1, rng)[0], bootstrap.resample(nb, 1, rng)[0]
-        draws[i] = stat(tuple(x[ia] for x in arrays_a), tuple(x[ib] for x in arrays_b))
+        picks_a[i], picks_b[i] = bootstrap.resample(na, 1, rng)[0], bootstrap.resample(nb, 1, rng)[0]
+    ma, mb = km_medians_resampled(*a, picks_a), km_medians_resampled(*b, picks_b)
+    ok = np.isfinite(ma) & np.isfinite(mb)
+    draws = np.where(ok, mb - ma, np.nan)
     pct = bootstrap.percentile(draws, level)
     return pct.low, pct.high, draws
 
