@@ -135,6 +135,30 @@ def test_deal_cycle_statistic_from_rep_counts_equals_expanded_rows():
     assert np.isfinite(batched).mean() > 0.9
 
 
+
+def test_deal_cycle_batch_equals_expanded_rows_on_small_censored_teams():
+    """Few deals, mostly open: medians often not reached, splits that leave a group empty; the batch
+    path (medians of all resamples at once) gives the row-expanding bootstrap's draws bit for bit."""
+    import pandas as pd
+
+    from coaching_roi.survival import deal_cycle
+    from coaching_roi.survival.deal_cycle_draws import PctFasterDraws
+
+    rng = np.random.default_rng(21)
+    n_nan = 0
+    for case, (n, share_closed, n_reps) in enumerate([(12, 0.3, 4), (30, 0.5, 6), (25, 0.9, 3), (40, 0.15, 10)]):
+        days = rng.integers(1, 15, n).astype(float)
+        closed = rng.random(n) < share_closed
+        score = np.round(rng.normal(5, 1.0, n), 0)
+        codes = pd.factorize(pd.Series(rng.integers(0, n_reps, n)))[0]
+        stat = deal_cycle._Counted(days, closed, score, codes)
+        _, d_rows = bootstrap.cluster_bootstrap(codes, stat, n_boot=120, seed=case, level=0.95)
+        counts = bootstrap.resampled_group_counts(codes, 120, case)
+        batched = PctFasterDraws(days, closed, score, codes, int(codes.max()) + 1, chunk=8).draws(counts, batch=32)
+        assert np.array_equal(d_rows, batched, equal_nan=True), case
+        n_nan += int(np.isnan(batched).any())
+    assert n_nan >= 2
+
 def test_rank_shortcut_only_when_the_pivoted_qr_keeps_every_column():
     from scipy.linalg import qr
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
 from coaching_roi import funnel as fn
 from coaching_roi import verdict
+from coaching_roi.quantiles import norm_ppf
 
 
 def call_level_scores(call_behavior: pd.DataFrame, *, behaviors: list[str] | None = None) -> pd.DataFrame:
@@ -114,7 +114,7 @@ def ae_focus(
         b = str(pick["behavior"])
         lvl = fn.diagnosis_level(level, True, max(int(n_ok_of[rep]), 1))
         if lvl not in z_of:
-            z_of[lvl] = _st.norm.ppf(0.5 + lvl / 2)
+            z_of[lvl] = norm_ppf(0.5 + lvl / 2)
         z = z_of[lvl]
         s = (sd or {}).get(b, float("nan"))
         se = np.sqrt(s**2 / pick["n_calls"] + (pick["var"] if np.isfinite(pick["var"]) else 0) / max(pick["count"], 1))

@@ -15,10 +15,11 @@ Kinds and their pandas dtypes (see docs/CONTRACTS.md):
 * ``int``      -> ``int64`` (funnel counts; required, so never missing)
 
 Package map: :mod:`.tables` (the declarations), :mod:`.checks` (pandera schemas, :func:`validate`),
-:mod:`.reasons` (the reject-reason texts).
+:mod:`.reasons` (the reject-reason texts). The pandera part (:mod:`.checks`) is imported on first use
+of :func:`validate`, :func:`table_schema` or :func:`all_schemas`: readers of the canonical tables
+(notebooks 02-05) need only the declarations, and pandera costs a fifth of a second to import.
 """
 
-from coaching_roi.schemas.checks import all_schemas, table_schema, validate
 from coaching_roi.schemas.reasons import Formatter
 from coaching_roi.schemas.tables import (
     ALLOWED,
@@ -61,3 +62,15 @@ __all__ = [
     "table_schema",
     "validate",
 ]
+
+
+_CHECKS = ("all_schemas", "table_schema", "validate")
+
+
+def __getattr__(name: str):
+    """The pandera names of :mod:`.checks`, imported on first use."""
+    if name in _CHECKS:
+        from coaching_roi.schemas import checks
+
+        return getattr(checks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,8 +14,6 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from .km import _interpolated_median
-
 
 class PctFasterDraws:
     """1 − KM median(high) / KM median(low) of deals resampled by rep, a batch of resamples at a time.
@@ -81,10 +79,8 @@ class PctFasterDraws:
         t_lo, t_hi = (total - 1) // 2, total // 2
         at_lo, at_hi = self._positions(c, t_lo), self._positions(c, t_hi)
         out = np.full(len(c), np.nan)
-        thr = np.empty(len(c))
-        for b in range(len(c)):
-            lo, hi = self.score_sorted[at_lo[b]], self.score_sorted[at_hi[b]]
-            thr[b] = float(np.mean([lo, hi])) if int(total[b]) % 2 == 0 else float(hi)
+        lo, hi = self.score_sorted[at_lo], self.score_sorted[at_hi]
+        thr = np.where(total % 2 == 0, (lo + hi) / 2, hi)  # np.mean of the two middle scores, as the plain path
         first_high = np.searchsorted(self.score_sorted, thr, side="left")  # high = score order from here on
         start = int(first_high.min())
         rows = np.arange(start, self.n)
@@ -99,20 +95,31 @@ class PctFasterDraws:
         deaths_lo = self.deaths_all @ c.T - deaths_hi
         risk_lo = self.risk_all @ c.T - risk_hi
         n_hi = w.sum(axis=1)
-        for b in range(len(c)):
-            if n_hi[b] == 0 or n_hi[b] == total[b]:
-                continue
-            mh = _interpolated_median(self._curve(deaths_hi[:, b], risk_hi[:, b]))
-            ml = _interpolated_median(self._curve(deaths_lo[:, b], risk_lo[:, b]))
-            if not (np.isfinite(mh) and np.isfinite(ml)) or ml <= 0:
-                continue
-            out[b] = 1 - mh / ml
+        mh, ml = self._medians(deaths_hi, risk_hi), self._medians(deaths_lo, risk_lo)
+        ok = (n_hi > 0) & (n_hi != total) & np.isfinite(mh) & np.isfinite(ml) & (ml > 0)
+        out[ok] = 1 - mh[ok] / ml[ok]
         return out
 
-    def _curve(self, deaths: np.ndarray, at_risk: np.ndarray):
-        """What ``km._km_half_counted`` returns for this group: inf without an event, else the curve."""
+    def _medians(self, deaths: np.ndarray, at_risk: np.ndarray) -> np.ndarray:
+        """``km._interpolated_median`` of each column's curve (event days x resamples); inf without an event
+        or when the curve stays above 0.5.
+
+        A day without a death in a column multiplies its curve by an exact 1.0, so the curve at the days
+        with deaths, the first of them at or below 0.5 and the one before it (the interpolation's
+        ends) are those of the curve over that column's death days alone, bit for bit."""
+        n_t, n_b = deaths.shape
         has = deaths > 0
-        if not has.any():
-            return float("inf")
-        surv = np.cumprod(1 - deaths[has] / at_risk[has])
-        return self.times[has], surv, np.flatnonzero(surv <= 0.5 + 1e-9)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            surv = np.cumprod(np.where(has, 1 - deaths / at_risk, 1.0), axis=0)
+        hit = has & (surv <= 0.5 + 1e-9)
+        out = np.full(n_b, np.inf)
+        cols = np.flatnonzero(hit.any(axis=0))
+        if not len(cols):
+            return out
+        k = hit[:, cols].argmax(axis=0)  # the first death day at or below 0.5
+        last_has = np.maximum.accumulate(np.where(has, np.arange(n_t)[:, None], -1), axis=0)
+        prev = np.where(k > 0, last_has[np.maximum(k - 1, 0), cols], -1)  # the death day before it
+        t_prev = np.where(prev >= 0, self.times[np.maximum(prev, 0)], 0.0)
+        s_prev = np.where(prev >= 0, surv[np.maximum(prev, 0), cols], 1.0)
+        out[cols] = t_prev + (s_prev - 0.5) / (s_prev - surv[k, cols]) * (self.times[k] - t_prev)
+        return out

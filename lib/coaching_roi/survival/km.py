@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
-from lifelines.statistics import logrank_test
-from lifelines.utils import median_survival_times
 
 from coaching_roi import bootstrap
+
+from .km_estimator import km_fit, logrank_two
 
 DAYS_PER_WEEK = 7.0
 
@@ -101,23 +100,24 @@ def km_median_interpolated(durations: np.ndarray, events: np.ndarray) -> float:
 
 
 def km_table(df: pd.DataFrame, duration: str, event: str, group: str, *, level: float = 0.95) -> pd.DataFrame:
-    """Per group: n, n_events, n_censored, KM median and its interval (lifelines, exponential Greenwood).
+    """Per group: n, n_events, n_censored, KM median and its interval (exponential Greenwood band,
+    :func:`.km_estimator.km_fit`, the numbers of lifelines' ``KaplanMeierFitter``).
 
     A median or bound that the curve has not reached is ``inf`` ("not reached yet").
     """
     rows = []
     for g, part in df.groupby(group, observed=True, sort=True):
-        kmf = KaplanMeierFitter(alpha=1 - level).fit(part[duration], part[event].astype(bool))
-        ci = median_survival_times(kmf.confidence_interval_)
+        fit = km_fit(part[duration].to_numpy(), part[event].to_numpy(bool), level=level)
+        ci_low, ci_high = fit.median_ci
         rows.append(
             {
                 group: g,
                 "n": int(len(part)),
                 "n_events": int(part[event].sum()),
                 "n_censored": int((~part[event].astype(bool)).sum()),
-                "median": float(kmf.median_survival_time_),
-                "median_ci_low": float(ci.iloc[0, 0]),
-                "median_ci_high": float(ci.iloc[0, 1]),
+                "median": fit.median,
+                "median_ci_low": ci_low,
+                "median_ci_high": ci_high,
             }
         )
     return pd.DataFrame(rows)
@@ -127,19 +127,10 @@ def km_curves(df: pd.DataFrame, duration: str, event: str, group: str, *, level:
     """Tidy KM curves for plotting: group, time, survival, ci_low, ci_high (one row per step)."""
     parts = []
     for g, part in df.groupby(group, observed=True, sort=True):
-        kmf = KaplanMeierFitter(alpha=1 - level).fit(part[duration], part[event].astype(bool))
-        sf = kmf.survival_function_.iloc[:, 0]
-        ci = kmf.confidence_interval_
+        fit = km_fit(part[duration].to_numpy(), part[event].to_numpy(bool), level=level)
         parts.append(
-            pd.DataFrame(
-                {
-                    group: g,
-                    "time": sf.index.to_numpy(float),
-                    "survival": sf.to_numpy(float),
-                    "ci_low": ci.iloc[:, 0].to_numpy(float),
-                    "ci_high": ci.iloc[:, 1].to_numpy(float),
-                }
-            )
+            pd.DataFrame({group: g, "time": fit.time, "survival": fit.survival, "ci_low": fit.ci_low,
+                          "ci_high": fit.ci_high})
         )
     if not parts:
         return pd.DataFrame(columns=[group, "time", "survival", "ci_low", "ci_high"])
@@ -160,26 +151,59 @@ def logrank(df: pd.DataFrame, duration: str, event: str, group: str, a: str, b: 
     x, y = df.loc[df[group] == a], df.loc[df[group] == b]
     if len(x) == 0 or len(y) == 0:
         return LogRank(float("nan"), float("nan"), int(len(x) + len(y)))
-    res = logrank_test(x[duration], y[duration], x[event].astype(bool), y[event].astype(bool))
-    return LogRank(float(res.test_statistic), float(res.p_value), int(len(x) + len(y)))
+    res = logrank_two(x[duration].to_numpy(), x[event].to_numpy(bool), y[duration].to_numpy(), y[event].to_numpy(bool))
+    return LogRank(res.statistic, res.p_value, int(len(x) + len(y)))
 
 
-def _stratified_bootstrap(
-    arrays_a: tuple[np.ndarray, ...],
-    arrays_b: tuple[np.ndarray, ...],
-    stat,
+def km_medians_resampled(durations: np.ndarray, events: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """:func:`km_median` of each resample ``durations[picks[r]], events[picks[r]]`` (``picks``: resamples x rows).
+
+    All resamples at once: a resample is how often each row is drawn, so its deaths and numbers at risk
+    at every event time of the full sample are integer products of those counts with fixed 0/1 matrices.
+    The curve multiplies the same factors 1 − deaths/at-risk in the same order as :func:`km_median`
+    (a time without a death in a resample contributes an exact 1.0), so the medians are the same bit
+    for bit (tests/test_survival.py compares them with the per-resample loop)."""
+    d = np.asarray(durations, float)
+    e = np.asarray(events, bool)
+    n_res, n = picks.shape
+    out = np.full(n_res, float("nan") if n == 0 else float("inf"))
+    times = np.unique(d[e])
+    if n == 0 or len(times) == 0:
+        return out
+    counts = np.zeros((n_res, len(d)))
+    np.add.at(counts, (np.repeat(np.arange(n_res), n), picks.ravel()), 1.0)
+    dies_at = (e[:, None] & (d[:, None] == times[None, :])).astype(float)  # rows x event times
+    at_risk_at = (d[:, None] >= times[None, :]).astype(float)
+    deaths, at_risk = counts @ dies_at, counts @ at_risk_at  # exact integers
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(deaths > 0, 1 - deaths / at_risk, 1.0)
+    hit = np.cumprod(factor, axis=1) <= 0.5 + 1e-9
+    reached = hit.any(axis=1)
+    out[reached] = times[hit[reached].argmax(axis=1)]
+    return out
+
+
+def median_diff_bootstrap(
+    a: tuple[np.ndarray, np.ndarray],
+    b: tuple[np.ndarray, np.ndarray],
     *,
     n_boot: int,
     seed: int,
     level: float,
 ) -> tuple[float, float, np.ndarray]:
-    """Percentile bootstrap resampling units (rows = reps) within each of two groups."""
+    """Percentile bootstrap of :func:`_median_diff` (KM median of ``b`` − of ``a``, each a (durations,
+    events) pair), resampling rows (reps) within each group; returns (low, high, draws).
+
+    Per resample the two groups' indices are drawn in turn from one stream (``a`` then ``b``); the
+    medians of all resamples are then computed at once (:func:`km_medians_resampled`)."""
     rng = np.random.default_rng(seed)
-    na, nb = len(arrays_a[0]), len(arrays_b[0])
-    draws = np.full(n_boot, np.nan)
+    na, nb = len(a[0]), len(b[0])
+    picks_a, picks_b = np.empty((n_boot, na), dtype=np.int64), np.empty((n_boot, nb), dtype=np.int64)
     for i in range(n_boot):  # the two groups' draws interleave in the stream (kept: same numbers as before)
-        ia, ib = bootstrap.resample(na, 1, rng)[0], bootstrap.resample(nb, 1, rng)[0]
-        draws[i] = stat(tuple(x[ia] for x in arrays_a), tuple(x[ib] for x in arrays_b))
+        picks_a[i], picks_b[i] = bootstrap.resample(na, 1, rng)[0], bootstrap.resample(nb, 1, rng)[0]
+    ma, mb = km_medians_resampled(*a, picks_a), km_medians_resampled(*b, picks_b)
+    ok = np.isfinite(ma) & np.isfinite(mb)
+    draws = np.where(ok, mb - ma, np.nan)
     pct = bootstrap.percentile(draws, level)
     return pct.low, pct.high, draws
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from coaching_roi.stats import Interval, welch_interval
 
-from .km import DAYS_PER_WEEK, _median_diff, _stratified_bootstrap
+from .km import DAYS_PER_WEEK, _median_diff, median_diff_bootstrap
 
 MILESTONES = {
     "first_win": "first won deal",
@@ -148,7 +148,7 @@ def weeks_saved(
     at = (t[dur].to_numpy(float), t[milestone].to_numpy(bool))
     ac = (c[dur].to_numpy(float), c[milestone].to_numpy(bool))
     point = _median_diff(at, ac)
-    lo, hi, _ = _stratified_bootstrap(at, ac, _median_diff, n_boot=n_boot, seed=seed, level=level)
+    lo, hi, _ = median_diff_bootstrap(at, ac, n_boot=n_boot, seed=seed, level=level)
     return Interval(point, lo, hi, n)
 
 
