@@ -3,10 +3,9 @@
 A rep who has not reached a milestone yet, or who left (``end_date``) before reaching it, is
 **censored** at the end of their follow-up — counted as "not there by then", never as "never".
 Likewise an open deal is censored at its age on the as-of date. Medians come from Kaplan–Meier
-curves (``km_estimator``: lifelines' numbers in numpy); differences get percentile bootstrap intervals whose resampling unit is the rep.
+curves (lifelines); differences get percentile bootstrap intervals whose resampling unit is the rep.
 
 Modules: ``km`` (Kaplan–Meier medians, tables, curves, log-rank, the two-group rep bootstrap),
-``km_estimator`` (the curve, its band, medians and the log-rank test),
 ``ramp`` (new-hire milestones, weeks saved, attainment gap), ``deal_cycle`` (high vs low discovery
 score), ``deal_cycle_draws`` (its bootstrap, a batch of rep resamples at a time). Every public name is importable from ``coaching_roi.survival``.
 """

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from lifelines import KaplanMeierFitter
+from lifelines.statistics import logrank_test
+from lifelines.utils import median_survival_times
 
 from coaching_roi import bootstrap
-
-from .km_estimator import km_fit, logrank_two
 
 DAYS_PER_WEEK = 7.0
 
@@ -100,24 +101,23 @@ def km_median_interpolated(durations: np.ndarray, events: np.ndarray) -> float:
 
 
 def km_table(df: pd.DataFrame, duration: str, event: str, group: str, *, level: float = 0.95) -> pd.DataFrame:
-    """Per group: n, n_events, n_censored, KM median and its interval (exponential Greenwood band,
-    :func:`.km_estimator.km_fit`, the numbers of lifelines' ``KaplanMeierFitter``).
+    """Per group: n, n_events, n_censored, KM median and its interval (lifelines, exponential Greenwood).
 
     A median or bound that the curve has not reached is ``inf`` ("not reached yet").
     """
     rows = []
     for g, part in df.groupby(group, observed=True, sort=True):
-        fit = km_fit(part[duration].to_numpy(), part[event].to_numpy(bool), level=level)
-        ci_low, ci_high = fit.median_ci
+        kmf = KaplanMeierFitter(alpha=1 - level).fit(part[duration], part[event].astype(bool))
+        ci = median_survival_times(kmf.confidence_interval_)
         rows.append(
             {
                 group: g,
                 "n": int(len(part)),
                 "n_events": int(part[event].sum()),
                 "n_censored": int((~part[event].astype(bool)).sum()),
-                "median": fit.median,
-                "median_ci_low": ci_low,
-                "median_ci_high": ci_high,
+                "median": float(kmf.median_survival_time_),
+                "median_ci_low": float(ci.iloc[0, 0]),
+                "median_ci_high": float(ci.iloc[0, 1]),
             }
         )
     return pd.DataFrame(rows)
@@ -127,10 +127,19 @@ def km_curves(df: pd.DataFrame, duration: str, event: str, group: str, *, level:
     """Tidy KM curves for plotting: group, time, survival, ci_low, ci_high (one row per step)."""
     parts = []
     for g, part in df.groupby(group, observed=True, sort=True):
-        fit = km_fit(part[duration].to_numpy(), part[event].to_numpy(bool), level=level)
+        kmf = KaplanMeierFitter(alpha=1 - level).fit(part[duration], part[event].astype(bool))
+        sf = kmf.survival_function_.iloc[:, 0]
+        ci = kmf.confidence_interval_
         parts.append(
-            pd.DataFrame({group: g, "time": fit.time, "survival": fit.survival, "ci_low": fit.ci_low,
-                          "ci_high": fit.ci_high})
+            pd.DataFrame(
+                {
+                    group: g,
+                    "time": sf.index.to_numpy(float),
+                    "survival": sf.to_numpy(float),
+                    "ci_low": ci.iloc[:, 0].to_numpy(float),
+                    "ci_high": ci.iloc[:, 1].to_numpy(float),
+                }
+            )
         )
     if not parts:
         return pd.DataFrame(columns=[group, "time", "survival", "ci_low", "ci_high"])
@@ -151,8 +160,8 @@ def logrank(df: pd.DataFrame, duration: str, event: str, group: str, a: str, b: 
     x, y = df.loc[df[group] == a], df.loc[df[group] == b]
     if len(x) == 0 or len(y) == 0:
         return LogRank(float("nan"), float("nan"), int(len(x) + len(y)))
-    res = logrank_two(x[duration].to_numpy(), x[event].to_numpy(bool), y[duration].to_numpy(), y[event].to_numpy(bool))
-    return LogRank(res.statistic, res.p_value, int(len(x) + len(y)))
+    res = logrank_test(x[duration], y[duration], x[event].astype(bool), y[event].astype(bool))
+    return LogRank(float(res.test_statistic), float(res.p_value), int(len(x) + len(y)))
 
 
 def km_medians_resampled(durations: np.ndarray, events: np.ndarray, picks: np.ndarray) -> np.ndarray:
