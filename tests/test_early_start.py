@@ -142,3 +142,29 @@ def test_warm_kernel_preload_names_real_modules_and_binds_no_new_name():
         imports = {}
         exec(compile(warmkernel.import_lines(nb), stem, "exec"), imports)  # noqa: S102
         assert bound == {k for k in imports if not k.startswith("__")}, stem
+
+
+# Heavy modules a notebook's kernel must not load before its first cell runs (each costs 0.2–1 s of CPU per
+# run): 01 draws nothing; readers of artifacts do not validate with pandera; 04 and 05 need no scipy.stats.
+NOT_AT_IMPORT = {
+    "01_data_intake": ("matplotlib", "statsmodels.api", "sklearn", "seaborn"),
+    "02_behavioral_scoring": ("statsmodels.api", "pandera"),
+    "03_cohort_comparison": ("pandera", "sklearn"),
+    "04_coaching_plan": ("scipy.stats", "statsmodels.api", "pandera", "lifelines"),
+    "05_qbr_slides": ("scipy.stats", "statsmodels.api", "pandera", "lifelines", "sklearn", "seaborn"),
+}
+
+
+@pytest.mark.parametrize("stem", sorted(NOT_AT_IMPORT))
+def test_a_notebooks_imports_load_only_what_it_uses(stem):
+    import subprocess
+    import sys
+
+    from coaching_roi import warmkernel
+    from coaching_roi.paths import PROJECT_ROOT
+
+    code = warmkernel.preload_code(PROJECT_ROOT / "notebooks" / f"{stem}.ipynb")
+    code += f"\nimport sys\nprint(sorted(m for m in {NOT_AT_IMPORT[stem]!r} if m in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=PROJECT_ROOT / "notebooks", env={**__import__("os").environ, "MPLBACKEND": "Agg"})
+    assert out.stdout.strip().splitlines()[-1] == "[]", (stem, out.stdout)
