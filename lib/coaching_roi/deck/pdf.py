@@ -3,7 +3,7 @@
 :func:`find_chromium` looks in ``$COACHING_ROI_CHROMIUM``, then PATH, then common install paths;
 :func:`render_pdf` prints one slide per 16:9 page with no network access; a :class:`Printer` starts the
 browser ahead of time (notebook 05 starts one before it builds the deck, so Chromium's start-up overlaps
-that work) and prints the same way.
+that work, and it opens the page the deck will be printed in while it waits) and prints the same way.
 """
 
 from __future__ import annotations
@@ -72,12 +72,19 @@ def render_pdf(html_path: str | Path, pdf_path: str | Path, *, executable: str) 
         printer.close()
 
 
-def _print_page(browser, html_path: str | Path, pdf_path: str | Path) -> None:
-    """One deck to PDF in a fresh page of ``browser``: file and data URLs only, print media, 16:9 pages."""
+def _new_page(browser):
+    """A fresh page of ``browser`` that loads file and data URLs only (every other request is refused)."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+               else route.abort())
+    return page
+
+
+def _print_page(browser, html_path: str | Path, pdf_path: str | Path, *, page=None) -> None:
+    """One deck to PDF in a fresh page of ``browser`` (or ``page``, one from :func:`_new_page` not used
+    yet): file and data URLs only, print media, 16:9 pages. The page is closed afterwards."""
+    page = page if page is not None else _new_page(browser)
     try:
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                   else route.abort())
         page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
         page.emulate_media(media="print")
         page.pdf(path=str(pdf_path), width=f"{SLIDE_W_IN}in", height=f"{SLIDE_H_IN}in", print_background=True,
@@ -108,7 +115,7 @@ class Printer:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=self.executable, args=BROWSER_ARGS)
                 try:
-                    self._loop(browser, None)
+                    self._loop(browser, None, page=_new_page(browser))
                 finally:
                     browser.close()
                 return
@@ -116,7 +123,9 @@ class Printer:
             error = exc
         self._loop(None, error)
 
-    def _loop(self, browser, error: BaseException | None) -> None:
+    def _loop(self, browser, error: BaseException | None, *, page=None) -> None:
+        """Serve print jobs; ``page`` is a page opened ahead of the first job (opening one costs a
+        renderer process start, about a quarter of a second, which then overlaps the deck's build)."""
         while True:
             try:
                 job = self._jobs.get(timeout=self._idle_s)
@@ -128,7 +137,8 @@ class Printer:
             try:
                 if error is not None:
                     raise error
-                _print_page(browser, html_path, pdf_path)
+                ready, page = page, None
+                _print_page(browser, html_path, pdf_path, page=ready)
                 done.set_result(None)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller
                 done.set_exception(exc)
