@@ -27,7 +27,7 @@ from coaching_roi.deck import slides_appendix as appendix
 from coaching_roi.deck import slides_backup as backup
 from coaching_roi.deck import slides_main as main
 from coaching_roi.deck.html import render_html
-from coaching_roi.deck.model import Deck, DeckInputs, Slide, pseudonymize_inputs, scrub_deck
+from coaching_roi.deck.model import Deck, DeckInputs, PendingPng, Slide, pseudonymize_inputs, scrub_deck
 from coaching_roi.deck.pdf import PDF_HELP, Printer, find_chromium, render_pdf
 from coaching_roi.deck.pptx import render_pptx
 from coaching_roi.paths import PROJECT_ROOT
@@ -85,6 +85,9 @@ def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = 
         appendix.methods_slide(inputs, cfg, caveats),
         appendix.quality_slide(inputs, cfg),
     ]
+    for sl in slides:  # the figures' PNGs were encoded in the background while later slides were built
+        if isinstance(sl.figure, PendingPng):
+            sl.figure = sl.figure.result()
     slides = [layout.fit_backup(sl) for sl in slides]
     deck = Deck(
         title=cfg.report.title,
