@@ -6,6 +6,10 @@
 * :func:`render_all` — HTML, PPTX and (when a Chromium is found) PDF into ``cfg.run_dir``; never
   fails for want of a browser.
 * :func:`show_slide` — one slide in the notebook, every string escaped.
+
+The verdict rule's t quantiles (:mod:`coaching_roi.quantiles`, which loads ``scipy.special``) are
+imported with this module, in notebook 05's kernel started ahead of the notebook, rather than the
+first time a slide asks whether a link is established.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from coaching_roi import compare, decision, settle, story, textsafe
+from coaching_roi import quantiles as _quantiles  # noqa: F401 - see below
 from coaching_roi import verdict as vd
 from coaching_roi.config import Config
 from coaching_roi.deck import chain as chain_mod

@@ -4,6 +4,8 @@
 :func:`render_pdf` prints one slide per 16:9 page with no network access; a :class:`Printer` starts the
 browser ahead of time (notebook 05 starts one before it builds the deck, so Chromium's start-up overlaps
 that work, and it opens the page the deck will be printed in while it waits) and prints the same way.
+Playwright is imported with this module (in notebook 05's kernel, started ahead of the notebook), not
+in the printer's thread, where its import would hold the GIL while the deck is being built.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import shutil
 import threading
 from concurrent.futures import Future
 from pathlib import Path
+
+from playwright.sync_api import sync_playwright
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 BROWSER_ARGS = [
@@ -110,8 +114,6 @@ class Printer:
     def _serve(self) -> None:
         error: BaseException | None = None
         try:
-            from playwright.sync_api import sync_playwright
-
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=self.executable, args=BROWSER_ARGS)
                 try:
