@@ -4,7 +4,7 @@
   decision), then the backup slides; the decision, the changes since ``compare_to`` and what would
   settle each unclear estimate ride along on the :class:`Deck` for findings.json.
 * :func:`render_all` — HTML, PPTX and (when a Chromium is found) PDF into ``cfg.run_dir``; never
-  fails for want of a browser.
+  fails for want of a browser. :func:`print_ahead` starts the PDF as soon as the deck is built.
 * :func:`show_slide` — one slide in the notebook, every string escaped.
 
 The verdict rule's t quantiles (:mod:`coaching_roi.quantiles`, which loads ``scipy.special``) are
@@ -121,6 +121,18 @@ def start_printer(cfg: Config) -> Printer | None:
     return Printer(exe) if exe is not None else None
 
 
+def print_ahead(cfg: Config, deck: Deck, printer: Printer | None) -> None:
+    """Have ``printer`` print the deck's PDF now, while the notebook goes on showing the slides;
+    :func:`render_all` uses that PDF when the deck's HTML is still the same (else it prints again).
+    Does nothing without a printer or with the PDF off; a failure shows when :func:`render_all` prints."""
+    if printer is None or not cfg.report.pdf or not printer.alive:
+        return
+    try:
+        printer.print_ahead(render_html(deck))
+    except Exception:  # noqa: BLE001 - render_all prints the PDF itself (and says why when that fails)
+        return
+
+
 def render_all(cfg: Config, deck: Deck, *, printer: Printer | None = None) -> dict[str, str]:
     """Write qbr_deck.html, .pdf and .pptx into ``cfg.run_dir``; return what was written.
 
@@ -140,20 +152,22 @@ def _render_all(cfg: Config, deck: Deck, printer: Printer | None) -> dict[str, s
     run_dir.mkdir(parents=True, exist_ok=True)
     out: dict[str, str] = {}
     html_path = run_dir / "qbr_deck.html"
-    atomic_write_text(html_path, render_html(deck))
+    html_text = render_html(deck)
+    atomic_write_text(html_path, html_text)
     out["html"] = html_path.name
     pptx_path = run_dir / "qbr_deck.pptx"
     # The PPTX is built in a thread while Chromium prints the PDF (a separate process): they overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pptx_done = pool.submit(render_pptx, deck, pptx_path)
         out["pptx"] = pptx_path.name
-        out["pdf"] = _pdf(cfg, run_dir, html_path, printer)
+        out["pdf"] = _pdf(cfg, run_dir, html_path, printer, html_text)
         pptx_done.result()
     return {k: out[k] for k in ("html", "pptx", "pdf")}
 
 
-def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None) -> str:
-    """Print the deck to qbr_deck.pdf: its file name, or ``"skipped: …"`` with why and what to do."""
+def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None, html_text: str) -> str:
+    """Print the deck to qbr_deck.pdf (or take the PDF :func:`print_ahead` started, when it printed this
+    same HTML): its file name, or ``"skipped: …"`` with why and what to do."""
     if not cfg.report.pdf:
         return "skipped: turned off in params (report.pdf: false)"
     exe = printer.executable if printer is not None else find_chromium()
@@ -162,7 +176,7 @@ def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None) -
     pdf_path = run_dir / "qbr_deck.pdf"
     try:
         if printer is not None and printer.alive:  # one left idle too long (a notebook paused) has closed
-            atomic_write(pdf_path, lambda tmp: printer.print(html_path, tmp))
+            atomic_write(pdf_path, lambda tmp: printer.take_ahead(html_text, tmp) or printer.print(html_path, tmp))
         else:
             atomic_write(pdf_path, lambda tmp: render_pdf(html_path, tmp, executable=exe))
         return pdf_path.name

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import tempfile
 import threading
 from concurrent.futures import Future
 from pathlib import Path
@@ -100,7 +101,7 @@ def _print_page(browser, html_path: str | Path, pdf_path: str | Path, *, page=No
 class Printer:
     """A Chromium started now, in a thread of its own (Playwright's sync API must stay in one thread and
     cannot run inside the kernel's asyncio loop), that prints decks on request: :meth:`print` waits for
-    the PDF; :meth:`close` ends the browser. A browser that fails to start fails each print with that
+    the PDF; :meth:`print_ahead` starts one and :meth:`take_ahead` collects it; :meth:`close` ends the browser. A browser that fails to start fails each print with that
     error. Left idle for ``idle_s`` seconds, it closes itself (a notebook stopped half-way leaves no
     browser behind)."""
 
@@ -108,6 +109,7 @@ class Printer:
         self.executable = executable
         self._jobs: queue.Queue = queue.Queue()
         self._idle_s = idle_s
+        self._ahead: tuple[str, Path, Future] | None = None  # html, its folder, its PDF's future
         self._thread = threading.Thread(target=self._serve, name="deck-pdf-printer", daemon=True)
         self._thread.start()
 
@@ -150,15 +152,52 @@ class Printer:
         """False once the printer closed (asked to, or idle too long)."""
         return self._thread.is_alive()
 
-    def print(self, html_path: str | Path, pdf_path: str | Path, *, timeout: float = 300.0) -> None:
-        """Print ``html_path`` to ``pdf_path`` (raises what the browser raised)."""
+    def _submit(self, html_path: str | Path, pdf_path: str | Path) -> Future:
         if not self._thread.is_alive():
             raise RuntimeError("the PDF printer has stopped (idle too long or closed); start a new one")
         done: Future = Future()
         self._jobs.put((html_path, pdf_path, done))
-        done.result(timeout=timeout)
+        return done
+
+    def print(self, html_path: str | Path, pdf_path: str | Path, *, timeout: float = 300.0) -> None:
+        """Print ``html_path`` to ``pdf_path`` (raises what the browser raised)."""
+        self._submit(html_path, pdf_path).result(timeout=timeout)
+
+    def print_ahead(self, html: str) -> None:
+        """Start printing the deck ``html`` now, in a folder of its own, while the caller goes on;
+        :meth:`take_ahead` hands the PDF over (a later call replaces an earlier one)."""
+        self._drop_ahead()
+        folder = Path(tempfile.mkdtemp(prefix="qbr-deck-"))
+        (folder / "qbr_deck.html").write_text(html, encoding="utf-8")
+        self._ahead = (html, folder, self._submit(folder / "qbr_deck.html", folder / "qbr_deck.pdf"))
+
+    def take_ahead(self, html: str, pdf_path: str | Path, *, timeout: float = 300.0) -> bool:
+        """When the deck printed ahead is exactly ``html``: wait for its PDF, move it to ``pdf_path`` and
+        return True (raises what the browser raised). Otherwise False: the caller prints ``html`` itself."""
+        if self._ahead is None or self._ahead[0] != html:
+            self._drop_ahead()
+            return False
+        _, folder, done = self._ahead
+        try:
+            done.result(timeout=timeout)
+            shutil.move(folder / "qbr_deck.pdf", pdf_path)
+        finally:
+            self._drop_ahead()
+        return True
+
+    def _drop_ahead(self) -> None:
+        if self._ahead is not None:
+            _, folder, done = self._ahead
+            self._ahead = None
+            if not done.done() and self._thread.is_alive():  # the browser may still write there: wait for it
+                try:
+                    done.result(timeout=15)
+                except Exception:  # noqa: BLE001 - the print was not wanted any more
+                    pass
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
-        """End the browser (waits a few seconds for it)."""
+        """End the browser (waits a few seconds for it) and remove what was printed ahead and not taken."""
         self._jobs.put(None)
         self._thread.join(timeout=15)
+        self._drop_ahead()
