@@ -7,9 +7,9 @@
   fails for want of a browser. :func:`print_ahead` starts the PDF as soon as the deck is built.
 * :func:`show_slide` — one slide in the notebook, every string escaped.
 
-The verdict rule's t quantiles (:mod:`coaching_roi.quantiles`, which loads ``scipy.special``) are
-imported with this module, in notebook 05's kernel started ahead of the notebook, rather than the
-first time a slide asks whether a link is established.
+The verdict rule's t quantiles (:mod:`coaching_roi.quantiles`, which loads ``scipy.special``) and
+pandas' table styler (notebook 05's tables) are imported with this module, in notebook 05's kernel
+started ahead of the notebook, rather than the first time a slide or a table needs them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas.io.formats.style  # noqa: F401 - see below
 
 from coaching_roi import compare, decision, settle, story, textsafe
 from coaching_roi import quantiles as _quantiles  # noqa: F401 - see below
