@@ -15,6 +15,7 @@ import queue
 import shutil
 import tempfile
 import threading
+import weakref
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -168,6 +169,7 @@ class Printer:
         :meth:`take_ahead` hands the PDF over (a later call replaces an earlier one)."""
         self._drop_ahead()
         folder = Path(tempfile.mkdtemp(prefix="qbr-deck-"))
+        weakref.finalize(self, shutil.rmtree, folder, True)  # gone at exit even if never taken or dropped
         (folder / "qbr_deck.html").write_text(html, encoding="utf-8")
         self._ahead = (html, folder, self._submit(folder / "qbr_deck.html", folder / "qbr_deck.pdf"))
 
