@@ -730,3 +730,37 @@ def test_a_printer_started_early_prints_the_same_deck_and_reports_a_broken_brows
     out = deck.render_all(make_cfg(tmp_path / "broken"), d, printer=broken)
     assert out["pdf"].startswith(f"skipped: printing with {tmp_path / 'not-a-browser'} failed"), out
     assert deck.start_printer(make_cfg(tmp_path / "off", pdf=False)) is None
+
+
+def test_a_deck_printed_ahead_is_the_pdf_render_all_writes_unless_the_deck_changed(empty_deck, tmp_path, monkeypatch):
+    """deck.print_ahead starts the PDF right after the build; render_all takes that PDF when the deck's HTML
+    is unchanged, and prints again when it changed. Nothing printed ahead is left behind."""
+    import tempfile
+    from dataclasses import replace
+
+    from pypdf import PdfReader
+
+    chromium_or_skip()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    _, d = empty_deck
+    for changed in (False, True):
+        cfg = make_cfg(tmp_path / f"run-{changed}")
+        printer = deck.start_printer(cfg)
+        deck.print_ahead(cfg, d, printer)
+        ahead_html = printer._ahead[0]
+        taken = []
+        take = printer.take_ahead
+        monkeypatch.setattr(printer, "take_ahead",
+                            lambda html, path, taken=taken, take=take, **k: taken.append(take(html, path, **k)) or taken[-1])
+        shown = d if not changed else replace(d, slides=[replace(d.slides[0], title=d.slides[0].title + " (changed)"),
+                                                         *d.slides[1:]])
+        out = deck.render_all(cfg, shown, printer=printer)
+        assert out["pdf"] == "qbr_deck.pdf", out
+        assert taken == [not changed]
+        assert (ahead_html == deck.render_html(shown)) is (not changed)
+        pdf = PdfReader(cfg.run_dir / "qbr_deck.pdf")
+        assert len(pdf.pages) == d.n_slides
+        assert ("(changed)" in pdf.pages[0].extract_text()) is changed
+        assert not list((tmp_path / "tmp").iterdir())  # the folder printed ahead is gone
+    assert deck.print_ahead(make_cfg(tmp_path / "off", pdf=False), d, None) is None  # no printer: nothing to do

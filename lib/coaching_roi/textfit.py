@@ -25,30 +25,49 @@ def _font(bold: bool):
     return ImageFont.truetype(str(Path(get_data_path()) / "fonts" / "ttf" / name), _REF_PX)
 
 
+@lru_cache(maxsize=1 << 16)
+def _length(text: str, bold: bool) -> float:
+    """Width of ``text`` at the reference size, in pixels. Remembered: the deck wraps the same texts
+    at several sizes and widths (layout, chain figure, PPTX), and a wrap measures every prefix of a
+    line, so most measurements repeat."""
+    return float(_font(bold).getlength(text))
+
+
 def width_pt(text: str, size_pt: float, *, bold: bool = False) -> float:
     """Width of one line of ``text`` at ``size_pt``, in points."""
-    return float(_font(bold).getlength(text)) * size_pt / _REF_PX
+    return _length(text, bold) * size_pt / _REF_PX
 
 
 def wrap(text: str, width_in: float, size_pt: float, *, bold: bool = False) -> list[str]:
     """Greedy word wrap of ``text`` into lines no wider than ``width_in`` inches (a word longer than
-    the line stays on its own line). Explicit newlines are kept."""
+    the line stays on its own line). Explicit newlines are kept.
+
+    Each line is the longest run of words, from the line's first word, whose measured width fits.
+    Where that run ends is guessed from the words' own widths (a line is as wide as its words and
+    spaces, give or take kerning), then settled by measuring whole lines: the guess is kept only when
+    its line fits and one more word does not (a line only widens as words are added). The lines are
+    those of measuring one word more at a time (tests/test_textfit.py compares the two).
+    """
     limit = width_in * 72
+    space = _length(" ", bold) * size_pt / _REF_PX
     lines: list[str] = []
     for para in str(text).split("\n"):
         words = para.split()
         if not words:
             lines.append("")
             continue
-        cur = words[0]
-        for w in words[1:]:
-            trial = f"{cur} {w}"
-            if width_pt(trial, size_pt, bold=bold) <= limit:
-                cur = trial
-            else:
-                lines.append(cur)
-                cur = w
-        lines.append(cur)
+        i, n = 0, len(words)
+        while i < n:
+            j, guess = i + 1, width_pt(words[i], size_pt, bold=bold)  # words[i:j]: the line so far
+            while j < n and guess + space + width_pt(words[j], size_pt, bold=bold) <= limit:
+                guess += space + width_pt(words[j], size_pt, bold=bold)
+                j += 1
+            while j > i + 1 and width_pt(" ".join(words[i:j]), size_pt, bold=bold) > limit:
+                j -= 1
+            while j < n and width_pt(" ".join(words[i:j + 1]), size_pt, bold=bold) <= limit:
+                j += 1
+            lines.append(" ".join(words[i:j]))
+            i = j
     return lines
 
 

@@ -8,7 +8,7 @@ Modules by concern:
 * :mod:`.slides_main` — title slide, slide 1 (the chain), slide 2 (coached reps and the decision).
 * :mod:`.slides_backup` — the backup slides on the evidence (quartiles, links, what would settle them,
   ramp, deal cycle, money); :mod:`.slides_appendix` — changes since the last QBR, funnel, methods, quality.
-* :mod:`.build` — :func:`build_deck`, :func:`render_all`, :func:`show_slide`.
+* :mod:`.build` — :func:`build_deck`, :func:`print_ahead`, :func:`render_all`, :func:`show_slide`.
 * :mod:`.html`, :mod:`.pdf`, :mod:`.pptx` — the three renderings (:func:`render_html`,
   :func:`render_pdf` with :func:`find_chromium`, :func:`render_pptx`).
 """
@@ -16,6 +16,7 @@ Modules by concern:
 from coaching_roi.deck.build import (
     SLIDE_RC,
     build_deck,
+    print_ahead,
     render_all,
     show_slide,
     start_printer,
@@ -50,6 +51,6 @@ load_inputs = load_deck_inputs  # notebook 05 calls deck.load_inputs
 __all__ = [
     "BROWSER_ARGS", "BROWSER_PATHS", "PDF_HELP", "SLIDE_H_IN", "SLIDE_RC", "SLIDE_W_IN", "TEMPLATES", "Deck", "DeckInputs",
     "Slide", "build_deck", "fig_png", "find_chromium", "input_status", "load_deck_inputs", "load_inputs", "name_replacements",
-    "pseudonymize_inputs", "render_all", "render_html", "render_pdf", "render_pptx", "scrub_deck", "show_slide",
+    "print_ahead", "pseudonymize_inputs", "render_all", "render_html", "render_pdf", "render_pptx", "scrub_deck", "show_slide",
     "start_printer", "summary_table", "timed_render_all",
 ]

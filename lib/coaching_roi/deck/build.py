@@ -4,8 +4,12 @@
   decision), then the backup slides; the decision, the changes since ``compare_to`` and what would
   settle each unclear estimate ride along on the :class:`Deck` for findings.json.
 * :func:`render_all` — HTML, PPTX and (when a Chromium is found) PDF into ``cfg.run_dir``; never
-  fails for want of a browser.
+  fails for want of a browser. :func:`print_ahead` starts the PDF as soon as the deck is built.
 * :func:`show_slide` — one slide in the notebook, every string escaped.
+
+The verdict rule's t quantiles (:mod:`coaching_roi.quantiles`, which loads ``scipy.special``) and
+pandas' table styler (notebook 05's tables) are imported with this module, in notebook 05's kernel
+started ahead of the notebook, rather than the first time a slide or a table needs them.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas.io.formats.style  # noqa: F401 - see below
 
 from coaching_roi import compare, decision, settle, story, textsafe
+from coaching_roi import quantiles as _quantiles  # noqa: F401 - see below
 from coaching_roi import verdict as vd
 from coaching_roi.config import Config
 from coaching_roi.deck import chain as chain_mod
@@ -27,7 +33,7 @@ from coaching_roi.deck import slides_appendix as appendix
 from coaching_roi.deck import slides_backup as backup
 from coaching_roi.deck import slides_main as main
 from coaching_roi.deck.html import render_html
-from coaching_roi.deck.model import Deck, DeckInputs, Slide, pseudonymize_inputs, scrub_deck
+from coaching_roi.deck.model import Deck, DeckInputs, PendingPng, Slide, pseudonymize_inputs, scrub_deck
 from coaching_roi.deck.pdf import PDF_HELP, Printer, find_chromium, render_pdf
 from coaching_roi.deck.pptx import render_pptx
 from coaching_roi.paths import PROJECT_ROOT
@@ -85,6 +91,9 @@ def _build_deck(cfg: Config, inputs: DeckInputs, *, pseudonymize: bool | None = 
         appendix.methods_slide(inputs, cfg, caveats),
         appendix.quality_slide(inputs, cfg),
     ]
+    for sl in slides:  # the figures' PNGs were encoded in the background while later slides were built
+        if isinstance(sl.figure, PendingPng):
+            sl.figure = sl.figure.result()
     slides = [layout.fit_backup(sl) for sl in slides]
     deck = Deck(
         title=cfg.report.title,
@@ -113,6 +122,18 @@ def start_printer(cfg: Config) -> Printer | None:
     return Printer(exe) if exe is not None else None
 
 
+def print_ahead(cfg: Config, deck: Deck, printer: Printer | None) -> None:
+    """Have ``printer`` print the deck's PDF now, while the notebook goes on showing the slides;
+    :func:`render_all` uses that PDF when the deck's HTML is still the same (else it prints again).
+    Does nothing without a printer or with the PDF off; a failure shows when :func:`render_all` prints."""
+    if printer is None or not cfg.report.pdf or not printer.alive:
+        return
+    try:
+        printer.print_ahead(render_html(deck))
+    except Exception:  # noqa: BLE001 - render_all prints the PDF itself (and says why when that fails)
+        return
+
+
 def render_all(cfg: Config, deck: Deck, *, printer: Printer | None = None) -> dict[str, str]:
     """Write qbr_deck.html, .pdf and .pptx into ``cfg.run_dir``; return what was written.
 
@@ -132,20 +153,22 @@ def _render_all(cfg: Config, deck: Deck, printer: Printer | None) -> dict[str, s
     run_dir.mkdir(parents=True, exist_ok=True)
     out: dict[str, str] = {}
     html_path = run_dir / "qbr_deck.html"
-    atomic_write_text(html_path, render_html(deck))
+    html_text = render_html(deck)
+    atomic_write_text(html_path, html_text)
     out["html"] = html_path.name
     pptx_path = run_dir / "qbr_deck.pptx"
     # The PPTX is built in a thread while Chromium prints the PDF (a separate process): they overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pptx_done = pool.submit(render_pptx, deck, pptx_path)
         out["pptx"] = pptx_path.name
-        out["pdf"] = _pdf(cfg, run_dir, html_path, printer)
+        out["pdf"] = _pdf(cfg, run_dir, html_path, printer, html_text)
         pptx_done.result()
     return {k: out[k] for k in ("html", "pptx", "pdf")}
 
 
-def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None) -> str:
-    """Print the deck to qbr_deck.pdf: its file name, or ``"skipped: …"`` with why and what to do."""
+def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None, html_text: str) -> str:
+    """Print the deck to qbr_deck.pdf (or take the PDF :func:`print_ahead` started, when it printed this
+    same HTML): its file name, or ``"skipped: …"`` with why and what to do."""
     if not cfg.report.pdf:
         return "skipped: turned off in params (report.pdf: false)"
     exe = printer.executable if printer is not None else find_chromium()
@@ -154,7 +177,7 @@ def _pdf(cfg: Config, run_dir: Path, html_path: Path, printer: Printer | None) -
     pdf_path = run_dir / "qbr_deck.pdf"
     try:
         if printer is not None and printer.alive:  # one left idle too long (a notebook paused) has closed
-            atomic_write(pdf_path, lambda tmp: printer.print(html_path, tmp))
+            atomic_write(pdf_path, lambda tmp: printer.take_ahead(html_text, tmp) or printer.print(html_path, tmp))
         else:
             atomic_write(pdf_path, lambda tmp: render_pdf(html_path, tmp, executable=exe))
         return pdf_path.name

@@ -3,7 +3,8 @@
 * :class:`Slide` / :class:`Deck` — what every renderer (HTML, PPTX, notebook) draws.
 * :func:`load_deck_inputs` — findings plus the artifacts the deck reads (absent ones are ``None``).
 * :func:`pseudonymize_inputs` / :func:`scrub_deck` — rep names replaced by stable aliases.
-* :func:`summary_table`, :func:`fig_png`, :func:`lead_rest` — small helpers the slide builders share.
+* :func:`summary_table`, :func:`fig_png` (:func:`fig_png_later`: encoded in a background thread),
+  :func:`lead_rest` — small helpers the slide builders share.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,7 +39,7 @@ class Slide:
     kicker: str = ""
     lead: str = ""
     bullets: list[str] = field(default_factory=list)
-    figure: bytes | None = None  # PNG
+    figure: bytes | None = None  # PNG (a PendingPng while the deck is being built)
     figure_alt: str = ""
     cards: list[dict[str, str]] = field(default_factory=list)  # slide 2: name, behavior, intervention, score, win_rate
     decision: dict[str, Any] | None = None  # slide 2: label, recommendation, because, chips, next
@@ -255,12 +257,60 @@ def scrub_deck(deck: Deck, repl: Mapping[str, str]) -> Deck:
 
 
 # ------------------------------------------------------------------------------------ helpers
+class _PixelSink:
+    """What ``savefig(format="raw")`` writes to: the renderer's RGBA buffer (rows × columns × 4), kept."""
+
+    shape: tuple[int, ...] = ()
+    data: bytes = b""
+
+    def write(self, buf) -> None:
+        view = memoryview(buf)
+        self.shape, self.data = view.shape, view.tobytes()
+
+    def seek(self, *_a) -> int:  # matplotlib takes an object with write and seek for a file
+        return 0
+
+
+def _encode_png(data: bytes, shape: tuple[int, ...], dpi: float) -> bytes:
+    """The PNG matplotlib's Agg canvas writes for these pixels (what ``print_png`` does after drawing)."""
+    import matplotlib.image
+
+    buf = io.BytesIO()
+    matplotlib.image.imsave(buf, memoryview(data).cast("B", shape), format="png", origin="upper", dpi=dpi)
+    return buf.getvalue()
+
+
+_ENCODER: list[ThreadPoolExecutor] = []
+
+
+class PendingPng:
+    """A figure already drawn whose PNG is being encoded in a background thread: :meth:`result` gives the
+    bytes (the same as ``savefig(format="png")``); ``height_px`` is its height in pixels, known at once."""
+
+    def __init__(self, future: Future, height_px: int) -> None:
+        self._future, self.height_px = future, height_px
+
+    def result(self) -> bytes:
+        return self._future.result()
+
+
+def fig_png_later(fig: plt.Figure, *, dpi: int = 150, tight: bool = True) -> PendingPng:
+    """Draw a figure and close it now; encode its PNG in a background thread.
+
+    The encoding (zlib) releases the GIL, so it runs on another core while the next figure is drawn.
+    The pixels are those of ``savefig(format="png")`` with the same arguments, and so are the bytes
+    (tests/test_deck.py compares them)."""
+    sink = _PixelSink()
+    fig.savefig(sink, format="raw", dpi=dpi, bbox_inches="tight" if tight else None, facecolor="white")
+    plt.close(fig)
+    if not _ENCODER:
+        _ENCODER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="deck-png"))
+    return PendingPng(_ENCODER[0].submit(_encode_png, sink.data, sink.shape, dpi), sink.shape[0])
+
+
 def fig_png(fig: plt.Figure, *, dpi: int = 150, tight: bool = True) -> bytes:
     """Encode a figure as PNG bytes and close it."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None, facecolor="white")
-    plt.close(fig)
-    return buf.getvalue()
+    return fig_png_later(fig, dpi=dpi, tight=tight).result()
 
 
 def est(findings: Mapping[str, Any], key: str) -> dict | None:

@@ -19,7 +19,15 @@ from coaching_roi import estimate_ids as ids
 from coaching_roi import settle, story
 from coaching_roi import verdict as vd
 from coaching_roi.config import Config
-from coaching_roi.deck.model import DeckInputs, Slide, est, fig_png, interval_frame, lead_rest
+from coaching_roi.deck.model import (
+    DeckInputs,
+    PendingPng,
+    Slide,
+    est,
+    fig_png_later,
+    interval_frame,
+    lead_rest,
+)
 from coaching_roi.plots import deck as deck_plots
 from coaching_roi.stats import fmt_value
 
@@ -35,10 +43,10 @@ def _title(eid: str, e: Mapping[str, Any] | None, cfg: Config, *, missing: str) 
 
 
 def _intervals_figure(frame: pd.DataFrame, *, xlabel: str, scale: float = 1.0,
-                      ref_line: tuple[float, str] | None = None) -> bytes:
+                      ref_line: tuple[float, str] | None = None) -> PendingPng:
     fig, ax = plt.subplots(figsize=(10, 0.9 + 0.8 * len(frame)))
     deck_plots.plot_intervals(frame, xlabel=xlabel, scale=scale, ref_line=ref_line, ax=ax)
-    return fig_png(fig)
+    return fig_png_later(fig)
 
 
 # ---------------------------------------------------------------------------- scores and wins
@@ -67,7 +75,7 @@ def quartiles_slide(inputs: DeckInputs, cfg: Config) -> Slide:
         return s
     fig, ax = plt.subplots(figsize=(12, 4.3))
     deck_plots.plot_score_distribution_winrate(rq, qs, ax=ax, score_range=None, level_text=level)
-    s.figure = fig_png(fig)
+    s.figure = fig_png_later(fig)
     n_reps = int(rq["rep_id"].nunique()) if "rep_id" in rq.columns else len(rq)
     s.figure_alt = (f"Histogram of {n_reps} reps' composite discovery scores, coloured by quartile, with each "
                     f"quartile's win rate and {level} interval.")

@@ -17,7 +17,7 @@ from coaching_roi import verdict as vd
 from coaching_roi.config import Config
 from coaching_roi.deck import layout
 from coaching_roi.deck.chain import Chain
-from coaching_roi.deck.model import DeckInputs, Slide, est, fig_png
+from coaching_roi.deck.model import DeckInputs, Slide, est, fig_png_later
 from coaching_roi.plots import deck as deck_plots
 
 BODY_PX, NAME_PX = layout.MAIN_PX, 21
@@ -68,7 +68,7 @@ def chain_slide(inputs: DeckInputs, cfg: Config, chain: Chain, *, caveats: list[
     f = inputs.findings
     policy = vd.Policy.from_config(cfg)
     s = Slide(key="chain", kicker="1 · The evidence chain", title=story.chain_title(f, policy))
-    s.figure = fig_png(deck_plots.plot_chain(chain), tight=False)  # its exact size: slide points
+    s.figure = fig_png_later(deck_plots.plot_chain(chain), tight=False)  # its exact size: slide points
     s.figure_alt = "The evidence chain, left to right. " + " ".join(t.rstrip(".") + "." for t in chain.texts())
     order = {cfg.decision.links.get("outcome"): 0, cfg.decision.links.get("behavior"): 1}
     unclear = sorted(chain.to_know, key=lambda a: order.get(a["id"], 2))
@@ -80,7 +80,7 @@ def chain_slide(inputs: DeckInputs, cfg: Config, chain: Chain, *, caveats: list[
     support = _support_line(f, policy)
     if support:
         s.footer.append(support)
-    fig_px = deck_plots.figure_height_px(s.figure)
+    fig_px = deck_plots.css_height_px(s.figure.height_px)
     while s.footer and layout.header_px(s) + fig_px + sum(
             layout.text_px(x, layout.CONTENT_W, layout.MAIN_PX) + FOOTER_GAP for x in s.footer) > layout.CONTENT_H - 4:
         s.footer.pop()  # the supporting line goes first; the notes keep every line

@@ -182,14 +182,9 @@ def chain_height_in(chain) -> float:
     return tallest + 2 * _PAD_IN + 0.05
 
 
-def figure_height_px(png: bytes, *, dpi: float = 150, css_px_per_in: float = 96) -> float:
-    """The CSS height of a PNG figure shown at its natural size on a slide."""
-    import io
-
-    from PIL import Image
-
-    with Image.open(io.BytesIO(png)) as im:
-        return im.size[1] / dpi * css_px_per_in
+def css_height_px(height_px: int, *, dpi: float = 150, css_px_per_in: float = 96) -> float:
+    """The CSS height of a figure ``height_px`` pixels high, shown at its natural size on a slide."""
+    return height_px / dpi * css_px_per_in
 
 
 def plot_chain(chain) -> plt.Figure:
