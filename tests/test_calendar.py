@@ -22,3 +22,20 @@ def test_quarter_labels_bounds_and_shifts():
     assert calendar.quarter_label("2026Q4", 1) == "2027Q1"
     with pytest.raises(WorkbookError, match="YYYYQn"):
         calendar.quarter_bounds("2026-Q3")
+
+
+def test_quarter_dates_are_the_days_of_quarter_bounds_without_pandas():
+    import subprocess
+    import sys
+
+    from coaching_roi.calendar import quarter_bounds, quarter_dates
+
+    for year in (1999, 2024, 2026, 2100):
+        for q in range(1, 5):
+            start, end = quarter_bounds(f"{year}Q{q}")
+            assert quarter_dates(f"{year}Q{q}") == (start.date(), (end - pd.Timedelta(days=1)).date())
+    with pytest.raises(WorkbookError, match="YYYYQn"):
+        quarter_dates("2026Q5")
+    # The runner validates params without loading pandas (its kernels start about 0.3 s sooner).
+    code = "import sys; from coaching_roi import config, pipeline; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

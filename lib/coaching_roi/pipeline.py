@@ -54,14 +54,6 @@ def discover_notebooks(notebook_dir: Path = NOTEBOOK_DIR, only: list[str] | None
     return found
 
 
-def _import_executors() -> None:
-    """Import what the worker threads use, here in the main thread: two threads importing papermill and
-    jupyter_client for the first time at once can see a half-initialised module (an ImportError)."""
-    import jupyter_client.manager  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-
-
 def _skip_slow_optional_imports() -> None:
     """Keep the runner from loading ``rfc3987_syntax``: jsonschema (imported by nbformat) loads it when
     installed, to check IRI formats, and it builds a grammar at import (~1.3 s of CPU per process).
@@ -166,7 +158,6 @@ def _run_in(
         "validated": True,
     }
     n_jobs = _n_jobs(jobs)
-    _import_executors()
     progress(f"Running {len(notebooks)} notebook(s) for {cfg.quarter} (run '{cfg.name}', {n_jobs} at a time)")
     sched = Scheduler(staging, final, cfg, notebooks, parameters, n_jobs, progress, previous or {}, force,
                        t_start if t_start is not None else time.perf_counter(), warm=early,

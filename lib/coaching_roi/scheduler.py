@@ -62,6 +62,14 @@ class ArtifactsWritten:
     notebook: str
 
 
+def _import_executors() -> None:
+    """Import what the worker threads use, here in the main thread: two threads importing papermill and
+    jupyter_client for the first time at once can see a half-initialised module (an ImportError)."""
+    import jupyter_client.manager  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+
 def _dependencies(stems: list[str]) -> dict[str, set[str]]:
     deps: dict[str, set[str]] = {}
     for i, stem in enumerate(stems):
@@ -257,6 +265,7 @@ class Scheduler:
         warm = self.warm.pop(stem, None) or warmkernel.WarmKernel(self.by_stem[stem], kernels.tracked_manager_class())
         if not self.executing:
             self.executing = True
+            _import_executors()  # here, in the main thread: a run that reuses every notebook never loads them
             threading.Thread(target=render.prepare_exporter, name="html-exporter", daemon=True).start()
         threading.Thread(target=self._work, args=(stem, warm), name=f"notebook-{stem}", daemon=True).start()
         return False

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from coaching_roi import verdict as vd
 from coaching_roi.config import Config, quarter_bounds, quarter_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WINDOW_QUARTERS = 4
 
 
 def _window(cfg_quarter: str, first: pd.Timestamp | None) -> list[str]:
+    import pandas as pd  # here: the runner imports this module (for the index) without loading pandas
+
     qs = [quarter_label(cfg_quarter, -k) for k in range(WINDOW_QUARTERS - 1, -1, -1)]
     if first is None or pd.isna(first):
         return qs
@@ -35,6 +38,8 @@ def _window(cfg_quarter: str, first: pd.Timestamp | None) -> list[str]:
 
 def _per_quarter(dates: pd.Series, quarter: str) -> float | None:
     """Mean count per quarter of ``dates`` over the window (None when there are no dates at all)."""
+    import pandas as pd
+
     d = pd.to_datetime(dates).dropna()
     if d.empty:
         return None

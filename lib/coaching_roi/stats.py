@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from coaching_roi import bootstrap as _boot
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def bootstrap_by_group(
     and the draws (nan where the statistic could not be computed on a resample). Slow (one frame per
     draw): a reference for the array versions.
     """
+    import pandas as pd
+
     codes, groups = pd.factorize(df[group_col])
     n = len(groups)
     point = float(statistic(df))

@@ -8,12 +8,11 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import yaml
 from pydantic import ValidationError
 
 from coaching_roi import paramcheck, safety
-from coaching_roi.calendar import quarter_bounds
+from coaching_roi.calendar import quarter_dates
 from coaching_roi.config.run_config import Config
 from coaching_roi.config.sources import TABLES, QuarterFile, Source
 from coaching_roi.errors import WorkbookError
@@ -195,12 +194,12 @@ def _collect(
         except WorkbookError as exc:
             problems.append(str(exc).replace("Invalid params in compare_to: ", "compare_to: "))
     problems.extend(_deal_cycle_problems(merged, qf.overrides))
-    start, end = quarter_bounds(qf.quarter)
+    first_day, last_day = quarter_dates(qf.quarter)
     try:
         cfg = Config(
             quarter=qf.quarter,
-            quarter_start=start.date(),
-            quarter_end=(end - pd.Timedelta(days=1)).date(),
+            quarter_start=first_day,
+            quarter_end=last_day,
             name=run_name,
             data_dir=data_path,
             run_dir=resolve_path(run_dir) if run_dir else safety.outputs_root() / run_name,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from pydantic import Field, model_validator
 
 from coaching_roi.config.strict import _Strict
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Behavior(_Strict):
@@ -57,6 +61,8 @@ class Rubric(_Strict):
 
     def frame(self) -> pd.DataFrame:
         """Return the rubric as a tidy frame (key, label, phase, weight, in_composite)."""
+        import pandas as pd
+
         return pd.DataFrame(
             [
                 {**b.model_dump(), "in_composite": b.key in self.composite_behaviors}

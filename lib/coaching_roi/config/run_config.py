@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from coaching_roi.calendar import quarter_bounds
 from coaching_roi.config.rubric import Rubric
@@ -13,6 +12,9 @@ from coaching_roi.config.sections import Analysis, Benchmarks, Decision, Economi
 from coaching_roi.config.sources import Source
 from coaching_roi.config.strict import _Strict
 from coaching_roi.paths import resolve_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Config(_Strict):
