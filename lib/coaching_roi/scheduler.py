@@ -233,6 +233,8 @@ class Scheduler:
         return out
 
     def _artifacts_written(self, stem: str) -> None:
+        if stem in self.artifacts_final:  # a second tagged cell: the first one's artifacts are what others read
+            return
         rels = reuse.written_by(stem, self.snaps[stem], reuse.snapshot(self.staging), exclude=self.copied,
                                 others=self.overlap[stem])
         self.artifacts_final[stem] = reuse.artifact_outputs(reuse.hash_outputs(self.staging, rels))
