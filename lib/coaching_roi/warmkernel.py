@@ -54,7 +54,7 @@ PRELOAD: dict[str, tuple[str, ...]] = {
                               "sklearn.model_selection", "sklearn.pipeline", "sklearn.preprocessing"),
     "03_cohort_comparison": ("pandas.io.formats.style",),
     "04_coaching_plan": ("pandas.io.formats.style", "openpyxl"),
-    "05_qbr_slides": ("pandas.io.formats.style", "playwright.sync_api", "pptx", "coaching_roi.quantiles"),
+    "05_qbr_slides": ("pandas.io.formats.style", "pptx", "coaching_roi.quantiles"),  # playwright: deck.pdf imports it
 }
 
 

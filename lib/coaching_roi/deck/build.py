@@ -7,9 +7,8 @@
   fails for want of a browser. :func:`print_ahead` starts the PDF as soon as the deck is built.
 * :func:`show_slide` — one slide in the notebook, every string escaped.
 
-The verdict rule's t quantiles (:mod:`coaching_roi.quantiles`, which loads ``scipy.special``) and
-pandas' table styler (notebook 05's tables) are imported with this module, in notebook 05's kernel
-started ahead of the notebook, rather than the first time a slide or a table needs them.
+The modules it needs only on first use (the verdict rule's quantiles, pandas' table styler, python-pptx)
+are loaded ahead of notebook 05 by its warm kernel (``coaching_roi.warmkernel.PRELOAD``).
 """
 
 from __future__ import annotations
@@ -21,10 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas.io.formats.style  # noqa: F401 - see below
 
 from coaching_roi import compare, decision, settle, story, textsafe
-from coaching_roi import quantiles as _quantiles  # noqa: F401 - see below
 from coaching_roi import verdict as vd
 from coaching_roi.config import Config
 from coaching_roi.deck import chain as chain_mod
