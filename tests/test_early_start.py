@@ -91,9 +91,9 @@ def test_no_early_start_beyond_the_memory_budget(early):
 def test_memory_room_counts_every_notebook_started_early():
     import os
 
-    from coaching_roi import memory
-
     import psutil
+
+    from coaching_roi import memory
 
     use = memory.usage([os.getpid()])  # this process, once as the runner and once as a "kernel"
     rss = psutil.Process().memory_info().rss

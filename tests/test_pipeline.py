@@ -180,3 +180,31 @@ def test_a_warm_kernel_shuts_down_once_and_leaves_no_process(tmp_path):
     assert not conn.exists()  # killed at once (the run's notebooks are done), yet cleaned up
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_kernel_env_adds_the_allocator_settings_unless_the_person_set_them():
+    from coaching_roi import kernels
+
+    env = kernels.kernel_env({"PATH": "/bin", "ARROW_DEFAULT_MEMORY_POOL": "jemalloc"})
+    assert env["PATH"] == "/bin"
+    assert env["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"  # the person's choice wins
+    assert env["NUMPY_MADVISE_HUGEPAGE"] == "0"
+    assert kernels.kernel_env({})["ARROW_DEFAULT_MEMORY_POOL"] == "system"
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads a process's environment from /proc (Linux)")
+def test_a_runs_kernel_starts_with_the_allocator_settings(tmp_path):
+    from coaching_roi import kernels, warmkernel
+
+    nb = tmp_path / "01_x.ipynb"
+    make_nb(nb, "import json\n")
+    wk = warmkernel.WarmKernel(nb, kernels.tracked_manager_class())
+    try:
+        assert wk.take() is wk.km
+        raw = Path(f"/proc/{wk.km.provisioner.pid}/environ").read_bytes()
+        env = dict(item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
+        assert env[b"ARROW_DEFAULT_MEMORY_POOL"] == os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system").encode()
+        assert env[b"NUMPY_MADVISE_HUGEPAGE"] == os.environ.get("NUMPY_MADVISE_HUGEPAGE", "0").encode()
+    finally:
+        wk.shutdown_later()
+        warmkernel.wait_for_shutdowns()

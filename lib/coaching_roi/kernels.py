@@ -10,6 +10,24 @@ from contextlib import contextmanager
 
 _LIVE_KERNELS: set = set()
 
+ALLOCATOR_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "NUMPY_MADVISE_HUGEPAGE": "0"}
+"""Memory allocation in the run's kernels (a value the person set in the environment wins).
+
+On Linux with transparent huge pages in ``madvise`` mode (Debian's and Ubuntu's default), pyarrow's
+bundled mimalloc pool and numpy's huge-page hint make the kernel zero fresh 2 MB pages again and again
+while a notebook builds and drops large columns: on a 2,000-rep team that was most of intake's time,
+spent in the system (``docs/PERFORMANCE.md``). The C library's allocator and ordinary pages avoid it;
+values are the same whichever allocator holds them."""
+
+
+def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a run's kernel starts with: ``base`` (default ``os.environ``) plus
+    :data:`ALLOCATOR_ENV` where ``base`` does not set those variables."""
+    env = dict(os.environ if base is None else base)
+    for key, value in ALLOCATOR_ENV.items():
+        env.setdefault(key, value)
+    return env
+
 
 def tracked_manager_class():
     """A kernel manager that registers its kernel, so a stopped run can end the kernels it started."""
@@ -17,6 +35,7 @@ def tracked_manager_class():
 
     class TrackedKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):  # type: ignore[override]
+            kw["env"] = kernel_env(kw.get("env"))
             await super().start_kernel(**kw)
             _LIVE_KERNELS.add(self)
 
