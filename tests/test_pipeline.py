@@ -188,7 +188,7 @@ def test_kernel_env_adds_the_allocator_settings_unless_the_person_set_them():
     env = kernels.kernel_env({"PATH": "/bin", "ARROW_DEFAULT_MEMORY_POOL": "jemalloc"})
     assert env["PATH"] == "/bin"
     assert env["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"  # the person's choice wins
-    assert env["NUMPY_MADVISE_HUGEPAGE"] == "0"
+    assert env["NUMPY_MADVISE_HUGEPAGE"] == "0" and env["MALLOC_TRIM_THRESHOLD_"] == str(1 << 30)
     assert kernels.kernel_env({})["ARROW_DEFAULT_MEMORY_POOL"] == "system"
 
 
@@ -203,8 +203,8 @@ def test_a_runs_kernel_starts_with_the_allocator_settings(tmp_path):
         assert wk.take() is wk.km
         raw = Path(f"/proc/{wk.km.provisioner.pid}/environ").read_bytes()
         env = dict(item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
-        assert env[b"ARROW_DEFAULT_MEMORY_POOL"] == os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system").encode()
-        assert env[b"NUMPY_MADVISE_HUGEPAGE"] == os.environ.get("NUMPY_MADVISE_HUGEPAGE", "0").encode()
+        for key, value in kernels.ALLOCATOR_ENV.items():
+            assert env[key.encode()] == os.environ.get(key, value).encode(), key
     finally:
         wk.shutdown_later()
         warmkernel.wait_for_shutdowns()

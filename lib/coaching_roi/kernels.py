@@ -10,14 +10,18 @@ from contextlib import contextmanager
 
 _LIVE_KERNELS: set = set()
 
-ALLOCATOR_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "NUMPY_MADVISE_HUGEPAGE": "0"}
+ALLOCATOR_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "NUMPY_MADVISE_HUGEPAGE": "0",
+                 "MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
 """Memory allocation in the run's kernels (a value the person set in the environment wins).
 
-On Linux with transparent huge pages in ``madvise`` mode (Debian's and Ubuntu's default), pyarrow's
-bundled mimalloc pool and numpy's huge-page hint make the kernel zero fresh 2 MB pages again and again
-while a notebook builds and drops large columns: on a 2,000-rep team that was most of intake's time,
-spent in the system (``docs/PERFORMANCE.md``). The C library's allocator and ordinary pages avoid it;
-values are the same whichever allocator holds them."""
+A notebook on a large team builds and drops columns of tens of MB again and again, and every fresh
+block of memory is zeroed by the operating system before use. On Linux with transparent huge pages in
+``madvise`` mode (Debian's and Ubuntu's default), pyarrow's bundled mimalloc pool and numpy's huge-page
+hint made that zeroing most of intake's time on a 2,000-rep team. So pyarrow uses the C library's
+allocator, numpy ordinary pages, and glibc keeps blocks below 1 GB in its heap for reuse instead of
+returning them to the system at once (``MALLOC_*``; other C libraries ignore these). Measured in
+``docs/PERFORMANCE.md``: the 2,000-rep run from 108 to 82 s, its peak from 3.2 to 3.5 GB. Values are
+the same whichever allocator holds them."""
 
 
 def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
