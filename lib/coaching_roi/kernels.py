@@ -20,8 +20,8 @@ block of memory is zeroed by the operating system before use. On Linux with tran
 hint made that zeroing most of intake's time on a 2,000-rep team. So pyarrow uses the C library's
 allocator, numpy ordinary pages, and glibc keeps blocks below 1 GB in its heap for reuse instead of
 returning them to the system at once (``MALLOC_*``; other C libraries ignore these). Measured in
-``docs/PERFORMANCE.md``: the 2,000-rep run from 108 to 82 s, its peak from 3.2 to 3.5 GB. Values are
-the same whichever allocator holds them."""
+``docs/PERFORMANCE.md``: the 2,000-AE run from about 105 to 82–87 s, its peak from 3.2 to 3.5–3.6 GB.
+Values are the same whichever allocator holds them."""
 
 
 def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
