@@ -208,3 +208,21 @@ def test_a_runs_kernel_starts_with_the_allocator_settings(tmp_path):
     finally:
         wk.shutdown_later()
         warmkernel.wait_for_shutdowns()
+
+
+def test_lab_opens_jupyterlab_with_the_allocator_settings(monkeypatch, tmp_path):
+    from coaching_roi import cli, kernels
+
+    seen = {}
+
+    def fake_execve(path, argv, env):
+        seen.update(path=path, argv=argv, env=env)
+        raise SystemExit(0)  # execve does not return
+
+    monkeypatch.setattr(cli.os, "execve", fake_execve)
+    with pytest.raises(SystemExit):
+        cli.main(["lab", str(tmp_path)])
+    assert seen["argv"][1:] == ["-m", "jupyterlab", str(tmp_path)]
+    for key, value in kernels.ALLOCATOR_ENV.items():
+        assert seen["env"][key] == os.environ.get(key, value)
+    assert cli.main(["lab", str(tmp_path / "missing")]) == 2  # a clear error, no JupyterLab

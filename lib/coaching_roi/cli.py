@@ -103,7 +103,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a params file (every key) without running anything")
     v.add_argument("params")
+
+    lab = sub.add_parser("lab", help="open JupyterLab on the notebooks, its kernels with the run's memory-allocation settings")
+    lab.add_argument("folder", nargs="?", default=str(PROJECT_ROOT / "notebooks"))
     return p
+
+
+def _lab(folder: str) -> None:
+    """Replace this process with JupyterLab on ``folder``; the kernels it starts inherit
+    :data:`coaching_roi.kernels.ALLOCATOR_ENV`, as the run's kernels get it."""
+    from coaching_roi import kernels
+
+    if not Path(folder).is_dir():
+        raise WorkbookError(f"{folder} is not a folder: give the folder of the notebooks to open")
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable, "-m", "jupyterlab", folder], kernels.kernel_env())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "demo":
             _generate("data/demo", args.seed, args.no_effect, args.small, clean=False, no_outcome_link=args.no_outcome_link)
             _run(str(PROJECT_ROOT / "params" / "demo.yaml"), None, args.jobs, None, args.wait, args.force, args.memory_gb)
+        elif args.command == "lab":
+            _lab(args.folder)
         elif args.command == "validate":
             from coaching_roi import config
 
