@@ -43,7 +43,7 @@ validate: $(STAMP) ## check params/$(Q).yaml without running anything
 	$(BIN)/coaching-roi validate params/$(Q).yaml
 
 lab: $(STAMP) ## open JupyterLab on the notebooks (its kernels allocate memory as the run's do)
-	$(BIN)/coaching-roi lab notebooks/
+	$(BIN)/coaching-roi lab
 
 deck-images: demo ## run the demo, then save slides 1 and 2 of its deck as docs/img/qbr_slide1.png, qbr_slide2.png
 	@command -v pdftoppm >/dev/null || { echo "pdftoppm is needed (Debian/Ubuntu: apt-get install poppler-utils)"; exit 1; }
