@@ -190,10 +190,13 @@ def test_kernel_env_adds_the_allocator_settings_unless_the_person_set_them():
     assert env["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"  # the person's choice wins
     assert env["NUMPY_MADVISE_HUGEPAGE"] == "0" and env["MALLOC_TRIM_THRESHOLD_"] == str(1 << 30)
     assert kernels.kernel_env({})["ARROW_DEFAULT_MEMORY_POOL"] == "system"
+    assert "OPENBLAS_NUM_THREADS" not in env  # JupyterLab: one kernel may use every core
+    run = kernels.kernel_env({"MKL_NUM_THREADS": "4"}, run=True)
+    assert run["OPENBLAS_NUM_THREADS"] == "1" and run["MKL_NUM_THREADS"] == "4"
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads a process's environment from /proc (Linux)")
-def test_a_runs_kernel_starts_with_the_allocator_settings(tmp_path):
+def test_a_runs_kernel_starts_with_the_allocator_and_thread_settings(tmp_path):
     from coaching_roi import kernels, warmkernel
 
     nb = tmp_path / "01_x.ipynb"
@@ -203,7 +206,7 @@ def test_a_runs_kernel_starts_with_the_allocator_settings(tmp_path):
         assert wk.take() is wk.km
         raw = Path(f"/proc/{wk.km.provisioner.pid}/environ").read_bytes()
         env = dict(item.split(b"=", 1) for item in raw.split(b"\0") if b"=" in item)
-        for key, value in kernels.ALLOCATOR_ENV.items():
+        for key, value in kernels.ALLOCATOR_ENV.items() | kernels.RUN_THREAD_ENV.items():
             assert env[key.encode()] == os.environ.get(key, value).encode(), key
     finally:
         wk.shutdown_later()

@@ -24,11 +24,23 @@ returning them to the system at once (``MALLOC_*``; other C libraries ignore the
 Values are the same whichever allocator holds them."""
 
 
-def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment a run's kernel starts with: ``base`` (default ``os.environ``) plus
-    :data:`ALLOCATOR_ENV` where ``base`` does not set those variables."""
+RUN_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""One linear-algebra thread per process in a run (a value the person set wins).
+
+A run keeps the cores busy itself: two notebooks at once, or a notebook and the step it hands to a second
+process (:mod:`coaching_roi.background`). A math library that starts a thread per core in each of them
+only makes them wait for one another: OpenBLAS threads spin while they wait for work. Measured on the
+2,000-AE run (2 cores): notebook 02 took 32.2 s with OpenBLAS's default threads and 26.7 s with one, the
+rest unchanged (``docs/PERFORMANCE.md``). Results are the same: OpenBLAS splits a product by rows and
+columns among its threads, never a sum. Not set for JupyterLab (:func:`kernel_env` without ``run``), where
+one kernel at a time may use every core."""
+
+
+def kernel_env(base: dict[str, str] | None = None, *, run: bool = False) -> dict[str, str]:
+    """The environment a kernel starts with: ``base`` (default ``os.environ``) plus :data:`ALLOCATOR_ENV`
+    (and for a run's kernels :data:`RUN_THREAD_ENV`) where ``base`` does not set those variables."""
     env = dict(os.environ if base is None else base)
-    for key, value in ALLOCATOR_ENV.items():
+    for key, value in ALLOCATOR_ENV.items() | (RUN_THREAD_ENV.items() if run else {}.items()):
         env.setdefault(key, value)
     return env
 
@@ -39,7 +51,7 @@ def tracked_manager_class():
 
     class TrackedKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):  # type: ignore[override]
-            kw["env"] = kernel_env(kw.get("env"))
+            kw["env"] = kernel_env(kw.get("env"), run=True)
             await super().start_kernel(**kw)
             _LIVE_KERNELS.add(self)
 

@@ -20,6 +20,7 @@ from .aggregates import (
     team_week_phase,
 )
 from .agreement import (
+    AgreementJob,
     agreement_extra,
     agreement_table,
     agreement_title,
@@ -31,6 +32,7 @@ from .agreement import (
     quadratic_kappa,
     scorer_agreement,
     scorer_name,
+    start_agreement,
 )
 from .coached import (
     BeforeAfter,
@@ -136,6 +138,8 @@ __all__ = [
     "icc_a1",
     "paired_scores",
     "scorer_agreement",
+    "start_agreement",
+    "AgreementJob",
     "kappa_band",
     "describe_agreement",
     "describe_distribution",

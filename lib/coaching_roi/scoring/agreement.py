@@ -2,80 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from coaching_roi import bootstrap, verdict
+from coaching_roi import background, verdict
+from coaching_roi.agreement_stats import STATISTICS, agreement_rows, bootstrap_draws, icc_a1, quadratic_kappa
 from coaching_roi.stats import fmt_interval
 
-from .composite import _scorer_column
+from .composite import _scorer_column, scorer_pairs
 
-
-# ------------------------------------------------------------------------------------ agreement
-def quadratic_kappa(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Quadratic-weighted Cohen's kappa of integer ratings, vectorised over leading axes.
-
-    Equal to ``sklearn.metrics.cohen_kappa_score(a, b, weights="quadratic")`` on consecutive integer
-    labels: 1 − mean((a−b)²) / (var(a) + var(b) + (mean(a) − mean(b))²), population variances.
-    """
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    num = ((a - b) ** 2).mean(axis=-1)
-    den = a.var(axis=-1) + b.var(axis=-1) + (a.mean(axis=-1) - b.mean(axis=-1)) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, 1 - num / den, np.nan)
-
-
-def icc_a1(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """ICC(A,1) — two-way random effects, absolute agreement, single rater (k = 2), vectorised."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    n = a.shape[-1]
-    x = np.stack([a, b], axis=-1)  # (..., n, 2)
-    gm = x.mean(axis=(-2, -1), keepdims=True)
-    rows = x.mean(axis=-1, keepdims=True)
-    cols = x.mean(axis=-2, keepdims=True)
-    ssr = 2 * ((rows - gm) ** 2).sum(axis=(-2, -1))
-    ssc = n * ((cols - gm) ** 2).sum(axis=(-2, -1))
-    sst = ((x - gm) ** 2).sum(axis=(-2, -1))
-    sse = sst - ssr - ssc
-    msr, msc, mse = ssr / (n - 1), ssc / 1, sse / (n - 1)
-    den = msr + mse + 2 * (msc - mse) / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, (msr - mse) / den, np.nan)
-
-
-_DEGENERATE = 1e-10  # a denominator below this share of the second moments is zero (no variation at all)
-
-
-def bootstrap_draws(ra: np.ndarray, rb: np.ndarray, raw_a: np.ndarray, raw_b: np.ndarray, n_boot: int,
-                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bootstrap draws of :func:`quadratic_kappa` (of ``ra, rb``), :func:`icc_a1` (of ``raw_a, raw_b``) and
-    the mean of ``raw_b − raw_a``, resampling calls with :func:`bootstrap.resample`'s draws.
-
-    All three are functions of sums (means, squares, cross products), so each resample needs only its
-    column sums (:func:`bootstrap.resampled_sums`): memory stays bounded by a block of draws, not
-    ``n_boot × n_calls`` per statistic. Values are centred first (the statistics do not depend on a
-    shift) so the sums lose no precision; they equal the direct computation up to rounding (~1e-12).
-    """
-    n = len(ra)
-    cr, c = np.mean(np.r_[ra, rb]), np.mean(np.r_[raw_a, raw_b])
-    a, b, x, y = ra - cr, rb - cr, raw_a - c, raw_b - c
-    cols = np.column_stack([a, b, a * a, b * b, (ra - rb) ** 2, x, y, x * x, y * y, x * y, raw_b - raw_a])
-    s = bootstrap.resampled_sums(cols, n_boot, rng) / n
-    ma, mb, va, vb = s[:, 0], s[:, 1], s[:, 2] - s[:, 0] ** 2, s[:, 3] - s[:, 1] ** 2
-    den_k = va + vb + (ma - mb) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = np.where(den_k > _DEGENERATE * (1 + s[:, 2] + s[:, 3]), 1 - s[:, 4] / den_k, np.nan)
-        mx, my = s[:, 5], s[:, 6]
-        gm = (mx + my) / 2
-        ssr = 2 * n * ((s[:, 7] + 2 * s[:, 9] + s[:, 8]) / 4 - gm**2)
-        ssc = n * ((mx - gm) ** 2 + (my - gm) ** 2)
-        sse = n * (s[:, 7] + s[:, 8] - 2 * gm**2) - ssr - ssc
-        msr, mse = ssr / (n - 1), sse / (n - 1)
-        den_i = msr + mse + 2 * (ssc - mse) / n
-        icc = np.where(den_i > _DEGENERATE * (1 + s[:, 7] + s[:, 8]), (msr - mse) / den_i, np.nan)
-    return kappa, icc, s[:, 10]
+__all__ = ["AGREEMENT_COLUMNS", "AgreementJob", "agreement_extra", "agreement_table", "agreement_title", "bootstrap_draws",
+           "describe_agreement", "describe_double_scored", "icc_a1", "kappa_band", "paired_scores", "quadratic_kappa",
+           "scorer_agreement", "scorer_name", "start_agreement"]
 
 
 def paired_scores(call_scores: pd.DataFrame, scorer_a: str, scorer_b: str) -> pd.DataFrame:
@@ -91,6 +31,21 @@ def paired_scores(call_scores: pd.DataFrame, scorer_a: str, scorer_b: str) -> pd
     a = m[m["scorer"] == scorer_a].drop(columns="scorer").rename(columns={"score": "score_a"})
     b = m[m["scorer"] == scorer_b].drop(columns="scorer").rename(columns={"score": "score_b"})
     return a.merge(b, on=["call_id", "behavior"], how="inner")
+
+
+AGREEMENT_COLUMNS = ["behavior", "n_calls", *STATISTICS]
+
+
+def _groups(pairs: pd.DataFrame, behaviors: list[str] | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Each behavior's ``(behavior, score_a, score_b)`` in table order (``behaviors``, else sorted)."""
+    order = behaviors or sorted(pairs["behavior"].unique())
+    beh = pairs["behavior"].to_numpy(dtype=object)
+    a, b = pairs["score_a"].to_numpy(float), pairs["score_b"].to_numpy(float)
+    out = []
+    for name in order:
+        mask = beh == name
+        out.append((name, a[mask], b[mask]))
+    return out
 
 
 def scorer_agreement(
@@ -109,34 +64,42 @@ def scorer_agreement(
 
     Quadratic-weighted kappa on scores rounded to whole points (clipped to the scale), ICC(A,1) on
     the raw scores and the mean difference ``scorer_b − scorer_a``; intervals are percentile
-    bootstraps resampling calls. Returns ``behavior, n_calls, kappa, kappa_low, kappa_high, icc,
-    icc_low, icc_high, mean_diff, diff_low, diff_high``.
+    bootstraps resampling calls (:func:`coaching_roi.agreement_stats.agreement_rows`). Returns
+    :data:`AGREEMENT_COLUMNS`: ``behavior, n_calls, kappa, kappa_low, kappa_high, icc, icc_low, icc_high,
+    mean_diff, diff_low, diff_high``.
     """
-    pairs = paired_scores(call_scores, scorer_a, scorer_b)
-    order = behaviors or sorted(pairs["behavior"].unique())
-    rng = np.random.default_rng(seed)
-    rows = []
-    for beh in order:
-        p = pairs[pairs["behavior"] == beh]
-        n = len(p)
-        row = {"behavior": beh, "n_calls": n}
-        if n < 2:
-            rows.append(row | {k: np.nan for k in ("kappa", "kappa_low", "kappa_high", "icc", "icc_low",
-                                                     "icc_high", "mean_diff", "diff_low", "diff_high")})
-            continue
-        raw_a, raw_b = p["score_a"].to_numpy(float), p["score_b"].to_numpy(float)
-        ra = np.clip(np.rint(raw_a), scale_min, scale_max)
-        rb = np.clip(np.rint(raw_b), scale_min, scale_max)
-        row |= {"kappa": float(quadratic_kappa(ra, rb)), "icc": float(icc_a1(raw_a, raw_b)),
-                "mean_diff": float((raw_b - raw_a).mean())}
-        kappa_d, icc_d, diff_d = bootstrap_draws(ra, rb, raw_a, raw_b, n_boot, rng)
-        row["kappa_low"], row["kappa_high"] = bootstrap.percentile(kappa_d, level).bounds
-        row["icc_low"], row["icc_high"] = bootstrap.percentile(icc_d, level).bounds
-        row["diff_low"], row["diff_high"] = bootstrap.percentile(diff_d, level).bounds
-        rows.append(row)
-    cols = ["behavior", "n_calls", "kappa", "kappa_low", "kappa_high", "icc", "icc_low", "icc_high",
-            "mean_diff", "diff_low", "diff_high"]
-    return pd.DataFrame(rows, columns=cols)
+    groups = _groups(paired_scores(call_scores, scorer_a, scorer_b), behaviors)
+    rows = agreement_rows(groups, scale_min=scale_min, scale_max=scale_max, n_boot=n_boot, seed=seed, level=level)
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+@dataclass
+class AgreementJob:
+    """Scorer agreement started by :func:`start_agreement`: the pair compared, and the table when asked."""
+
+    scorer_a: str
+    scorer_b: str
+    n_calls: int  # calls both scored
+    job: background.Job
+
+    def result(self) -> pd.DataFrame:
+        """:func:`scorer_agreement`'s table for this pair (waiting for the second process if it runs there)."""
+        return pd.DataFrame(self.job.result(), columns=AGREEMENT_COLUMNS)
+
+
+def start_agreement(call_scores: pd.DataFrame, *, scale_min: float, scale_max: float, behaviors: list[str] | None = None,
+                    n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> AgreementJob | None:
+    """Start :func:`scorer_agreement` for the pair of scorers with the most calls in common
+    (:func:`scorer_pairs`), in a second process when its bootstrap is long (:func:`background.submit`);
+    None when no call was scored twice. The table is the same either way."""
+    pairs = scorer_pairs(call_scores)
+    if pairs.empty:
+        return None
+    a, b, n = pairs.iloc[0][["scorer_a", "scorer_b", "n_calls"]]
+    groups = _groups(paired_scores(call_scores, a, b), behaviors)
+    job = background.submit(agreement_rows, groups, scale_min=scale_min, scale_max=scale_max, n_boot=n_boot, seed=seed,
+                            level=level, work=n_boot * sum(len(g[1]) for g in groups))
+    return AgreementJob(str(a), str(b), int(n), job)
 
 
 def kappa_band(k: float) -> str:
