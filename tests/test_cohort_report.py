@@ -115,6 +115,23 @@ def test_activity_section_tables_titles_and_readings(d):
     assert len(a.coach_table.df) == a.sessions_q["coach_id"].nunique()
 
 
+def test_cadence_figure_draws_every_rep_of_a_small_team_and_the_extremes_of_a_large_one(d):
+    from coaching_roi.cohort_report.activity_section import cadence_extremes
+
+    a = cohort_report.layer1_activity(d.sessions, d.reps, d.cfg)
+    assert len(a.by_rep) == 3
+    rows, title = cohort_report.cadence_figure(a, max_rows=d.cfg.report.max_figure_rows)
+    assert rows is a.by_rep and title == a.cadence_title
+    rows, title = cohort_report.cadence_figure(a, max_rows=2)
+    assert len(rows) == 2 and title.endswith("(the 1 least and 1 most regular of 3 coached reps shown; "
+                                             "every rep is in the table below)")
+    assert len(a.rep_table.df) == 3  # the table keeps every rep
+    by_rep = pd.DataFrame({"rep_id": [f"r{i}" for i in range(9)], "cadence": [0.5, 0.1, 0.9, 0.1, 0.3, 0.8, 0.9, 0.2, 0.4],
+                           "n_sessions": [3, 2, 9, 1, 3, 7, 8, 2, 4]})
+    shown = cadence_extremes(by_rep, 5)
+    assert shown["rep_id"].tolist() == ["r3", "r1", "r5", "r6", "r2"]  # 2 least, 3 most regular; ties by sessions
+
+
 def test_activity_section_without_log_or_without_sessions_this_quarter(d):
     none = cohort_report.layer1_activity(None, d.reps, d.cfg)
     assert none.not_computed == {"layer1_activity": "no coaching_sessions table"} and not none.has_sessions

@@ -32,7 +32,7 @@ ALL = "*"
 REPORT_KEYS_READ: dict[str, tuple[str, ...]] = {
     "01_data_intake": (),
     "02_behavioral_scoring": ("max_figure_rows",),
-    "03_cohort_comparison": (),
+    "03_cohort_comparison": ("max_figure_rows",),
     "04_coaching_plan": ("max_figure_rows",),
     "05_qbr_slides": (ALL,),
 }

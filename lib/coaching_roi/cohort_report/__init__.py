@@ -31,6 +31,7 @@ How the notebook calls a section::
 
 from .activity_section import (
     ActivitySection,
+    cadence_figure,
     layer1_activity,
 )
 from .behavior_section import (
@@ -102,6 +103,7 @@ __all__ = [
     "quartile_win_rate",
     "ActivitySection",
     "layer1_activity",
+    "cadence_figure",
     "EventPanel",
     "BehaviorChangeSection",
     "behavior_change_section",

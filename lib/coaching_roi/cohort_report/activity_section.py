@@ -18,8 +18,9 @@ class ActivitySection:
     """Section 2 (layer 1): coaching activity this quarter.
 
     ``sentences`` and ``overview_table`` open the section. When the quarter has sessions
-    (``has_sessions``) two figures follow — sessions per behavior and cadence per rep, each with
-    its title and reading — then ``rep_table`` and ``coach_table``; otherwise ``closing`` is said.
+    (``has_sessions``) two figures follow — sessions per behavior and cadence per rep (at most
+    ``report.max_figure_rows`` reps: :func:`cadence_figure`), each with its title and reading — then
+    ``rep_table`` (every coached rep) and ``coach_table``; otherwise ``closing`` is said.
     """
 
     sessions_q: pd.DataFrame | None = None
@@ -92,3 +93,25 @@ def layer1_activity(sessions: pd.DataFrame | None, reps: pd.DataFrame | None, cf
                                            share_with_observable=_fractions(act_coach["share_with_observable"])),
                           "Coaching per coach this quarter"),
     )
+
+
+def cadence_figure(section: ActivitySection, max_rows: int) -> tuple[pd.DataFrame, str]:
+    """The reps the cadence figure draws (:func:`cadence_extremes`) and its title, which says which reps
+    it shows when it cannot show them all (``max_rows``: the notebook's ``report.max_figure_rows``)."""
+    rows = cadence_extremes(section.by_rep, max_rows)
+    title = section.cadence_title
+    if len(rows) < len(section.by_rep):
+        title += (f"\n(the {len(rows) // 2} least and {len(rows) - len(rows) // 2} most regular of "
+                  f"{len(section.by_rep):,} coached reps shown; every rep is in the table below)")
+    return rows, title
+
+
+def cadence_extremes(by_rep: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    """The coached reps the cadence figure draws: all of them when they fit in ``max_rows``, else the least
+    regular half and the most regular half (by cadence, then sessions, then rep id, so ties are drawn the
+    same way every run). A figure with a row for each of hundreds of reps is neither readable nor quick."""
+    if len(by_rep) <= max_rows:
+        return by_rep
+    order = by_rep.sort_values(["cadence", "n_sessions", "rep_id"], kind="stable")
+    k_low = max_rows // 2
+    return pd.concat([order.iloc[:k_low], order.iloc[len(order) - (max_rows - k_low):]])
