@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coaching_roi import config, kernels, memory, render, reuse, warmkernel
+from coaching_roi import config, kernels, memory, priority, render, reuse, warmkernel
 from coaching_roi import progress as progress_mod
 from coaching_roi.render import NOTEBOOK_TITLES, notebook_to_html
 
@@ -191,6 +191,9 @@ class Scheduler:
         self.memory_gb = memory_gb
         self.warm: dict[str, warmkernel.WarmKernel] = dict(warm or {})
         self.executing = False  # has a notebook started executing (the HTML exporter is then built meanwhile)
+        self.kernel_of: dict[str, warmkernel.WarmKernel] = {}  # running notebooks' kernels
+        self.lowered: set[str] = set()  # notebooks run at a lower CPU priority (off the critical path)
+        self.expected = {s: float(self.clock.previous.get(s) or priority.TYPICAL_SECONDS.get(s, 0.0)) for s in self.stems}
 
     def _prewarm(self, pending: list[str], running: set[str], done: set[str]) -> None:
         """Start the kernels of notebooks that wait only for running ones (at most ``n_jobs`` at once)."""
@@ -269,8 +272,20 @@ class Scheduler:
             self.executing = True
             _import_executors()  # here, in the main thread: a run that reuses every notebook never loads them
             threading.Thread(target=render.prepare_exporter, name="html-exporter", daemon=True).start()
+        self.kernel_of[stem] = warm
         threading.Thread(target=self._work, args=(stem, warm), name=f"notebook-{stem}", daemon=True).start()
         return False
+
+    def _prioritise(self, running: set[str], done: set[str]) -> None:
+        """Lower the CPU priority of running notebooks off the critical path (:mod:`coaching_roi.priority`)."""
+        now = time.perf_counter()
+        left = {s: max(self.expected[s] - (now - self.clock.started_at.get(s, now)), 0.0) for s in running}
+        for stem in priority.off_critical_path(running, self.deps, self.expected, started=running | done,
+                                               left=left) - self.lowered:
+            kernel = self.kernel_of.get(stem)
+            if kernel is not None:
+                kernel.lower_priority()
+                self.lowered.add(stem)
 
     def _work(self, stem: str, warm: warmkernel.WarmKernel | None) -> None:
         try:
@@ -325,6 +340,7 @@ class Scheduler:
             if not running:
                 break
             if failed is None:
+                self._prioritise(running, done)
                 self._prewarm(pending, running, done)
             result = self.results.get()
             if isinstance(result, ArtifactsWritten):

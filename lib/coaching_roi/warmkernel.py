@@ -18,6 +18,8 @@ import threading
 import time
 from pathlib import Path
 
+from coaching_roi import priority
+
 # The kernel's start-up warnings are noise for the analyst; its input history stays in memory, as nbclient
 # does for the kernels it starts (nothing written to the person's IPython history database).
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
@@ -96,6 +98,9 @@ class WarmKernel:
         self.km = manager_class(kernel_name="python3")
         self.error: BaseException | None = None
         self._closing = False
+        self._lower = False  # lower its CPU priority once started (:meth:`lower_priority`)
+        self._pid: int | None = None
+        self._prio_lock = threading.Lock()
         self._thread = threading.Thread(target=self._start, name=f"warm-{self.nb_path.stem}", daemon=True)
         self._thread.start()
 
@@ -107,6 +112,11 @@ class WarmKernel:
 
     async def _astart(self) -> None:
         await self.km.start_kernel(cwd=str(self.nb_path.parent), extra_arguments=KERNEL_ARGS)
+        with self._prio_lock:
+            self._pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+            lower = self._lower and self._pid
+        if lower:
+            priority.lower(self._pid)
         kc = self.km.client()
         kc.start_channels()
         try:
@@ -116,6 +126,15 @@ class WarmKernel:
                 await kc.execute_interactive(code, silent=True, store_history=False, timeout=300)
         finally:
             kc.stop_channels()
+
+    def lower_priority(self) -> None:
+        """Run this kernel (and what it starts) at a lower CPU priority (:func:`priority.lower`): now when it has
+        started, else as soon as it has."""
+        with self._prio_lock:
+            self._lower = True
+            pid = self._pid
+        if pid:
+            priority.lower(pid)
 
     def take(self):
         """Wait until the kernel is ready; return its manager, or None when it could not start."""
