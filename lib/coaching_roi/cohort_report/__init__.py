@@ -50,6 +50,7 @@ from .deal_cycle_section import (
     DealCycleSection,
     deal_cycle,
     deal_cycle_table,
+    deal_cycle_work,
 )
 from .examples_section import (
     EXAMPLE_COLUMNS,
@@ -104,6 +105,7 @@ __all__ = [
     "ActivitySection",
     "layer1_activity",
     "cadence_figure",
+    "deal_cycle_work",
     "EventPanel",
     "BehaviorChangeSection",
     "behavior_change_section",

@@ -40,6 +40,13 @@ def deal_cycle_table(by_outcome: pd.DataFrame) -> pd.DataFrame:
     return wide[order].reset_index()
 
 
+def deal_cycle_work(opportunities: pd.DataFrame | None, cfg: Config) -> int:
+    """How much :func:`deal_cycle` resamples (deals x bootstrap resamples x behaviors): what
+    :func:`coaching_roi.background.submit` weighs to run it in a second process."""
+    n = 0 if opportunities is None else len(opportunities)
+    return n * cfg.analysis.n_bootstrap * len(cfg.analysis.deal_cycle_behaviors)
+
+
 def deal_cycle(opportunities: pd.DataFrame | None, discovery_scores: pd.DataFrame | None, cfg: Config) -> DealCycleSection:
     """Section 7: % faster close of deals high vs low on each ``analysis.deal_cycle_behaviors`` (open deals censored)."""
     missing = _missing(**{"02_opportunity_discovery_scores": discovery_scores, "opportunities": opportunities})
