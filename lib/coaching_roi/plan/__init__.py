@@ -23,6 +23,7 @@ from coaching_roi.plan.behavior_focus import (
 )
 from coaching_roi.plan.display import (
     cadence_display,
+    cadence_figure,
     cadence_headline,
     diagnosis_headline,
     diagnosis_table,
@@ -68,6 +69,7 @@ __all__ = [
     "build_tiers",
     "cadence_display",
     "cadence_headline",
+    "cadence_figure",
     "call_level_scores",
     "calls_of_the_week",
     "coaching_cadence",

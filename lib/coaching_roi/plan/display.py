@@ -141,6 +141,25 @@ def cadence_headline(cad: pd.DataFrame) -> str:
     return f"Cadence ranges {spw.min():.2f}–{spw.max():.2f} sessions per rep per week; {unmet} of {total} reps not met this quarter"
 
 
+MAX_COACH_BARS = 12
+"""Coaches the cadence figure draws at most: each bar carries three lines of text, and more do not fit its
+width (191 coaches at 2,000 AEs made a wall of overlapping labels and 2 s of drawing)."""
+
+
+def cadence_figure(cad: pd.DataFrame, max_coaches: int = MAX_COACH_BARS) -> tuple[pd.DataFrame, str]:
+    """The coaches the cadence figure draws and its title: every coach when they fit in ``max_coaches``, else
+    the least regular half and the most regular half (sessions per rep per week; ties by coach id), with a
+    title that says so. The table under the figure keeps every coach."""
+    title = cadence_headline(cad)
+    if cad is None or len(cad) <= max_coaches:
+        return cad, title
+    order = cad.sort_values(["sessions_per_rep_week", "coach_id"], kind="stable")
+    k = max_coaches // 2
+    rows = pd.concat([order.iloc[:k], order.iloc[len(order) - (max_coaches - k):]])
+    return rows, (title + f"\n(the {k} least and {max_coaches - k} most regular of {len(cad):,} coaches shown; "
+                  "every coach is in the table below)")
+
+
 def cadence_display(cad: pd.DataFrame) -> pd.DataFrame:
     """Cadence per coach for display."""
     pct = lambda v: "–" if pd.isna(v) else f"{v:.0%}"  # noqa: E731
