@@ -140,7 +140,7 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
         return run
     finally:
         if warm is not None:
-            warm.shutdown_later()  # papermill leaves a kernel it did not start running; it exits meanwhile
+            warm.end_now()  # papermill leaves a kernel it did not start running: it ends before dependents start
     html_path = out_dir / f"{nb_path.stem}.html"
     notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
     run.status = "ok"

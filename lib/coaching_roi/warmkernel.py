@@ -169,6 +169,23 @@ class WarmKernel:
         except OSError:
             pass
 
+    def end_now(self, wait: float = KILL_WAIT_S) -> None:
+        """End the kernel of a notebook that has run: kill its process group (the kernel and any background
+        worker of its notebook), wait up to ``wait`` seconds until it has exited, so its memory is the
+        system's again before the notebooks that wait for it start, then clean up in the background
+        (:meth:`shutdown_later`). Its notebook is saved by the runner, not by the kernel, and its files are
+        written: a kernel has nothing left to do. A polite shutdown of a kernel holding 2.7 GB (notebook 02
+        at 2,000 AEs) took over 2 s, while notebooks 03 and 04 started: the run's peak."""
+        self._thread.join()
+        self.kill()
+        proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if proc is not None:
+            try:
+                proc.wait(timeout=wait)
+            except Exception:  # noqa: BLE001 - a kernel that will not go is left to shutdown_later
+                pass
+        self.shutdown_later()
+
     def shutdown(self) -> None:
         """Shut the kernel down (also when it is still starting)."""
         self._thread.join()
