@@ -256,9 +256,10 @@ def test_cadence_figure_draws_every_coach_of_a_small_team_and_the_extremes_of_a_
     cad = pd.DataFrame({"coach_id": [f"C{i:02d}" for i in range(15)],
                         "sessions_per_rep_week": [0.3, 0.1, 0.2, 0.1, 0.25, 0.05, 0.4, 0.2, 0.2, 0.15, 0.35, 0.3, 0.1, 0.2, 0.45],
                         "reps_without_session": [1] * 15, "n_reps": [5] * 15})
-    rows, title = plan.cadence_figure(cad.head(12))
-    assert rows is not None and len(rows) == 12 and title == plan.cadence_headline(cad.head(12))
-    rows, title = plan.cadence_figure(cad)
+    rows, title = plan.cadence_figure(cad.head(6))  # 6 coaches: the default cap, three-line labels side by side
+    assert rows is not None and len(rows) == 6 and title == plan.cadence_headline(cad.head(6))
+    assert len(plan.cadence_figure(cad.head(7))[0]) == 6
+    rows, title = plan.cadence_figure(cad, max_coaches=12)
     assert rows["coach_id"].tolist() == ["C05", "C01", "C03", "C12", "C09", "C02",  # the 6 least regular (ties by id)
                                          "C04", "C00", "C11", "C10", "C06", "C14"]  # the 6 most regular
     assert title.endswith("(the 6 least and 6 most regular of 15 coaches shown; every coach is in the table below)")
