@@ -10,6 +10,7 @@ succeeded, so a failed run leaves the previous outputs of that quarter intact.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -108,6 +109,11 @@ def run(
                              previous=previous, force="--force" if force else "--only" if only else None,
                              t_start=t_start, early=early, memory_gb=memory_gb)
         except BaseException:
+            # The run is stopping and its kernels die mid-message: the event loop of a notebook still being
+            # executed may then report a callback on a closed kernel socket (seen once under load after
+            # SIGTERM). That is the stop itself, not a second error: keep it out of the person's terminal
+            # (for the rest of this process, which a stop ends; such a report can come after this returns).
+            logging.getLogger("tornado.application").setLevel(logging.CRITICAL)
             kernels.kill_all()
             for warm in early.values():  # one still starting is not among the kernels kill_all knows
                 warm.shutdown_later()
