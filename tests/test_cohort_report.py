@@ -3,6 +3,7 @@ hand-built frames for the paths where an input is missing or too thin."""
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import matplotlib
@@ -53,13 +54,11 @@ def d(tmp_path_factory):
     scoring.rep_period_behavior(scored, "week").to_parquet(cfg.artifact("02_rep_week_behavior"), index=False)
     inp = effects.load_inputs(cfg)
     ramp = cohort_report.ramp(t["reps"], t["opportunities"], cfg)
-    cycle = cohort_report.deal_cycle(
-        t["opportunities"],
-        scoring.opportunity_discovery_scores(scored, composite, behaviors=R.keys, discovery_call_types=R.discovery_call_types),
-        cfg)
+    disc = scoring.opportunity_discovery_scores(scored, composite, behaviors=R.keys, discovery_call_types=R.discovery_call_types)
+    cycle = cohort_report.deal_cycle(t["opportunities"], disc, cfg)
     return SimpleNamespace(
         cfg=cfg, reps=t["reps"], opps=t["opportunities"], sessions=t["coaching_sessions"],
-        composite=scoring.rep_quarter_composite(composite), inp=inp, ramp=ramp, cycle=cycle,
+        composite=scoring.rep_quarter_composite(composite), inp=inp, ramp=ramp, cycle=cycle, disc=disc,
     )
 
 
@@ -229,6 +228,22 @@ def test_deal_cycle_section_one_panel_and_estimate_per_behavior(d):
     assert all(p is not None and p.order == ["high", "low"] for p in c.panels)
     assert c.table.precision == 1 and c.table.df.columns[:3].tolist() == ["behavior", "threshold", "group"]
     assert "won: deals" in c.table.df.columns and c.table.df["won: deals"].dtype.kind == "i"
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a second process is used only with 2+ cores")
+def test_deal_cycle_section_is_the_same_when_notebook_03_starts_it_in_a_second_process(d, monkeypatch):
+    from coaching_roi import background
+
+    monkeypatch.setattr(background, "MIN_WORK", 0)
+    monkeypatch.delenv(background.ENV_SWITCH, raising=False)
+    assert cohort_report.deal_cycle_work(d.opps, d.cfg) == len(d.opps) * 200 * len(d.cfg.analysis.deal_cycle_behaviors)
+    job = background.submit(cohort_report.deal_cycle, d.opps, d.disc, d.cfg, work=cohort_report.deal_cycle_work(d.opps, d.cfg))
+    assert job.in_worker
+    c = job.result()
+    assert job.ran_in == "worker"
+    assert repr(c.intervals) == repr(d.cycle.intervals) and repr(c.estimates) == repr(d.cycle.estimates)  # nan-safe, exact
+    assert c.sentences == d.cycle.sentences and c.reading == d.cycle.reading
+    pd.testing.assert_frame_equal(c.table.df, d.cycle.table.df, check_exact=True)
 
 
 def test_deal_cycle_section_needs_scores_and_deals(d):
