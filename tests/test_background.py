@@ -77,6 +77,12 @@ def test_a_worker_that_dies_costs_time_not_the_result():
 
 
 @needs_two_cores
+def test_arguments_that_cannot_go_to_a_worker_run_the_step_here():
+    job = background.submit(pid_and_sum, (v for v in [1, 2]), work=BIG)  # a generator cannot be pickled
+    assert job.result() == (os.getpid(), 3) and job.ran_in == "notebook"
+
+
+@needs_two_cores
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_a_worker_does_not_outlive_a_killed_kernel(tmp_path):
     """A kernel killed mid-step (SIGKILL: no clean-up code runs) takes its worker with it."""

@@ -66,8 +66,8 @@ class Job:
     def _send(self) -> None:
         try:
             self._conn.send((self._fn, self._args, self._kwargs))
-        except (OSError, ValueError):  # the worker is gone; result() runs the step here
-            pass
+        except BaseException:  # noqa: BLE001 - gone, or an argument that cannot be pickled: result() runs it here
+            self._proc.kill()  # a worker still waiting for its arguments would wait forever
 
     @property
     def in_worker(self) -> bool:
