@@ -40,7 +40,7 @@ def kernel_env(base: dict[str, str] | None = None, *, run: bool = False) -> dict
     """The environment a kernel starts with: ``base`` (default ``os.environ``) plus :data:`ALLOCATOR_ENV`
     (and for a run's kernels :data:`RUN_THREAD_ENV`) where ``base`` does not set those variables."""
     env = dict(os.environ if base is None else base)
-    for key, value in ALLOCATOR_ENV.items() | (RUN_THREAD_ENV.items() if run else {}.items()):
+    for key, value in (ALLOCATOR_ENV | (RUN_THREAD_ENV if run else {})).items():
         env.setdefault(key, value)
     return env
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from coaching_roi import cohorts
 from coaching_roi.config import Config
+from coaching_roi.figure_rows import both_ends, ends_note
 
 from .common import Findings, Table, _fractions, _intervals
 
@@ -101,17 +102,13 @@ def cadence_figure(section: ActivitySection, max_rows: int) -> tuple[pd.DataFram
     rows = cadence_extremes(section.by_rep, max_rows)
     title = section.cadence_title
     if len(rows) < len(section.by_rep):
-        title += (f"\n(the {len(rows) // 2} least and {len(rows) - len(rows) // 2} most regular of "
-                  f"{len(section.by_rep):,} coached reps shown; every rep is in the table below)")
+        title += ends_note(len(rows), len(section.by_rep), low="least", high="most regular", noun="coached reps",
+                           where="rep is in the table below")
     return rows, title
 
 
 def cadence_extremes(by_rep: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     """The coached reps the cadence figure draws: all of them when they fit in ``max_rows``, else the least
-    regular half and the most regular half (by cadence, then sessions, then rep id, so ties are drawn the
-    same way every run). A figure with a row for each of hundreds of reps is neither readable nor quick."""
-    if len(by_rep) <= max_rows:
-        return by_rep
-    order = by_rep.sort_values(["cadence", "n_sessions", "rep_id"], kind="stable")
-    k_low = max_rows // 2
-    return pd.concat([order.iloc[:k_low], order.iloc[len(order) - (max_rows - k_low):]])
+    regular half and the most regular half (by cadence, then sessions, then rep id). A figure with a row for
+    each of hundreds of reps is neither readable nor quick."""
+    return both_ends(by_rep, ["cadence", "n_sessions", "rep_id"], max_rows)

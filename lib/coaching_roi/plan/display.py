@@ -7,6 +7,7 @@ import pandas as pd
 
 from coaching_roi import funnel as fn
 from coaching_roi import verdict
+from coaching_roi.figure_rows import both_ends, ends_note
 from coaching_roi.plan.make import PlanResult
 from coaching_roi.plan.tiers import TIER_APPROACH
 
@@ -153,11 +154,9 @@ def cadence_figure(cad: pd.DataFrame, max_coaches: int = MAX_COACH_BARS) -> tupl
     title = cadence_headline(cad)
     if cad is None or len(cad) <= max_coaches:
         return cad, title
-    order = cad.sort_values(["sessions_per_rep_week", "coach_id"], kind="stable")
-    k = max_coaches // 2
-    rows = pd.concat([order.iloc[:k], order.iloc[len(order) - (max_coaches - k):]])
-    return rows, (title + f"\n(the {k} least and {max_coaches - k} most regular of {len(cad):,} coaches shown; "
-                  "every coach is in the table below)")
+    rows = both_ends(cad, ["sessions_per_rep_week", "coach_id"], max_coaches)
+    return rows, title + ends_note(len(rows), len(cad), low="least", high="most regular", noun="coaches",
+                                   where="coach is in the table below")
 
 
 def cadence_display(cad: pd.DataFrame) -> pd.DataFrame:
