@@ -283,3 +283,38 @@ def test_phase_trend_interval_is_statsmodels_cluster_ols():
         assert got[ph].n_calls == len(p) and got[ph].n_reps == p["rep_id"].nunique()
         np.testing.assert_allclose([got[ph].change, got[ph].ci_low, got[ph].ci_high], [fit.params[1], lo, hi],
                                    rtol=1e-10, atol=1e-12)
+
+
+def test_scored_calls_lookup_equals_the_merge():
+    """Scores joined to their calls by position (each call once) give the inner merge's frame exactly: rows in
+    the scores' order, scores of unknown calls dropped, the same dtypes; duplicate call ids take the merge."""
+    import pandas as pd
+
+    from coaching_roi.scoring import composite
+
+    rng = np.random.default_rng(3)
+    n_calls = 400
+    ids = pd.Series([f"c{i}" for i in range(n_calls)], dtype="string")
+    calls = pd.DataFrame({"call_id": ids, "rep_id": pd.Series(rng.choice(["r1", "r2", "r3"], n_calls), dtype="string"),
+                          "call_date": pd.Timestamp("2026-07-01") + pd.to_timedelta(rng.integers(0, 90, n_calls), "D"),
+                          "call_type": pd.Series(rng.choice(["discovery", "demo"], n_calls), dtype="string"),
+                          "opportunity_id": pd.Series([None if i % 7 == 0 else f"o{i % 50}" for i in range(n_calls)],
+                                                      dtype="string")}).sample(frac=1, random_state=1)
+    picked = list(rng.integers(0, n_calls + 40, 3000))  # some scores name calls that are not in the table
+    primary = pd.DataFrame({"call_id": pd.Series([f"c{i}" for i in picked], dtype="string"),
+                            "behavior": pd.Series(rng.choice(["a", "b"], len(picked)), dtype="string"),
+                            "score": rng.normal(5, 2, len(picked)), "scorer": pd.Series(["manager"] * len(picked), dtype="string")})
+    primary.index = primary.index * 3  # not a default index
+
+    def merged(c: pd.DataFrame) -> pd.DataFrame:
+        c = c.copy()
+        c["call_date"] = pd.to_datetime(c["call_date"])
+        c["week"] = composite.week_start(c["call_date"])
+        c["quarter"] = composite.quarter_of(c["call_date"])
+        return primary.merge(c, on="call_id", how="inner")
+
+    got = composite.scored_calls(calls, primary)
+    assert 0 < len(got) < len(primary)
+    pd.testing.assert_frame_equal(got, merged(calls), check_exact=True)
+    dup = pd.concat([calls, calls.head(5)])
+    pd.testing.assert_frame_equal(composite.scored_calls(dup, primary), merged(dup), check_exact=True)

@@ -194,4 +194,14 @@ def scored_calls(calls: pd.DataFrame, primary: pd.DataFrame) -> pd.DataFrame:
     c["call_date"] = pd.to_datetime(c["call_date"])
     c["week"] = week_start(c["call_date"])  # per call, before the join repeats it per behavior
     c["quarter"] = quarter_of(c["call_date"])
-    return primary.merge(c, on="call_id", how="inner")
+    ids = c["call_id"]
+    if not ids.is_unique or ids.isna().any():  # not what intake passes on: the general join
+        return primary.merge(c, on="call_id", how="inner")
+    # Each call once: the inner join is a lookup of each score row's call. Taking the call columns by
+    # position gives the merge's frame (rows in the scores' order, the same dtypes; tests compare the
+    # two) in half its time on millions of rows.
+    pos = pd.Index(ids).get_indexer(primary["call_id"])
+    hit = pos >= 0
+    left = primary.reset_index(drop=True) if hit.all() else primary[hit].reset_index(drop=True)
+    right = c.drop(columns="call_id").take(pos[hit]).reset_index(drop=True)
+    return pd.concat([left, right], axis=1)
