@@ -69,6 +69,8 @@ def _import_executors() -> None:
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
+    import coaching_roi.nbengine  # noqa: F401 - registers the engine the notebooks run with
+
 
 def _dependencies(stems: list[str]) -> dict[str, set[str]]:
     deps: dict[str, set[str]] = {}
@@ -109,6 +111,8 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
     import nbformat
     import papermill as pm
 
+    from coaching_roi.nbengine import ENGINE_NAME
+
     run = NotebookRun(notebook=nb_path.stem)
     hooks = {"on_cell_executed": _artifacts_hook(on_artifacts)} if on_artifacts is not None else {}
     out_nb = out_dir / f"{nb_path.stem}.ipynb"
@@ -120,6 +124,7 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
             str(out_nb),
             parameters=parameters,
             kernel_name="python3",
+            engine_name=ENGINE_NAME,  # papermill's nbclient engine, saving the notebook less often
             progress_bar=False,
             log_output=False,
             cwd=str(nb_path.parent),
