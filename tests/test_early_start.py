@@ -4,6 +4,7 @@ tagged ``artifacts-written`` ran), while the rest of those notebooks still runs 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -86,6 +87,59 @@ def test_no_early_start_beyond_the_memory_budget(early):
     found = json.loads((out / "findings.json").read_text())
     assert found["extra"]["01_first"]["saw_02_start"] is False  # 02 waited until 01 had finished
     assert res["02_second"].action == "ran" and res["02_second"].inputs["upstream:data/01_reps.txt"]
+
+
+@pytest.mark.notebook
+def test_a_notebook_held_back_by_memory_starts_when_its_upstreams_kernel_ends_not_after_its_page(early, monkeypatch):
+    """Within the memory budget only once 01's kernel has exited (a stand-in budget): 02 then starts at once,
+    while the runner still writes 01's page (held here until 02 has started, at most 20 s)."""
+    import time
+
+    import psutil
+
+    from coaching_roi import memory
+
+    run, _, out = early
+    pid_file: list = []
+
+    def usage(pids):  # 10 GB until 01's kernel (which writes its pid in its last cell) has exited, then nothing
+        alive = True
+        if pid_file and pid_file[0].exists():
+            try:
+                alive = psutil.Process(int(pid_file[0].read_text())).status() != psutil.STATUS_ZOMBIE
+            except psutil.Error:
+                alive = False
+        return memory.Usage(now=10 * memory.GB if alive else 0, kernel_peak=0)
+
+    real_html = scheduler.notebook_to_html
+    seen_02_during_01_page: list[bool] = []
+
+    def slow_html(nb, html_path, **kw):
+        if Path(html_path).stem == "01_first":
+            started = Path(html_path).parent / "data" / "02_started.txt"
+            t0 = time.monotonic()
+            while not started.exists() and time.monotonic() - t0 < 20:
+                time.sleep(0.05)
+            seen_02_during_01_page.append(started.exists())
+        return real_html(nb, html_path, **kw)
+
+    monkeypatch.setattr(scheduler.memory, "usage", usage)
+    monkeypatch.setattr(scheduler, "notebook_to_html", slow_html)
+    tail = "(cfg.run_dir / '01_pid.txt').write_text(str(__import__('os').getpid()))\n" + NB01_TAIL
+
+    real_reuse_or_start = scheduler.Scheduler._reuse_or_start
+
+    def reuse_or_start(self, stem, running):  # where 01 will write its kernel's pid: the run's staging folder
+        if stem == "01_first" and not pid_file:
+            pid_file.append(self.staging / "01_pid.txt")
+        return real_reuse_or_start(self, stem, running)
+
+    monkeypatch.setattr(scheduler.Scheduler, "_reuse_or_start", reuse_or_start)
+    res = {r.notebook: r for r in run(nb01_tail=tail, wait_s=0).notebooks}
+    assert seen_02_during_01_page == [True]  # 02 ran while 01's page was still being written
+    found = json.loads((out / "findings.json").read_text())
+    assert found["extra"]["01_first"]["saw_02_start"] is False  # but not while 01's kernel still ran
+    assert res["02_second"].action == "ran" and res["01_first"].status == "ok"
 
 
 def test_memory_room_counts_every_notebook_started_early():

@@ -62,6 +62,14 @@ class ArtifactsWritten:
     notebook: str
 
 
+@dataclass(frozen=True)
+class KernelEnded:
+    """A running notebook's cells have all run and its kernel has exited (its page is still being written):
+    its memory is free, so notebooks held back by the memory budget may start now."""
+
+    notebook: str
+
+
 def _import_executors() -> None:
     """Import what the worker threads use, here in the main thread: two threads importing papermill and
     jupyter_client for the first time at once can see a half-initialised module (an ImportError)."""
@@ -107,7 +115,8 @@ def _artifacts_hook(on_written: Callable[[], None]) -> Callable[..., None]:
 
 def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title: str,
                  warm: warmkernel.WarmKernel | None = None,
-                 on_artifacts: Callable[[], None] | None = None) -> NotebookRun:
+                 on_artifacts: Callable[[], None] | None = None,
+                 on_kernel_ended: Callable[[], None] | None = None) -> NotebookRun:
     import nbformat
     import papermill as pm
 
@@ -146,6 +155,8 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
     finally:
         if warm is not None:
             warm.end_now()  # papermill leaves a kernel it did not start running: it ends before dependents start
+    if on_kernel_ended is not None:
+        on_kernel_ended()
     html_path = out_dir / f"{nb_path.stem}.html"
     notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
     run.status = "ok"
@@ -189,7 +200,7 @@ class Scheduler:
         self.copied: set[str] = set()  # files placed by reuse (no notebook's output in this run)
         self.snaps: dict[str, dict] = {}
         self.overlap: dict[str, set[str]] = {s: set() for s in self.stems}
-        self.results: queue.Queue[NotebookRun | ArtifactsWritten] = queue.Queue()
+        self.results: queue.Queue[NotebookRun | ArtifactsWritten | KernelEnded] = queue.Queue()
         # Running notebooks whose artifacts are final: their artifact files -> SHA-256 at that moment.
         self.artifacts_final: dict[str, dict[str, str]] = {}
         self.early: set[str] = set()  # notebooks started before every notebook they depend on finished
@@ -295,7 +306,8 @@ class Scheduler:
     def _work(self, stem: str, warm: warmkernel.WarmKernel | None) -> None:
         try:
             self.results.put(_execute_one(self.by_stem[stem], self.staging, self.parameters, NOTEBOOK_TITLES.get(stem, stem),
-                                          warm, on_artifacts=lambda: self.results.put(ArtifactsWritten(stem))))
+                                          warm, on_artifacts=lambda: self.results.put(ArtifactsWritten(stem)),
+                                          on_kernel_ended=lambda: self.results.put(KernelEnded(stem))))
         except BaseException as exc:  # noqa: BLE001 - reported as this notebook's failure
             self.results.put(NotebookRun(notebook=stem, status="failed", error=f"Notebook {stem} could not run: {exc!r}"))
 
@@ -350,6 +362,8 @@ class Scheduler:
             result = self.results.get()
             if isinstance(result, ArtifactsWritten):
                 self._artifacts_written(result.notebook)
+                continue
+            if isinstance(result, KernelEnded):  # its memory is free: a notebook held back may start
                 continue
             running.discard(result.notebook)
             self._finish(result)
