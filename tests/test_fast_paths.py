@@ -306,15 +306,19 @@ def test_scored_calls_lookup_equals_the_merge():
                             "score": rng.normal(5, 2, len(picked)), "scorer": pd.Series(["manager"] * len(picked), dtype="string")})
     primary.index = primary.index * 3  # not a default index
 
-    def merged(c: pd.DataFrame) -> pd.DataFrame:
+    def merged(c: pd.DataFrame, scores: pd.DataFrame = primary) -> pd.DataFrame:
         c = c.copy()
         c["call_date"] = pd.to_datetime(c["call_date"])
         c["week"] = composite.week_start(c["call_date"])
         c["quarter"] = composite.quarter_of(c["call_date"])
-        return primary.merge(c, on="call_id", how="inner")
+        return scores.merge(c, on="call_id", how="inner")
 
     got = composite.scored_calls(calls, primary)
     assert 0 < len(got) < len(primary)
     pd.testing.assert_frame_equal(got, merged(calls), check_exact=True)
     dup = pd.concat([calls, calls.head(5)])
     pd.testing.assert_frame_equal(composite.scored_calls(dup, primary), merged(dup), check_exact=True)
+    none = primary.iloc[:0]
+    pd.testing.assert_frame_equal(composite.scored_calls(calls, none), merged(calls, none), check_exact=True)
+    clash = primary.assign(rep_id=pd.Series("r9", index=primary.index, dtype="string"))  # a column both frames have
+    pd.testing.assert_frame_equal(composite.scored_calls(calls, clash), merged(calls, clash), check_exact=True)

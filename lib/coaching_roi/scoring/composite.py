@@ -195,7 +195,8 @@ def scored_calls(calls: pd.DataFrame, primary: pd.DataFrame) -> pd.DataFrame:
     c["week"] = week_start(c["call_date"])  # per call, before the join repeats it per behavior
     c["quarter"] = quarter_of(c["call_date"])
     ids = c["call_id"]
-    if not ids.is_unique or ids.isna().any():  # not what intake passes on: the general join
+    if not ids.is_unique or ids.isna().any() or set(primary.columns) & set(c.columns) - {"call_id"}:
+        # not what intake and primary_scores pass on: the general join (and its suffixes)
         return primary.merge(c, on="call_id", how="inner")
     # Each call once: the inner join is a lookup of each score row's call. Taking the call columns by
     # position gives the merge's frame (rows in the scores' order, the same dtypes; tests compare the
