@@ -38,7 +38,8 @@ def _run(src, out, **kw):
     return pm.execute_notebook(str(src), str(out), kernel_name="python3", progress_bar=False, **kw)
 
 
-def test_a_notebook_is_written_once_when_it_ends_not_at_every_cell(tmp_path, writes):
+def test_a_notebook_is_written_once_when_it_ends_not_at_every_cell(tmp_path, writes, monkeypatch):
+    monkeypatch.setattr(nbengine, "SAVE_EVERY_S", 3600.0)  # a loaded machine must not make a save fall due mid-run
     src = _notebook(tmp_path / "in.ipynb", [f"x{i} = {i}\nprint(x{i})" for i in range(8)])
     nb = _run(src, tmp_path / "sparse.ipynb", engine_name=nbengine.ENGINE_NAME)
     assert writes == [str(tmp_path / "sparse.ipynb")]  # the end of the run (papermill then writes it once more)
