@@ -16,6 +16,12 @@ def both_ends(frame: pd.DataFrame, by: list[str], max_rows: int) -> pd.DataFrame
     return pd.concat([order.iloc[:k_low], order.iloc[len(order) - (max_rows - k_low):]])
 
 
-def ends_note(shown: int, total: int, *, low: str, high: str, noun: str, where: str) -> str:
-    """The line a figure's title gains when it shows only :func:`both_ends` of ``total`` rows."""
-    return f"\n(the {shown // 2} {low} and {shown - shown // 2} {high} of {total:,} {noun} shown; every {where})"
+def rows_and_title(frame: pd.DataFrame, by: list[str], max_rows: int, title: str, *, low: str, high: str, noun: str,
+                   where: str) -> tuple[pd.DataFrame, str]:
+    """The rows a figure draws (:func:`both_ends`) and its title, which gains a line saying which rows it shows
+    when it cannot show them all."""
+    rows = both_ends(frame, by, max_rows)
+    shown, total = len(rows), len(frame)
+    if shown < total:
+        title += f"\n(the {shown // 2} {low} and {shown - shown // 2} {high} of {total:,} {noun} shown; every {where})"
+    return rows, title

@@ -8,7 +8,7 @@ import pandas as pd
 
 from coaching_roi import cohorts
 from coaching_roi.config import Config
-from coaching_roi.figure_rows import both_ends, ends_note
+from coaching_roi.figure_rows import both_ends, rows_and_title
 
 from .common import Findings, Table, _fractions, _intervals
 
@@ -96,19 +96,18 @@ def layer1_activity(sessions: pd.DataFrame | None, reps: pd.DataFrame | None, cf
     )
 
 
+CADENCE_ORDER = ["cadence", "n_sessions", "rep_id"]  # least regular first; ties by sessions, then rep id
+
+
 def cadence_figure(section: ActivitySection, max_rows: int) -> tuple[pd.DataFrame, str]:
     """The reps the cadence figure draws (:func:`cadence_extremes`) and its title, which says which reps
     it shows when it cannot show them all (``max_rows``: the notebook's ``report.max_figure_rows``)."""
-    rows = cadence_extremes(section.by_rep, max_rows)
-    title = section.cadence_title
-    if len(rows) < len(section.by_rep):
-        title += ends_note(len(rows), len(section.by_rep), low="least", high="most regular", noun="coached reps",
-                           where="rep is in the table below")
-    return rows, title
+    return rows_and_title(section.by_rep, CADENCE_ORDER, max_rows, section.cadence_title, low="least",
+                       high="most regular", noun="coached reps", where="rep is in the table below")
 
 
 def cadence_extremes(by_rep: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     """The coached reps the cadence figure draws: all of them when they fit in ``max_rows``, else the least
     regular half and the most regular half (by cadence, then sessions, then rep id). A figure with a row for
     each of hundreds of reps is neither readable nor quick."""
-    return both_ends(by_rep, ["cadence", "n_sessions", "rep_id"], max_rows)
+    return both_ends(by_rep, CADENCE_ORDER, max_rows)

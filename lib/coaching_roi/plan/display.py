@@ -7,7 +7,7 @@ import pandas as pd
 
 from coaching_roi import funnel as fn
 from coaching_roi import verdict
-from coaching_roi.figure_rows import both_ends, ends_note
+from coaching_roi.figure_rows import rows_and_title
 from coaching_roi.plan.make import PlanResult
 from coaching_roi.plan.tiers import TIER_APPROACH
 
@@ -152,11 +152,10 @@ def cadence_figure(cad: pd.DataFrame, max_coaches: int = MAX_COACH_BARS) -> tupl
     the least regular half and the most regular half (sessions per rep per week; ties by coach id), with a
     title that says so. The table under the figure keeps every coach."""
     title = cadence_headline(cad)
-    if cad is None or len(cad) <= max_coaches:
+    if cad is None:
         return cad, title
-    rows = both_ends(cad, ["sessions_per_rep_week", "coach_id"], max_coaches)
-    return rows, title + ends_note(len(rows), len(cad), low="least", high="most regular", noun="coaches",
-                                   where="coach is in the table below")
+    return rows_and_title(cad, ["sessions_per_rep_week", "coach_id"], max_coaches, title, low="least", high="most regular",
+                       noun="coaches", where="coach is in the table below")
 
 
 def cadence_display(cad: pd.DataFrame) -> pd.DataFrame:
