@@ -59,6 +59,20 @@ def _files(folder) -> dict[str, bytes]:
             if p.is_file() and p.name not in ("index.html", "manifest.json", ".lock")}
 
 
+def test_manifest_says_where_each_executed_notebooks_seconds_went(chain):
+    run, _, out = chain
+    run()
+    again = run(title="Take two")  # 01 and 02 reused, 03 ran
+    records = {n["notebook"]: n for n in json.loads((out / "manifest.json").read_text())["notebooks"]}
+    assert records["01_first"]["phases"] == {} and records["02_second"]["phases"] == {}
+    phases = records["03_deck"]["phases"]
+    assert set(phases) == {"kernel_start", "kernel_wait", "execute", "page"}
+    assert all(v >= 0 for v in phases.values())
+    # The notebook's own seconds are its wait for the kernel, its execution and its page, nothing else.
+    assert phases["kernel_wait"] + phases["execute"] + phases["page"] == pytest.approx(again["03_deck"].seconds, abs=1e-6)
+    assert phases["kernel_start"] > 0 and phases["execute"] > 0 and phases["page"] > 0
+
+
 def test_reuse_by_content_then_force(chain):
     run, data, out = chain
     first = run()

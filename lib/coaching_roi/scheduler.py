@@ -49,10 +49,11 @@ class NotebookRun:
     run_seconds: float | None = None  # seconds of its last real execution (for estimates of time left)
     inputs: dict[str, str] = field(default_factory=dict)  # input component -> SHA-256 (coaching_roi.reuse)
     outputs: dict[str, str] = field(default_factory=dict)  # file it wrote (relative) -> SHA-256
+    phases: dict[str, float] = field(default_factory=dict)  # where its seconds went (:func:`_execute_one`)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("notebook", "status", "action", "why", "seconds", "run_seconds", "html",
-                                              "ipynb", "error", "inputs", "outputs")}
+        return {k: getattr(self, k) for k in ("notebook", "status", "action", "why", "seconds", "run_seconds", "phases",
+                                              "html", "ipynb", "error", "inputs", "outputs")}
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,11 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
     out_nb = out_dir / f"{nb_path.stem}.ipynb"
     t0 = time.perf_counter()
     km = warm.take() if warm is not None else None
+    t_kernel = time.perf_counter()
+    if warm is not None and warm.start_seconds is not None:
+        # kernel_start: its kernel's start and imports (mostly while earlier notebooks ran); kernel_wait: the
+        # part of it this notebook waited for; execute: papermill; page: the HTML page.
+        run.phases = {"kernel_start": warm.start_seconds, "kernel_wait": t_kernel - t0}
     try:
         nb = pm.execute_notebook(
             str(nb_path),
@@ -155,12 +161,14 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
     finally:
         if warm is not None:
             warm.end_now()  # papermill leaves a kernel it did not start running: it ends before dependents start
+    t_executed = time.perf_counter()
     if on_kernel_ended is not None:
         on_kernel_ended()
     html_path = out_dir / f"{nb_path.stem}.html"
     notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
     run.status = "ok"
     run.seconds = time.perf_counter() - t0
+    run.phases |= {"execute": t_executed - t_kernel, "page": t0 + run.seconds - t_executed}
     run.html = html_path.name
     run.ipynb = out_nb.name
     return run

@@ -101,6 +101,8 @@ class WarmKernel:
         self._lower = False  # lower its CPU priority once started (:meth:`lower_priority`)
         self._pid: int | None = None
         self._prio_lock = threading.Lock()
+        self.created = time.perf_counter()
+        self.ready_at: float | None = None  # when its kernel had started and loaded its imports
         self._thread = threading.Thread(target=self._start, name=f"warm-{self.nb_path.stem}", daemon=True)
         self._thread.start()
 
@@ -124,8 +126,14 @@ class WarmKernel:
             code = preload_code(self.nb_path)
             if code:
                 await kc.execute_interactive(code, silent=True, store_history=False, timeout=300)
+            self.ready_at = time.perf_counter()
         finally:
             kc.stop_channels()
+
+    @property
+    def start_seconds(self) -> float | None:
+        """Seconds from this object's creation until its kernel was ready with its imports loaded."""
+        return None if self.ready_at is None else self.ready_at - self.created
 
     def lower_priority(self) -> None:
         """Run this kernel (and what it starts) at a lower CPU priority (:func:`priority.lower`): now when it has
