@@ -215,12 +215,18 @@ def copy_outputs(outputs: dict[str, str], src_dir: Path, dst_dir: Path) -> None:
 
 # ----------------------------------------------------------------- which files a notebook wrote
 def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """relative path → (inode, size, mtime_ns) of every regular file under ``folder``."""
+    """relative path → (inode, size, mtime_ns) of every regular file under ``folder``.
+
+    Notebooks may be writing while the runner looks: a file listed but gone before it is examined (a
+    temporary file renamed into place, seen under its final name next time) is left out."""
     out = {}
     for dirpath, _, files in os.walk(folder):
         for n in files:
             p = Path(dirpath) / n
-            st = p.lstat()
+            try:
+                st = p.lstat()
+            except FileNotFoundError:
+                continue
             out[p.relative_to(folder).as_posix()] = (st.st_ino, st.st_size, st.st_mtime_ns)
     return out
 
