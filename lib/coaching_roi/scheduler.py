@@ -166,9 +166,10 @@ def _execute_one(nb_path: Path, out_dir: Path, parameters: dict[str, Any], title
         on_kernel_ended()
     html_path = out_dir / f"{nb_path.stem}.html"
     notebook_to_html(nbformat.from_dict(nb), html_path, title=title)
+    t_end = time.perf_counter()
     run.status = "ok"
-    run.seconds = time.perf_counter() - t0
-    run.phases |= {"execute": t_executed - t_kernel, "page": t0 + run.seconds - t_executed}
+    run.seconds = t_end - t0
+    run.phases |= {"execute": t_executed - t_kernel, "page": t_end - t_executed}
     run.html = html_path.name
     run.ipynb = out_nb.name
     return run
