@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -327,6 +328,20 @@ def test_lock_is_per_name(project, tmp_path):
     with runlock.RunLock(root / "t", progress=lambda s: None):
         res = pipeline.run(other, outputs_root=root, notebook_dir=nbdir, progress=lambda s: None)
     assert res.run_dir == root / "u"
+
+
+def test_a_run_leaves_no_kernel_client_pinging_its_ended_kernels(project):
+    """Each kernel client runs a heartbeat thread that pings its kernel every second. One left running after
+    its kernel ended pings a port a later kernel may bind as its shell port: that kernel then logs every ping
+    as a malformed message, with a traceback, into the person's terminal (seen once in CI)."""
+    from jupyter_client.channels import HBChannel
+
+    def pinging() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if isinstance(t, HBChannel) and t.is_alive()}
+
+    before = pinging()
+    _run(project, force=True)
+    assert pinging() - before == set()
 
 
 # ============================================================================== 2. killed runs

@@ -50,6 +50,27 @@ def tracked_manager_class():
     from jupyter_client.manager import AsyncKernelManager
 
     class TrackedKernelManager(AsyncKernelManager):
+        def __init__(self, *a, **kw) -> None:
+            super().__init__(*a, **kw)
+            self._run_clients: list = []
+
+        def client(self, **kw):
+            # Kept so :meth:`stop_clients` can stop them: nbclient stops the channels of its own client only
+            # when it started the kernel itself, never on a kernel handed to it (the runner's warm kernels).
+            kc = super().client(**kw)
+            self._run_clients.append(kc)
+            return kc
+
+        def stop_clients(self) -> None:
+            """Stop the channels of every client of this kernel that still runs them. A client left running
+            keeps a heartbeat thread that pings the kernel's heartbeat port every second after the kernel has
+            gone; a later kernel that happens to bind that port as its shell port then logs each ping as a
+            malformed message ("DELIM not in msg_list") into the person's terminal."""
+            clients, self._run_clients = self._run_clients, []
+            for kc in clients:
+                if kc.channels_running:
+                    kc.stop_channels()
+
         async def start_kernel(self, **kw):  # type: ignore[override]
             kw["env"] = kernel_env(kw.get("env"), run=True)
             await super().start_kernel(**kw)

@@ -185,6 +185,9 @@ class WarmKernel:
         written: a kernel has nothing left to do. A polite shutdown of a kernel holding 2.7 GB (notebook 02
         at 2,000 AEs) took over 2 s, while notebooks 03 and 04 started: the run's peak."""
         self._thread.join()
+        stop_clients = getattr(self.km, "stop_clients", None)
+        if stop_clients is not None:  # papermill's client of this kernel: its channels outlive the notebook
+            stop_clients()
         self.kill()
         proc = getattr(getattr(self.km, "provisioner", None), "process", None)
         if proc is not None:
