@@ -344,13 +344,86 @@ def test_a_run_leaves_no_kernel_client_pinging_its_ended_kernels(project):
     assert pinging() - before == set()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows kernels use TCP ports: no Unix sockets there")
+def test_a_run_kernels_listen_where_no_other_process_can_take_the_place_first(project, monkeypatch, capfd):
+    """A TCP port jupyter_client picks for a kernel stays free for a second or so until the kernel binds it;
+    any process may take it in between, and the kernel then prints "Address already in use" with a traceback
+    (seen once in CI). Here every port it would pick is taken already: the run's kernels must not use them."""
+    import socket
+
+    from jupyter_client import connect
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(connect.LocalPortCache, "find_available_port", lambda self, ip: port)
+        results = _run(project, force=True)
+    assert [r.status for r in results.notebooks] == ["ok", "ok"]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.fixture
+def short_tmp():
+    """A new folder in the system's temporary folder: pytest's own are too deep for a Unix socket's path."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="t-"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_the_kernel_socket_folder_is_private_and_only_its_sockets_are_removed(monkeypatch, short_tmp):
+    import socket
+
+    from coaching_roi import kernels
+
+    tmp_path = short_tmp
+    monkeypatch.setattr(kernels, "_SOCKET_DIR", {})
+    monkeypatch.setattr(kernels.tempfile, "tempdir", str(tmp_path))
+    prefix = kernels.socket_prefix()
+    if prefix is None:
+        pytest.skip("no Unix sockets here (Windows, or a temporary folder too deep for one)")
+    folder = Path(prefix).parent
+    assert folder.parent == tmp_path and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert kernels.socket_prefix() != prefix and Path(kernels.socket_prefix()).parent == folder
+    with socket.socket(socket.AF_UNIX) as left:  # a killed kernel's socket
+        left.bind(prefix + "-1")
+    kernels.remove_socket_dir()
+    assert not folder.exists()
+
+    prefix = kernels.socket_prefix()
+    folder = Path(prefix).parent
+    (folder / "not-a-socket").write_text("someone else's")
+    kernels.remove_socket_dir()
+    assert (folder / "not-a-socket").read_text() == "someone else's"  # not ours to delete: folder kept
+
+
+def test_the_command_removes_its_kernel_socket_folder_as_it_leaves(short_tmp):
+    """``coaching-roi`` leaves with ``os._exit`` (no exit handlers): it removes the folder itself."""
+    script = textwrap.dedent("""
+        import socket
+        from coaching_roi import cli, kernels
+        prefix = kernels.socket_prefix()
+        if prefix is not None:
+            socket.socket(socket.AF_UNIX).bind(prefix + "-1")  # as a killed kernel leaves it
+        cli.main = lambda argv=None: 0
+        cli.entry()
+    """)
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env={**os.environ, "TMPDIR": str(short_tmp)})
+    assert res.returncode == 0, res.stderr
+    assert list(short_tmp.iterdir()) == []
+
+
 # ============================================================================== 2. killed runs
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
-def test_killed_run_leaves_previous_outputs_and_next_run_cleans_up(project, sig):
+def test_killed_run_leaves_previous_outputs_and_next_run_cleans_up(project, sig, short_tmp):
     _, _, _, root = project
     _run(project)
     before = {p.name: p.read_bytes() for p in (root / "t").iterdir() if p.is_file()}
-    proc = _spawn(project, env={"STANDIN_SLEEP_02": "60"})
+    proc = _spawn(project, env={"STANDIN_SLEEP_02": "60", "TMPDIR": str(short_tmp)})
     _wait_for(lambda: any((p / "data" / "second.txt").exists() for p in root.glob(".t.partial-*")))
     proc.send_signal(sig)
     try:
@@ -366,6 +439,7 @@ def test_killed_run_leaves_previous_outputs_and_next_run_cleans_up(project, sig)
         assert list(root.glob(".t.partial-*"))  # left behind: the next run must clean it
     else:
         assert proc.returncode == 130
+        assert list(short_tmp.iterdir()) == []  # its kernels' socket folder too (a killed run leaves it)
         time.sleep(1.0)  # the run ended its kernels: nothing comes back to write into the staging folder
         assert not list(root.glob(".t.partial*"))
     if sig == signal.SIGKILL:  # the next run cleans up what the killed one could not

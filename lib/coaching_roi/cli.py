@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from coaching_roi import kernels
 from coaching_roi.errors import WorkbookError
 from coaching_roi.paths import PROJECT_ROOT, resolve_path
 
@@ -152,6 +153,7 @@ def entry() -> None:
     quarter of a second with pandas loaded). By then every file is written and closed and every kernel the
     run started has ended; only the output streams are left to flush."""
     code = main()
+    kernels.remove_socket_dir()  # the kernels' sockets: the exit handler that would remove them does not run
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -3,9 +3,13 @@ and the signals (SIGTERM, SIGHUP) that stop a run cleanly."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
+import stat
+import tempfile
 import threading
+import uuid
 from contextlib import contextmanager
 
 _LIVE_KERNELS: set = set()
@@ -45,6 +49,53 @@ def kernel_env(base: dict[str, str] | None = None, *, run: bool = False) -> dict
     return env
 
 
+_SOCKET_DIR: dict[int, str] = {}  # process id -> the folder of its kernels' sockets
+_SOCKET_DIR_LOCK = threading.Lock()
+SOCKET_PATH_MAX = 100  # a Unix socket's path: at most 107 bytes on Linux, 103 on macOS
+_SOCKET_DIR_PREFIX = "coaching-roi-kernels-"
+
+
+def socket_prefix() -> str | None:
+    """A fresh path prefix for one kernel's five Unix sockets (``<prefix>-1`` … ``-5``) in a folder of this
+    process's own, or None where a kernel must use TCP (Windows; a temporary folder too deep for a socket).
+
+    With TCP, jupyter_client picks five free ports, releases them and writes them into the kernel's connection
+    file; the kernel binds them a second or so later, once Python has started. Any process on the machine
+    may take one of those ports in between (another kernel, or any outgoing connection's local port): the
+    kernel then fails to bind it and prints a traceback into the person's terminal ("Address already in
+    use", seen once in CI on the heartbeat port). A socket file in a folder only this process writes to
+    cannot be taken."""
+    longest = os.path.join(tempfile.gettempdir(), _SOCKET_DIR_PREFIX + "x" * 8, "x" * 12 + "-5")
+    if os.name == "nt" or len(longest) > SOCKET_PATH_MAX:
+        return None
+    pid = os.getpid()
+    with _SOCKET_DIR_LOCK:
+        folder = _SOCKET_DIR.get(pid)
+        if folder is None:
+            folder = tempfile.mkdtemp(prefix=_SOCKET_DIR_PREFIX)  # new, private (0700), ours
+            _SOCKET_DIR[pid] = folder
+            atexit.register(remove_socket_dir)
+    return os.path.join(folder, uuid.uuid4().hex[:12])
+
+
+def remove_socket_dir() -> None:
+    """Remove the folder :func:`socket_prefix` made for this process, once its kernels have gone (at exit;
+    the ``coaching-roi`` command calls it itself as it leaves without the interpreter's exit handlers): only
+    the sockets in it (a kernel that was killed leaves its own), then the folder if that left it empty."""
+    with _SOCKET_DIR_LOCK:
+        folder = _SOCKET_DIR.pop(os.getpid(), None)  # a forked child's parent's folder is not its own
+    if folder is None:
+        return
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if stat.S_ISSOCK(entry.stat(follow_symlinks=False).st_mode):
+                    os.unlink(entry.path)
+        os.rmdir(folder)
+    except OSError:
+        pass
+
+
 def tracked_manager_class():
     """A kernel manager that registers its kernel, so a stopped run can end the kernels it started."""
     from jupyter_client.manager import AsyncKernelManager
@@ -53,6 +104,11 @@ def tracked_manager_class():
         def __init__(self, *a, **kw) -> None:
             super().__init__(*a, **kw)
             self._run_clients: list = []
+            prefix = socket_prefix()
+            if prefix is not None:  # Unix sockets, not TCP ports another process could take first
+                self.cache_ports = False
+                self.transport = "ipc"
+                self.ip = prefix
 
         def client(self, **kw):
             # Kept so :meth:`stop_clients` can stop them: nbclient stops the channels of its own client only
