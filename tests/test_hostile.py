@@ -379,14 +379,13 @@ def test_the_kernel_socket_folder_is_private_and_only_its_sockets_are_removed(mo
 
     from coaching_roi import kernels
 
-    tmp_path = short_tmp
     monkeypatch.setattr(kernels, "_SOCKET_DIR", {})
-    monkeypatch.setattr(kernels.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(kernels.tempfile, "tempdir", str(short_tmp))
     prefix = kernels.socket_prefix()
     if prefix is None:
         pytest.skip("no Unix sockets here (Windows, or a temporary folder too deep for one)")
     folder = Path(prefix).parent
-    assert folder.parent == tmp_path and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert folder.parent == short_tmp and stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert kernels.socket_prefix() != prefix and Path(kernels.socket_prefix()).parent == folder
     with socket.socket(socket.AF_UNIX) as left:  # a killed kernel's socket
         left.bind(prefix + "-1")

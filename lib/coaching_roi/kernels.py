@@ -74,7 +74,6 @@ def socket_prefix() -> str | None:
         if folder is None:
             folder = tempfile.mkdtemp(prefix=_SOCKET_DIR_PREFIX)  # new, private (0700), ours
             _SOCKET_DIR[pid] = folder
-            atexit.register(remove_socket_dir)
     return os.path.join(folder, uuid.uuid4().hex[:12])
 
 
@@ -94,6 +93,9 @@ def remove_socket_dir() -> None:
         os.rmdir(folder)
     except OSError:
         pass
+
+
+atexit.register(remove_socket_dir)
 
 
 def tracked_manager_class():
